@@ -1,0 +1,116 @@
+"""One article in, its record out: `analyze` and the `Analysis` it returns.
+
+The record holds the article and what the later stages find in it
+(statements, actors, claims, events, reversals), in the record format of the
+evaluation kit (FORMAT.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from onrecord.ingest.dates import parse_user_date
+from onrecord.ingest.draft import Draft, IngestOptions, finish
+from onrecord.ingest.html import looks_like_html, read_html
+from onrecord.ingest.sources import text_draft
+from onrecord.model import Actor, Article, Claim, DateSource, Event, Failure, Reversal, Statement
+from onrecord.nlp.pipeline import load_pipeline
+
+# Articles parsed together by spaCy's nlp.pipe.
+PIPE_BATCH_SIZE = 32
+
+
+@dataclass
+class Analysis:
+    article: Article
+    sentences: int = 0
+    statements: list[Statement] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    reversals: list[Reversal] = field(default_factory=list)
+
+    @property
+    def record_id(self) -> str:
+        """The id the record is printed under: the input's own id where it
+        gave one (JSONL), else where it came from (path, path#N, URL)."""
+        return self.article.external_id or self.article.source_ref
+
+    def to_dict(self) -> dict[str, Any]:
+        article = self.article
+        return {
+            "id": self.record_id,
+            "text": article.text,
+            "title": article.title,
+            "url": article.url,
+            "published": article.published.isoformat() if article.published else None,
+            "article": article.to_dict(),
+            "sentences": self.sentences,
+            "statements": [s.to_dict() for s in self.statements],
+            "actors": [a.to_dict() for a in self.actors],
+            "claims": [c.to_dict() for c in self.claims],
+            "events": [e.to_dict() for e in self.events],
+            "reversals": [r.to_dict() for r in self.reversals],
+        }
+
+
+class Analyzer:
+    """Runs the NLP stages over articles, with one loaded pipeline."""
+
+    def __init__(self, model: str | None = None) -> None:
+        self.nlp = load_pipeline(model)
+
+    def analyze_articles(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        pairs = ((article.text, article) for article in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=PIPE_BATCH_SIZE):
+            yield Analysis(article=article, sentences=sum(1 for _ in doc.sents))
+
+    def analyze_items(self, items: Iterable[Article | Failure]) -> Iterator[Analysis | Failure]:
+        """Analyses in input order, with failures passed through in their place."""
+        for batch in _batched(items, PIPE_BATCH_SIZE):
+            analyses = iter(self.analyze_articles(a for a in batch if isinstance(a, Article)))
+            for item in batch:
+                yield item if isinstance(item, Failure) else next(analyses)
+
+    def analyze_article(self, article: Article) -> Analysis:
+        return next(self.analyze_articles([article]))
+
+
+def analyze(
+    text_or_html: str,
+    *,
+    published: str | dt.date | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    model: str | None = None,
+) -> Analysis:
+    """Analyse one article given as plain text or HTML, without a store.
+
+    HTML goes through main-text extraction; plain text is cleaned of page
+    boilerplate and its headline taken as the title. Raises `IngestError`
+    when no article text can be found.
+    """
+    ref = url or "<text>"
+    if looks_like_html(text_or_html):
+        draft: Draft = read_html(text_or_html, ref, url=url)
+    else:
+        draft = text_draft(text_or_html, ref, url=url)
+    if title:
+        draft.title = title
+    date = parse_user_date(published)
+    if date is not None:
+        draft.published, draft.date_source = date, DateSource.USER
+    # No language filter here: the caller asked for this text to be analysed.
+    article = finish(draft, IngestOptions(languages=()))
+    return Analyzer(model).analyze_article(article)
+
+
+def _batched(items: Iterable, size: int) -> Iterator[tuple]:
+    """itertools.batched, which Python 3.11 lacks."""
+    iterator = iter(items)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch

@@ -1,0 +1,416 @@
+"""The `onrecord` command: a thin layer over `onrecord.Record` and
+`onrecord.Analyzer`.
+
+Exit codes: 0 all good, 1 some inputs failed, 2 usage error (bad option,
+missing model, unusable database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from onrecord import __version__
+from onrecord.ingest.dates import parse_user_date
+from onrecord.ingest.errors import IngestError
+from onrecord.model import Article, Failure
+from onrecord.store import AddResult
+
+app = typer.Typer(
+    name="onrecord",
+    help="Reads the news and keeps the record: who said what, when, about which claim.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The store's schema: upgrade it, or see its version.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", envvar="ONRECORD_DB", help="Database URL or SQLite file [default: ./onrecord.db]."),
+]
+PublishedOption = Annotated[
+    Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD) for every input; overrides what the input says.")
+]
+LangOption = Annotated[
+    str, typer.Option("--lang", help="Accepted languages, comma-separated; 'any' accepts all.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print a line for every article.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first input that fails.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _usage_error(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/] {escape(message)}")
+    return typer.Exit(EXIT_USAGE)
+
+
+def _languages(lang: str) -> tuple[str, ...]:
+    return () if lang.strip().lower() in ("any", "all", "") else tuple(x.strip() for x in lang.split(",") if x.strip())
+
+
+def _date_option(value: str | None, name: str) -> dt.date | None:
+    try:
+        return parse_user_date(value)
+    except IngestError as exc:
+        raise typer.BadParameter(str(exc), param_hint=name) from None
+
+
+def _open_record(db: str | None):
+    from onrecord.record import Record
+
+    try:
+        return Record(db)
+    except Exception as exc:  # noqa: BLE001 - any driver error: say which database and why
+        raise _usage_error(f"cannot open the store {db or '(default)'}: {type(exc).__name__}: {exc}") from None
+
+
+def _print_failure(failure: Failure) -> None:
+    err.print(f"[red]error:[/] {escape(failure.source_ref)}: {escape(failure.reason)}", highlight=False)
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+class _RichProgress:
+    """Progress bar (count, rate, ETA) and per-item lines for `ingest`."""
+
+    def __init__(self, *, quiet: bool, verbose: bool) -> None:
+        self.verbose = verbose
+        self.articles = 0
+        self.bar: Progress | None = None
+        if not quiet and err.is_terminal:
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("sources · {task.fields[articles]} articles · {task.fields[rate]}"),
+                TimeElapsedColumn(),
+                TextColumn("ETA"),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+        self.task = None
+
+    def start(self, sources: int) -> None:
+        if self.bar is not None:
+            self.bar.start()
+            self.task = self.bar.add_task("ingesting", total=sources, articles=0, rate="")
+
+    def item(self, item: Article | Failure, result: AddResult | None) -> None:
+        console = self.bar.console if self.bar is not None else err
+        if isinstance(item, Failure):
+            console.print(f"[red]error:[/] {escape(item.source_ref)}: {escape(item.reason)}", highlight=False)
+            return
+        self.articles += 1
+        if self.verbose and result is not None:
+            note = f" of {result.original_id}" if result.original_id else ""
+            console.print(
+                f"{result.status}{note}: {result.article_id} {escape(item.title or '')} ({escape(item.source_ref)})",
+                highlight=False,
+            )
+        if self.bar is not None and self.task is not None:
+            elapsed = self.bar.tasks[0].elapsed or 0
+            rate = f"{self.articles / elapsed:.1f} articles/s" if elapsed > 0 else ""
+            self.bar.update(self.task, articles=self.articles, rate=rate)
+
+    def source_done(self, ref: str) -> None:
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, http(s) URLs, or - for standard input.")],
+    db: DbOption = None,
+    published: PublishedOption = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
+    lang: LangOption = "en",
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Read news into the store: text, HTML, feeds, WARC, JSONL, URLs.
+
+    Each article is stored once (same URL or same text: a duplicate;
+    a syndicated copy: linked to the original). Bad inputs are reported,
+    recorded, and the rest goes on."""
+    date = _date_option(published, "--published")
+    record = _open_record(db)
+    progress = _RichProgress(quiet=quiet, verbose=verbose)
+    try:
+        report = record.ingest(
+            sources, published=date, max_bytes=max_bytes, languages=_languages(lang), strict=strict, progress=progress
+        )
+    finally:
+        progress.stop()
+        record.close()
+    if as_json:
+        _print_json(report.to_dict())
+    elif not quiet:
+        parts = [
+            f"[bold]{report.stored}[/] stored",
+            f"{report.duplicates} duplicates",
+            f"{report.near_duplicates} near-duplicates linked",
+            f"[{'red' if report.failed else 'green'}]{report.failed} failed[/]",
+        ]
+        err.print(" · ".join(parts) + (" (stopped at the first failure: --strict)" if report.stopped_early else ""))
+        if report.failed:
+            reasons: dict[str, int] = {}
+            for failure in report.failures:
+                reasons[failure.reason] = reasons.get(failure.reason, 0) + 1
+            for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
+                err.print(f"  {count} × {escape(reason)}", highlight=False)
+    raise typer.Exit(EXIT_FAILURES if report.failed else EXIT_OK)
+
+
+@app.command()
+def articles(
+    query: Annotated[Optional[str], typer.Argument(help="Full-text search (words, \"phrases\").")] = None,
+    db: DbOption = None,
+    source: Annotated[Optional[str], typer.Option(help="Only this source (site name).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    duplicates: Annotated[bool, typer.Option("--duplicates", help="Include near-duplicate copies.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 20,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List articles, newest first, or search their text."""
+    filters = {
+        "query": query,
+        "source": source,
+        "since": _date_option(since, "--since"),
+        "until": _date_option(until, "--until"),
+        "include_duplicates": duplicates,
+        "limit": limit,
+        "offset": offset,
+    }
+    with _open_record(db) as record:
+        found = record.articles(**filters)
+    if as_json:
+        _print_json([a.to_dict() | {"words": a.word_count} for a in found])
+        return
+    table = Table("id", "published", "source", "title", "words", box=None, header_style="bold")
+    for article in found:
+        table.add_row(
+            article.id,
+            article.published.isoformat() if article.published else "—",
+            escape(article.source or ""),
+            escape(article.title or article.text[:60]),
+            str(article.word_count),
+        )
+    out.print(table)
+    if not found:
+        err.print("no articles match")
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix of it).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one stored article: metadata and text."""
+    with _open_record(db) as record:
+        article = record.article(article_id)
+    if article is None:
+        err.print(f"[red]error:[/] no article {escape(article_id)}")
+        raise typer.Exit(EXIT_FAILURES)
+    if as_json:
+        _print_json(article.to_dict() | {"text": article.text})
+        return
+    _print_article_header(article)
+    out.print()
+    out.print(escape(article.text), highlight=False)
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Counts: articles, near-duplicates, failures, sources, dates."""
+    with _open_record(db) as record:
+        figures = record.stats()
+    if as_json:
+        _print_json(figures)
+        return
+    table = Table(box=None, show_header=False)
+    for key in ("articles", "near_duplicates", "words", "failures", "published_from", "published_to"):
+        table.add_row(key.replace("_", " "), str(figures[key]))
+    for key in ("sources", "date_sources", "languages"):
+        table.add_row(key.replace("_", " "), ", ".join(f"{k} {v}" for k, v in figures[key].items()))
+    out.print(table)
+
+
+@app.command()
+def failures(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """Inputs that could not be ingested, and why (latest first)."""
+    with _open_record(db) as record:
+        found = record.failures(limit=limit)
+    if as_json:
+        _print_json([{"source": f.source_ref, "reason": f.reason, "stage": f.stage, "last_seen": f.occurred_at} for f in found])
+        return
+    for failure in found:
+        out.print(f"{escape(failure.source_ref)}: {escape(failure.reason)}", highlight=False)
+
+
+@app.command()
+def analyze(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, JSONL, http(s) URLs, or - for standard input.")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text (for people), json, or jsonl (one record a line).")
+    ] = "text",
+    published: PublishedOption = None,
+    model: Annotated[
+        Optional[str], typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
+    ] = None,
+    lang: LangOption = "en",
+    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
+    strict: StrictOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Analyse articles without a store and print their record."""
+    from onrecord.analysis import Analyzer
+    from onrecord.ingest.draft import IngestOptions
+    from onrecord.ingest.sources import read_sources
+    from onrecord.nlp.pipeline import ModelNotFound
+
+    if output_format not in ("text", "json", "jsonl"):
+        raise typer.BadParameter("must be text, json or jsonl", param_hint="--format")
+    options = IngestOptions(
+        published=_date_option(published, "--published"), languages=_languages(lang), max_bytes=max_bytes
+    )
+    try:
+        analyzer = Analyzer(model)
+    except ModelNotFound as exc:
+        raise _usage_error(str(exc)) from None
+    failed = 0
+    records = []
+    for item in analyzer.analyze_items(read_sources(sources, options)):
+        if isinstance(item, Failure):
+            failed += 1
+            _print_failure(item)
+            if strict:
+                break
+            continue
+        if output_format == "jsonl":
+            sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        elif output_format == "json":
+            records.append(item.to_dict())
+        else:
+            _print_analysis(item)
+    if output_format == "json":
+        _print_json(records[0] if len(records) == 1 else records)
+    if failed and not quiet:
+        err.print(f"{failed} input(s) failed")
+    raise typer.Exit(EXIT_FAILURES if failed else EXIT_OK)
+
+
+def _print_article_header(article: Article) -> None:
+    out.print(f"[bold]{escape(article.title or '(no title)')}[/]")
+    date = f"{article.published.isoformat()} ({article.date_source.value})" if article.published else "date unknown"
+    facts = [
+        article.source,
+        article.url,
+        f"published {date}",
+        ", ".join(article.authors) if article.authors else None,
+        article.language,
+        f"{article.word_count} words",
+        f"id {article.id}",
+    ]
+    out.print(" · ".join(escape(f) for f in facts if f), style="dim", highlight=False)
+    if article.duplicate_of:
+        out.print(f"near-duplicate of {article.duplicate_of}", style="yellow")
+
+
+def _print_analysis(analysis) -> None:
+    article = analysis.article
+    out.rule(escape(analysis.record_id), style="dim")
+    _print_article_header(article)
+    paragraphs = article.text.count("\n\n") + 1
+    out.print(f"{paragraphs} paragraphs · {analysis.sentences} sentences", style="dim")
+    out.print()
+    out.print(f"[bold]Statements[/] ({len(analysis.statements)})")
+    for statement in analysis.statements:
+        speaker = statement.speaker_name or (statement.speaker.text if statement.speaker else "?")
+        cue = statement.cue.text if statement.cue else "—"
+        out.print(
+            f"  [cyan]{escape(speaker)}[/] [dim]{escape(cue)}[/] ({statement.kind.value}): "
+            f"{escape(statement.content.text)}",
+            highlight=False,
+        )
+    out.print()
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Bring the store's schema to the current version (keeps all data)."""
+    with _open_record(db) as record:
+        from onrecord.store import migrate
+
+        out.print(f"schema at {migrate.current_revision(record.store.engine)} ({record.store.url})")
+
+
+@db_app.command("version")
+def db_version(db: DbOption = None) -> None:
+    """Print the store's schema revision and the one this onrecord expects."""
+    from onrecord.store import migrate
+    from onrecord.store.engine import make_engine
+
+    engine = make_engine(db)
+    out.print(f"store: {migrate.current_revision(engine) or '(empty)'} · onrecord {__version__}: {migrate.head_revision()}")
+    engine.dispose()
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"onrecord {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """onrecord: who said what, when, about which claim, and when they changed their story."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,63 @@
+"""Near-duplicate detection: MinHash signatures over word shingles, with LSH
+bands that the store indexes, so that a syndicated copy of an article (the
+same story with other boilerplate around it) is linked to the original.
+
+Exact duplicates (same canonical URL, same normalised text) are caught by the
+store's unique keys; this module is for the copies that differ a little.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+
+import numpy as np
+from datasketch import MinHash
+
+from onrecord.ingest.identity import normalise_text
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+# 16 bands of 8 rows: a pair becomes a candidate with probability 1-(1-J^8)^16,
+# which is 0.5 at Jaccard ~0.70 and over 0.99 from Jaccard 0.85. Candidates are
+# then checked against NEAR_DUPLICATE_JACCARD on the full signature.
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+# Estimated Jaccard similarity of 5-word shingles above which two texts are
+# one article. Calibrated with bench/dedupe_calibration.py on the shared
+# extraction set (181 pages): a page's gold body and trafilatura's extraction
+# of it (the same story with different boilerplate) are positives, every pair
+# of different pages a negative. See docs/benchmarks.md for the curve.
+NEAR_DUPLICATE_JACCARD = 0.6
+SEED = 1
+
+
+def shingles(text: str) -> set[bytes]:
+    words = normalise_text(text).split()
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def signature(text: str) -> bytes:
+    """The MinHash signature of a text, as bytes for the store."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash.update_batch(list(shingles(text)))
+    return minhash.hashvalues.astype("<u8").tobytes()
+
+
+def band_keys(sig: bytes) -> list[int]:
+    """One key per band: a 63-bit hash of the band's rows (fits a BIGINT)."""
+    keys = []
+    for band in range(BANDS):
+        chunk = sig[band * ROWS * 8 : (band + 1) * ROWS * 8]
+        digest = hashlib.blake2b(chunk, digest_size=8).digest()
+        keys.append(struct.unpack("<q", digest)[0] >> 1)
+    return keys
+
+
+def similarity(sig_a: bytes, sig_b: bytes) -> float:
+    """Estimated Jaccard similarity of the two texts' shingle sets."""
+    a = np.frombuffer(sig_a, dtype="<u8")
+    b = np.frombuffer(sig_b, dtype="<u8")
+    return float(np.count_nonzero(a == b)) / len(a)

@@ -1,0 +1,141 @@
+"""HTML pages: main text and metadata with trafilatura, dates with htmldate.
+
+Extraction (the article body) and metadata (title, authors, site, date) are
+separate steps, as in trafilatura; the date says where it came from.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import re
+
+import trafilatura
+from htmldate import find_date
+
+from onrecord.ingest.draft import Draft
+from onrecord.ingest.errors import IngestError
+from onrecord.ingest.identity import normalise_text
+from onrecord.ingest.text import split_paragraphs
+from onrecord.model import DateSource
+
+# trafilatura and htmldate log every page they find hard; onrecord reports
+# failures itself, once, with the input's name.
+for _name in ("trafilatura", "htmldate"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+_LOOKS_LIKE_HTML = re.compile(r"<(!doctype html|html|head|body|article|div|p|main|section|span|h[1-6])\b", re.I)
+_EMPTY_PAGE = "<html><body></body></html>"
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:4096].lstrip()
+    return head.startswith("<") and bool(_LOOKS_LIKE_HTML.search(head))
+
+
+def extract_main_text(html: str, url: str | None = None, title: str | None = None) -> str:
+    """The article body, paragraphs separated by a blank line ('' if none).
+
+    A first paragraph that repeats the headline is dropped: the headline is
+    the article's title, not its text (on the shared extraction set this
+    lifts body F1 from 0.960 to 0.962 and exact matches from 29% to 35%).
+    """
+    body = trafilatura.extract(html, url=url, include_comments=False, include_tables=True, deduplicate=False)
+    paragraphs = split_paragraphs(body) if body else []
+    if title and len(paragraphs) > 1 and normalise_text(paragraphs[0]) == normalise_text(title):
+        paragraphs = paragraphs[1:]
+    return "\n\n".join(paragraphs)
+
+
+def find_published(html: str, url: str | None) -> tuple[dt.date | None, DateSource]:
+    """Publication date, and where it was found: markup first (meta tags,
+    JSON-LD, <time>), then the URL, then the page text. htmldate's search of
+    the text falls back to a month or a copyright year; such a guess is not a
+    publication date, so a text date must be written out in full on the page."""
+    for source, kwargs in (
+        (DateSource.METADATA, {"extensive_search": False}),
+        (DateSource.URL, {"extensive_search": False, "url": url, "htmlobject": _EMPTY_PAGE}),
+        (DateSource.TEXT, {"extensive_search": True}),
+    ):
+        if source is DateSource.URL and not url:
+            continue
+        args = {"htmlobject": html, "original_date": True, **kwargs}
+        try:
+            found = find_date(**args)
+        except Exception:  # noqa: BLE001 - htmldate raises on some malformed pages; no date then
+            found = None
+        if found:
+            date = dt.date.fromisoformat(found)
+            if source is DateSource.TEXT and not page_states_day(html, date):
+                continue
+            return date, source
+    return None, DateSource.UNKNOWN
+
+
+def page_states_day(html: str, date: dt.date) -> bool:
+    """Whether the page writes out this exact day (2023-07-14, 14 July 2023,
+    July 14th, 2023, 14/07/2023, 07/14/2023, 14.07.2023, ...)."""
+    abbreviations = calendar.month_abbr[date.month] + ("t?" if date.month == 9 else "")  # Sep, Sept
+    months = rf"(?:{calendar.month_name[date.month]}|{abbreviations}\.?)"
+    day = f"0?{date.day}(?:st|nd|rd|th)?"
+    patterns = [
+        rf"{date.year}[-/.]0?{date.month}[-/.]0?{date.day}\b",
+        rf"\b{day}\.?\s+(?:of\s+)?{months},?\s+{date.year}",
+        rf"{months}\s+{day},?\s+{date.year}",
+        rf"\b0?{date.day}[/.]0?{date.month}[/.]{date.year}",
+        rf"\b0?{date.month}/0?{date.day}/{date.year}",
+    ]
+    return any(re.search(p, html, re.IGNORECASE) for p in patterns)
+
+
+def read_html(html: str, source_ref: str, url: str | None = None) -> Draft:
+    if not html.strip():
+        raise IngestError("empty input")
+    try:
+        meta = trafilatura.extract_metadata(html, default_url=url)
+        text = extract_main_text(html, url, title=meta.title if meta else None)
+    except Exception as exc:  # noqa: BLE001 - a parser crash on one page must not stop a batch
+        raise IngestError(f"cannot parse HTML ({type(exc).__name__}: {exc})") from None
+    if not text:
+        raise IngestError("no article text found in the HTML")
+    published, date_source = find_published(html, url)
+    authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()] if meta else []
+    return Draft(
+        text=text,
+        source_ref=source_ref,
+        title=(meta.title if meta else None) or None,
+        authors=authors,
+        url=url or (meta.url if meta else None),
+        source=(meta.sitename or meta.hostname) if meta else None,
+        published=published,
+        date_source=date_source,
+    )
+
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "section", "article", "tr", "table", "pre", "figure", "figcaption", "hr", "dd", "dt",
+}
+
+
+def fragment_text(fragment: str) -> str:
+    """Text of a small HTML fragment (a feed entry's content or summary), one
+    paragraph per block element. trafilatura is made for whole pages and drops
+    short fragments, so this walks the tree itself."""
+    from lxml import etree, html as lxml_html
+
+    if "<" not in fragment:
+        return "\n\n".join(split_paragraphs(fragment))
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
+            element.tail = "\n\n" + (element.tail or "")
+            if element.tag.lower() == "br":
+                element.tail = "\n" + element.tail.lstrip("\n")
+    return "\n\n".join(split_paragraphs(root.text_content()))

@@ -1,0 +1,207 @@
+"""Sources to articles: files, folders, standard input and URLs, each read by
+the reader for its kind (text, HTML, feed, WARC, JSONL).
+
+`read_sources` is the one entry point: it yields an `Article` or a `Failure`
+for every document it meets and never raises for bad input.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from onrecord.ingest.decode import decode_text, maybe_gunzip, open_maybe_gzip, read_capped
+from onrecord.ingest.draft import Draft, IngestOptions, finish
+from onrecord.ingest.errors import IngestError
+from onrecord.ingest.feeds import looks_like_feed, read_feed
+from onrecord.ingest.html import looks_like_html, read_html
+from onrecord.ingest.jsonl import read_jsonl
+from onrecord.ingest.text import clean_plain_text
+from onrecord.ingest.urls import fetch, is_url
+from onrecord.ingest.warc import looks_like_warc, read_warc
+from onrecord.model import Article, DateSource, Failure
+
+
+class InputKind(str, enum.Enum):
+    TEXT = "text"
+    HTML = "html"
+    FEED = "feed"
+    WARC = "warc"
+    JSONL = "jsonl"
+
+
+# File endings, after a trailing ".gz" is taken off. A folder is searched for
+# these; a file named on the command line with another ending is sniffed.
+EXTENSIONS = {
+    ".txt": InputKind.TEXT,
+    ".text": InputKind.TEXT,
+    ".html": InputKind.HTML,
+    ".htm": InputKind.HTML,
+    ".xhtml": InputKind.HTML,
+    ".rss": InputKind.FEED,
+    ".atom": InputKind.FEED,
+    ".rdf": InputKind.FEED,
+    ".xml": InputKind.FEED,
+    ".warc": InputKind.WARC,
+    ".jsonl": InputKind.JSONL,
+    ".ndjson": InputKind.JSONL,
+}
+
+
+def kind_from_name(name: str) -> InputKind | None:
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    return EXTENSIONS.get(os.path.splitext(lower)[1])
+
+
+def sniff_kind(head: bytes) -> InputKind:
+    """The kind of a document from its first bytes (already decompressed)."""
+    if looks_like_warc(head):
+        return InputKind.WARC
+    text = head[:4096].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("{"):
+        return InputKind.JSONL
+    if looks_like_feed(text):
+        return InputKind.FEED
+    if looks_like_html(text):
+        return InputKind.HTML
+    return InputKind.TEXT
+
+
+def expand_sources(refs: Iterable[str]) -> Iterator[tuple[str, InputKind | None] | Failure]:
+    """Each source as (reference, kind or None to sniff); folders are walked
+    recursively (sorted, hidden entries skipped) for files of a known kind."""
+    for ref in refs:
+        if ref == "-" or is_url(ref):
+            yield ref, None
+        elif os.path.isdir(ref):
+            found = False
+            for root, dirs, files in os.walk(ref):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    kind = kind_from_name(name)
+                    if kind is not None and not name.startswith("."):
+                        found = True
+                        yield os.path.join(root, name), kind
+            if not found:
+                yield Failure(ref, "folder holds no file of a known kind (.txt .html .xml .rss .warc .jsonl …)")
+        elif os.path.exists(ref):
+            yield ref, kind_from_name(ref)
+        else:
+            yield Failure(ref, "no such file or folder")
+
+
+def read_sources(refs: Iterable[str], options: IngestOptions | None = None) -> Iterator[Article | Failure]:
+    """Every article (or failure) of every source, in order."""
+    options = options or IngestOptions()
+    for item in expand_sources(refs):
+        if isinstance(item, Failure):
+            yield item
+        else:
+            yield from read_articles(*item, options)
+
+
+def read_articles(ref: str, kind: InputKind | None, options: IngestOptions) -> Iterator[Article | Failure]:
+    """The articles of one source (file, URL or "-"), and a `Failure` for
+    each part of it that cannot be read."""
+    try:
+        for draft in read_source(ref, kind, options):
+            if isinstance(draft, Failure):
+                yield draft
+                continue
+            try:
+                yield finish(draft, options)
+            except IngestError as exc:
+                yield Failure(draft.source_ref, str(exc))
+    except IngestError as exc:
+        yield Failure(ref, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad input never stops a batch
+        yield Failure(ref, f"unexpected error ({type(exc).__name__}: {exc})")
+
+
+def read_source(ref: str, kind: InputKind | None, options: IngestOptions) -> Iterator[Draft | Failure]:
+    if is_url(ref):
+        yield from _read_url(ref, options)
+    elif ref == "-":
+        data = maybe_gunzip(read_capped(sys.stdin.buffer, options.max_bytes, "standard input"), options.max_bytes)
+        yield from read_document(data, "-", kind or sniff_kind(data[:8192]), options)
+    elif kind is InputKind.WARC:
+        with open(ref, "rb") as stream:
+            yield from read_warc(stream, ref, options.max_bytes)
+    elif kind is InputKind.JSONL:
+        with open_maybe_gzip(ref) as stream:
+            yield from read_jsonl(_capped_lines(stream, options.max_bytes), ref)
+    else:
+        with open(ref, "rb") as stream:
+            data = maybe_gunzip(read_capped(stream, options.max_bytes, "file"), options.max_bytes)
+        yield from read_document(data, ref, kind or sniff_kind(data[:8192]), options)
+
+
+def read_document(data: bytes, ref: str, kind: InputKind, options: IngestOptions, *,
+                  url: str | None = None, charset: str | None = None) -> Iterator[Draft | Failure]:
+    """One document already in memory, of a known kind."""
+    if kind is InputKind.WARC:
+        yield from read_warc(io.BytesIO(data), ref, options.max_bytes)
+    elif kind is InputKind.FEED:
+        yield from read_feed(data, ref)
+    elif kind is InputKind.JSONL:
+        yield from read_jsonl(decode_text(data, charset).splitlines(), ref)
+    elif kind is InputKind.HTML:
+        yield read_html(decode_text(data, charset), ref, url=url)
+    else:
+        yield text_draft(decode_text(data, charset), ref, url=url)
+
+
+def text_draft(raw: str, ref: str, url: str | None = None) -> Draft:
+    cleaned = clean_plain_text(raw)
+    return Draft(
+        text=cleaned.text,
+        source_ref=ref,
+        title=cleaned.title,
+        authors=cleaned.authors,
+        url=url,
+        published=cleaned.published,
+        date_source=DateSource.TEXT if cleaned.published else DateSource.UNKNOWN,
+    )
+
+
+_KIND_OF_MEDIA_TYPE = {
+    "text/html": InputKind.HTML,
+    "application/xhtml+xml": InputKind.HTML,
+    "application/rss+xml": InputKind.FEED,
+    "application/atom+xml": InputKind.FEED,
+    "application/rdf+xml": InputKind.FEED,
+    "text/plain": InputKind.TEXT,
+    "application/warc": InputKind.WARC,
+    "application/jsonl": InputKind.JSONL,
+    "application/x-ndjson": InputKind.JSONL,
+}
+
+
+def _read_url(url: str, options: IngestOptions) -> Iterator[Draft | Failure]:
+    fetched = fetch(url, timeout=options.fetch_timeout, max_bytes=options.max_bytes)
+    data = maybe_gunzip(fetched.body, options.max_bytes)
+    kind = _KIND_OF_MEDIA_TYPE.get(fetched.content_type) or sniff_kind(data[:8192])
+    yield from read_document(data, url, kind, options, url=fetched.url, charset=fetched.charset)
+
+
+def _capped_lines(stream: BinaryIO, max_bytes: int) -> Iterator[str | IngestError]:
+    """Lines of a JSONL file as text; a line over the cap or not in UTF-8 is
+    an error in its place, so that it fails alone and keeps its number."""
+    for raw in iter(lambda: stream.readline(max_bytes + 1), b""):
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            # Skip the rest of the oversized line, then report it as bad JSON.
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield IngestError(f"line is larger than the size cap of {max_bytes:,} bytes")
+            continue
+        try:
+            yield raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            yield IngestError(f"line is not UTF-8 (byte {exc.start})")

@@ -1,0 +1,121 @@
+"""Plain text articles: headline, byline, dateline, and boilerplate removal.
+
+Text scraped from the web carries page furniture ("Leave a Reply", "1416
+Shares", newsletter prompts). The patterns live in `data/boilerplate.tsv`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from onrecord.ingest.dates import parse_dateline
+
+# A headline is a short line that does not read as a sentence of the body.
+# Limits set from headline lengths of the shared extraction set's pages
+# (ground-truth titles: under 25 words and 200 characters for all but outliers).
+MAX_TITLE_WORDS = 25
+MAX_TITLE_CHARS = 200
+
+_BYLINE = re.compile(r"^by\s+(?P<names>[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,11})\s*$", re.I)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+_SPACE = re.compile(r"[ \t\u00a0]+")
+
+
+@dataclass
+class CleanText:
+    text: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    action: str  # "drop" or "cut"
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
+    rules = []
+    source = resources.files("onrecord.ingest").joinpath("data/boilerplate.tsv").read_text("utf-8")
+    for line in source.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        action, pattern = line.split("\t", 1)
+        if action not in ("drop", "cut"):
+            raise ValueError(f"boilerplate.tsv: unknown action {action!r}")
+        rules.append(BoilerplateRule(action, re.compile(pattern.strip(), re.IGNORECASE)))
+    return tuple(rules)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs are separated by blank lines; a text with no blank line at all
+    has one paragraph a line (as many scrapers write it)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _PARAGRAPH_BREAK.split(text) if _PARAGRAPH_BREAK.search(text) else text.split("\n")
+    paragraphs = []
+    for block in blocks:
+        lines = [_SPACE.sub(" ", line).strip() for line in block.split("\n")]
+        joined = " ".join(line for line in lines if line)
+        if joined:
+            paragraphs.append(joined)
+    return paragraphs
+
+
+def remove_boilerplate(paragraphs: list[str]) -> list[str]:
+    kept = []
+    rules = boilerplate_rules()
+    for paragraph in paragraphs:
+        rule = next((r for r in rules if r.pattern.fullmatch(paragraph)), None)
+        if rule is None:
+            kept.append(paragraph)
+        elif rule.action == "cut" and kept:
+            break
+    return kept
+
+
+def looks_like_headline(line: str) -> bool:
+    words = line.split()
+    if not words or len(words) > MAX_TITLE_WORDS or len(line) > MAX_TITLE_CHARS:
+        return False
+    if line[0] in "\"“‘'«(":
+        return False
+    # A body sentence ends with a full stop; a headline usually does not.
+    return not line.endswith((".", ",", ";", ":")) or line.endswith("...")
+
+
+def clean_plain_text(raw: str) -> CleanText:
+    """Turn scraped plain text into a clean article: title, byline, dateline
+    taken off the top, boilerplate paragraphs removed, one blank line between
+    paragraphs."""
+    paragraphs = split_paragraphs(raw)
+    result = CleanText(text="")
+    if len(paragraphs) > 1 and looks_like_headline(paragraphs[0]):
+        result.title = paragraphs.pop(0)
+    # A byline and a dateline may follow the headline, in either order.
+    for _ in range(2):
+        if len(paragraphs) <= 1:
+            break
+        byline = _BYLINE.match(paragraphs[0])
+        if byline and not result.authors:
+            result.authors = split_names(byline.group("names"))
+            paragraphs.pop(0)
+            continue
+        date = parse_dateline(paragraphs[0]) if result.published is None else None
+        if date is not None:
+            result.published = date
+            paragraphs.pop(0)
+            continue
+        break
+    result.text = "\n\n".join(remove_boilerplate(paragraphs))
+    return result
+
+
+def split_names(names: str) -> list[str]:
+    parts = re.split(r"\s*(?:,|\band\b|&|;)\s*", names.strip())
+    return [p.strip() for p in parts if p.strip()]

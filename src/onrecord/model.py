@@ -1,0 +1,229 @@
+"""The records onrecord keeps.
+
+Plain dataclasses, free of any storage or NLP concern: every stage reads and
+writes these, the store maps them to tables, and `to_dict` gives the record
+format of the evaluation kit (FORMAT.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+
+
+class DateSource(str, enum.Enum):
+    """Where an article's publication date came from.
+
+    Never the ingestion time: a date we could not find is `UNKNOWN`.
+    """
+
+    METADATA = "metadata"  # markup or feed metadata (meta tags, JSON-LD, <time>, feed entry)
+    URL = "url"  # a /2022/11/06/ style path
+    TEXT = "text"  # a dateline or a date found in the page text
+    USER = "user"  # given by the user (--published, a JSONL `published` field)
+    UNKNOWN = "unknown"
+
+
+class Stance(str, enum.Enum):
+    AFFIRM = "affirm"
+    DENY = "deny"
+    QUALIFY = "qualify"
+    QUESTION = "question"
+    CONDITIONAL = "conditional"
+    NEUTRAL = "neutral"
+
+
+class StatementKind(str, enum.Enum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+    CONTINUATION = "continuation"
+
+
+class ActorType(str, enum.Enum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    COUNTRY = "country"
+    GROUP = "group"
+
+
+@dataclass
+class Article:
+    """One news article: its main text and metadata.
+
+    `id` is derived from the normalised text (see `ingest.identity`), so the
+    same article gets the same id in every run; `source_ref` says where it was
+    read from (a path, `path#N`, a URL, or an id given in JSONL).
+    """
+
+    id: str
+    text: str
+    content_hash: str
+    source_ref: str
+    url: str | None = None
+    source: str | None = None  # site or outlet name
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: dt.date | None = None
+    date_source: DateSource = DateSource.UNKNOWN
+    language: str | None = None
+    ingested_at: dt.datetime | None = None
+    duplicate_of: str | None = None  # id of the original, for a near-duplicate copy
+    external_id: str | None = None  # an id given by the input (JSONL `id`)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.id,
+            "url": self.url,
+            "source": self.source,
+            "title": self.title,
+            "authors": list(self.authors),
+            "published": self.published.isoformat() if self.published else None,
+            "date_source": self.date_source.value,
+            "language": self.language,
+            "content_hash": self.content_hash,
+            "ingested_at": self.ingested_at.isoformat() if self.ingested_at else None,
+            "duplicate_of": self.duplicate_of,
+            "source_ref": self.source_ref,
+        }
+
+
+@dataclass
+class Failure:
+    """An input that could not become an article, and why."""
+
+    source_ref: str
+    reason: str
+    stage: str = "ingest"
+    occurred_at: dt.datetime | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source_ref}: {self.reason}"
+
+
+@dataclass
+class Actor:
+    id: str
+    name: str
+    type: ActorType = ActorType.PERSON
+    roles: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None  # ISO 3166 alpha-3
+    sector: str | None = None  # GOV, MIL, BUS, MED, CVL, ...
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["type"] = self.type.value
+        return out
+
+
+@dataclass
+class Mention:
+    """A piece of the article text: what it says and where."""
+
+    text: str
+    span: Span | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "span": list(self.span) if self.span else None}
+
+
+@dataclass
+class Statement:
+    id: str
+    kind: StatementKind
+    content: Mention
+    speaker: Mention | None = None
+    speaker_name: str | None = None
+    actor_id: str | None = None
+    cue: Mention | None = None
+    cue_lemma: str | None = None
+    cue_class: str | None = None  # speech-act class of the cue: assert, admit, deny, ...
+    sentence_index: int | None = None
+    paragraph_index: int | None = None
+    stance: Stance | None = None
+    claim_id: str | None = None
+    date_text: str | None = None
+    date: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        speaker = None
+        if self.speaker is not None or self.speaker_name:
+            speaker = {
+                **(self.speaker.to_dict() if self.speaker else {"text": None, "span": None}),
+                "name": self.speaker_name,
+                "actor": self.actor_id,
+            }
+        cue = None
+        if self.cue is not None:
+            cue = {**self.cue.to_dict(), "lemma": self.cue_lemma, "class": self.cue_class}
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "speaker": speaker,
+            "cue": cue,
+            "content": self.content.to_dict(),
+            "stance": self.stance.value if self.stance else None,
+            "claim": self.claim_id,
+            "date": {"text": self.date_text, "value": self.date.isoformat() if self.date else None}
+            if (self.date or self.date_text)
+            else None,
+        }
+
+
+@dataclass
+class Claim:
+    id: str
+    text: str
+    statement_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text, "statements": list(self.statement_ids)}
+
+
+@dataclass
+class Event:
+    code: str  # CAMEO code as a string, "072"
+    source: str  # actor code, "IRNGOV"
+    target: str = ""
+    span: Span | None = None
+    reported_by: str | None = None  # statement id, when the event sits inside one
+    stance: Stance | None = None  # for negated or hypothetical events
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "source": self.source,
+            "target": self.target,
+            "span": list(self.span) if self.span else None,
+            "reported_by": self.reported_by,
+            "stance": self.stance.value if self.stance else None,
+        }
+
+
+@dataclass
+class Reversal:
+    actor: str
+    claim_id: str
+    from_stance: Stance
+    to_stance: Stance
+    before: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "claim": self.claim_id,
+            "from": self.from_stance.value,
+            "to": self.to_stance.value,
+            "before": list(self.before),
+            "after": list(self.after),
+        }

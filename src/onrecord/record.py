@@ -1,0 +1,140 @@
+"""The Python API over a store: `Record(db_url).ingest(...)` and queries.
+
+The CLI is a thin layer over this class.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from onrecord.ingest.dates import parse_user_date
+from onrecord.ingest.draft import IngestOptions
+from onrecord.ingest.sources import expand_sources, read_articles
+from onrecord.model import Article, Failure
+from onrecord.store import AddResult, Store
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did: counts by outcome, and every failure with its reason."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    failures: list[Failure] = field(default_factory=list)
+    stopped_early: bool = False  # --strict stopped at the first failure
+
+    @property
+    def stored(self) -> int:
+        return self.counts["stored"]
+
+    @property
+    def duplicates(self) -> int:
+        return self.counts["duplicate"]
+
+    @property
+    def near_duplicates(self) -> int:
+        return self.counts["near_duplicate"]
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "near_duplicates": self.near_duplicates,
+            "failed": self.failed,
+            "failures": [{"source": f.source_ref, "reason": f.reason} for f in self.failures],
+            "stopped_early": self.stopped_early,
+        }
+
+
+class IngestProgress:
+    """What an ingest tells its caller as it goes (the CLI draws a progress
+    bar from it). Every method does nothing by default."""
+
+    def start(self, sources: int) -> None:
+        """Called once, with the number of sources (files, URLs) to read."""
+
+    def item(self, item: Article | Failure, result: AddResult | None) -> None:
+        """Called for each article stored or skipped, and each failure."""
+
+    def source_done(self, ref: str) -> None:
+        """Called when a source has been read to its end."""
+
+
+class Record:
+    """The record kept in one store (SQLite file or PostgreSQL URL)."""
+
+    def __init__(self, db: str | None = None) -> None:
+        self.store = Store(db)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Record:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ingest(
+        self,
+        sources: Iterable[str],
+        *,
+        published: str | dt.date | None = None,
+        max_bytes: int | None = None,
+        languages: Iterable[str] = ("en",),
+        strict: bool = False,
+        progress: IngestProgress | None = None,
+    ) -> IngestReport:
+        """Read sources (paths, folders, URLs, "-") into the store. Bad inputs
+        are recorded as failures and the rest goes on, unless `strict`.
+        Re-running adds nothing that is already stored."""
+        options = IngestOptions(
+            published=parse_user_date(published),
+            languages=tuple(languages),
+            **({"max_bytes": max_bytes} if max_bytes else {}),
+        )
+        progress = progress or IngestProgress()
+        report = IngestReport()
+        # Only the list of paths is held in memory, never the articles.
+        entries = list(expand_sources(sources))
+        progress.start(len(entries))
+        for entry in entries:
+            items = [entry] if isinstance(entry, Failure) else read_articles(*entry, options)
+            for item in items:
+                result = None
+                if isinstance(item, Failure):
+                    self.store.record_failure(item)
+                    report.failures.append(item)
+                else:
+                    result = self.store.add_article(item)
+                    report.counts[result.status] += 1
+                progress.item(item, result)
+                if strict and isinstance(item, Failure):
+                    report.stopped_early = True
+                    return report
+            progress.source_done(entry.source_ref if isinstance(entry, Failure) else entry[0])
+        return report
+
+    def article(self, article_id: str) -> Article | None:
+        return self.store.get_article(article_id)
+
+    def articles(self, **filters: Any) -> list[Article]:
+        """Articles, newest first; `query=` searches the full text. See
+        `Store.list_articles` for the filters."""
+        return self.store.list_articles(**filters)
+
+    def search(self, query: str, *, limit: int = 20) -> list[Article]:
+        return self.store.list_articles(query=query, limit=limit)
+
+    def failures(self, *, limit: int = 100) -> list[Failure]:
+        return self.store.list_failures(limit=limit)
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats()

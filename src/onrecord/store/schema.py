@@ -1,0 +1,169 @@
+"""The store's tables (SQLAlchemy Core), one per record type of `model.py`.
+
+Migrations in `migrations/versions` create and change these; this module is
+what queries use. Analysis tables (actors, statements, claims, events,
+reversals) are laid out now so that later stages extend rather than rewrite.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = "0001"
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    # An integer key that never changes, for the SQLite full-text index.
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("url", Text),
+    Column("url_hash", String(64), unique=True),  # sha256 of the canonical URL
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("source_ref", Text, nullable=False),
+    Column("external_id", Text),
+    Column("source", Text),
+    Column("title", Text),
+    Column("authors", JSON, nullable=False),
+    Column("published", Date),
+    Column("date_source", String(16), nullable=False),
+    Column("language", String(8)),
+    Column("text", Text, nullable=False),
+    Column("word_count", Integer, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("duplicate_of", String(32), ForeignKey("articles.id")),
+    Column("minhash", LargeBinary),
+    Column("analyzed_at", DateTime(timezone=True)),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_source", "source"),
+    Index("ix_articles_duplicate_of", "duplicate_of"),
+)
+
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("band", SmallInteger, primary_key=True),
+    Column("key", BigInteger, nullable=False),
+    Index("ix_article_bands_band_key", "band", "key"),
+)
+
+failures = Table(
+    "failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),  # sha256 of stage, source and reason
+    Column("stage", String(32), nullable=False),
+    Column("source_ref", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("count", Integer, nullable=False),
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("country", String(3)),
+    Column("sector", String(8)),
+    Column("roles", JSON, nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Index("ix_actors_name", "name"),
+    Index("ix_actors_country", "country"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("proposition", JSON),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", String(64), primary_key=True),  # article id + local statement id
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("actor_id", String(40), ForeignKey("actors.id")),
+    Column("speaker_name", Text),
+    Column("speaker_text", Text),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("cue_text", Text),
+    Column("cue_lemma", String(64)),
+    Column("cue_class", String(32)),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("content_text", Text, nullable=False),
+    Column("content_start", Integer),
+    Column("content_end", Integer),
+    Column("sentence_index", Integer),
+    Column("paragraph_index", Integer),
+    Column("stance", String(16)),
+    Column("claim_id", String(40), ForeignKey("claims.id")),
+    Column("date_text", Text),
+    Column("said_on", Date),
+    Index("ix_statements_article", "article_id"),
+    Index("ix_statements_actor", "actor_id"),
+    Index("ix_statements_claim_said_on", "claim_id", "said_on"),
+    Index("ix_statements_speaker_name", "speaker_name"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("statement_id", String(64), ForeignKey("statements.id", ondelete="SET NULL")),
+    Column("code", String(8), nullable=False),
+    Column("root", String(2), nullable=False),
+    Column("source_code", String(16)),
+    Column("target_code", String(16)),
+    Column("span_start", Integer),
+    Column("span_end", Integer),
+    Column("stance", String(16)),  # for negated or hypothetical events
+    Column("happened", Boolean, nullable=False),
+    Index("ix_events_article", "article_id"),
+    Index("ix_events_code", "code"),
+)
+
+reversals = Table(
+    "reversals",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # reversal | contradiction
+    Column("actor", Text, nullable=False),
+    Column("actor_id", String(40), ForeignKey("actors.id")),
+    Column("claim_id", String(40), ForeignKey("claims.id"), nullable=False),
+    Column("from_stance", String(16), nullable=False),
+    Column("to_stance", String(16), nullable=False),
+    Column("before", JSON, nullable=False),
+    Column("after", JSON, nullable=False),
+    Column("detected_at", DateTime(timezone=True), nullable=False),
+    Index("ix_reversals_claim", "claim_id"),
+    Index("ix_reversals_actor", "actor_id"),
+)

@@ -1,0 +1,287 @@
+"""The store: articles with their dedupe keys, ingestion failures, and
+queries. SQLAlchemy Core over SQLite or PostgreSQL, the same code for both."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, literal_column, or_, select, table, column
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.exc import IntegrityError
+
+from onrecord.ingest.dedupe import NEAR_DUPLICATE_JACCARD, band_keys, signature, similarity
+from onrecord.model import Article, DateSource, Failure
+from onrecord.store import migrate
+from onrecord.store.engine import make_engine, resolve_url
+from onrecord.store.schema import article_bands, articles, failures
+
+_FTS = table("articles_fts", column("rowid"), column("rank"))
+_PHRASE_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+AddStatus = Literal["stored", "duplicate", "near_duplicate"]
+
+
+@dataclass
+class AddResult:
+    status: AddStatus
+    article_id: str  # the stored article, or the one this input duplicates
+    original_id: str | None = None  # for a near-duplicate: the article it copies
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """A record store at a database URL (see `engine.resolve_url`). Opening
+    it brings the schema up to date."""
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True) -> None:
+        self.url = resolve_url(url)
+        self.engine = make_engine(self.url)
+        if upgrade:
+            migrate.upgrade(self.engine)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing ----------------------------------------------------------
+
+    def add_article(self, article: Article) -> AddResult:
+        """Store an article once. The same canonical URL or the same normalised
+        text is a duplicate and is not stored again; a near-duplicate is stored
+        with `duplicate_of` pointing at the article it copies. Each call is one
+        transaction, so an interrupted ingest keeps what it committed."""
+        sig = signature(article.text)
+        keys = band_keys(sig)
+        url_hash = _sha256(article.url) if article.url else None
+        try:
+            with self.engine.begin() as conn:
+                existing = self._exact_duplicate(conn, article.content_hash, url_hash)
+                if existing is not None:
+                    return AddResult("duplicate", existing)
+                original = self._near_duplicate_of(conn, sig, keys)
+                conn.execute(articles.insert().values(**_article_row(article, url_hash, sig, original)))
+                conn.execute(
+                    article_bands.insert(),
+                    [{"article_id": article.id, "band": band, "key": key} for band, key in enumerate(keys)],
+                )
+        except IntegrityError:
+            # Another writer stored the same article between our check and insert.
+            with self.engine.connect() as conn:
+                existing = self._exact_duplicate(conn, article.content_hash, url_hash)
+            if existing is None:
+                raise
+            return AddResult("duplicate", existing)
+        if original is not None:
+            return AddResult("near_duplicate", article.id, original)
+        return AddResult("stored", article.id)
+
+    @staticmethod
+    def _exact_duplicate(conn: Connection, text_hash: str, url_hash: str | None) -> str | None:
+        condition = articles.c.content_hash == text_hash
+        if url_hash is not None:
+            condition = or_(condition, articles.c.url_hash == url_hash)
+        return conn.execute(select(articles.c.id).where(condition).limit(1)).scalar()
+
+    @staticmethod
+    def _near_duplicate_of(conn: Connection, sig: bytes, keys: list[int]) -> str | None:
+        matches_a_band = or_(*(and_(article_bands.c.band == b, article_bands.c.key == k) for b, k in enumerate(keys)))
+        candidates = conn.execute(
+            select(articles.c.id, articles.c.duplicate_of, articles.c.minhash)
+            .where(articles.c.id.in_(select(article_bands.c.article_id).where(matches_a_band)))
+            .order_by(articles.c.pk)
+        ).all()
+        best, best_score = None, NEAR_DUPLICATE_JACCARD
+        for candidate in candidates:
+            score = similarity(sig, candidate.minhash)
+            if score >= best_score:
+                best, best_score = candidate.duplicate_of or candidate.id, score
+        return best
+
+    def record_failure(self, failure: Failure) -> None:
+        """Record an input that failed; the same failure again only bumps its
+        count and time, so re-running a batch does not pile up copies."""
+        now = failure.occurred_at or _utcnow()
+        row = {
+            "key": _sha256(f"{failure.stage}\x00{failure.source_ref}\x00{failure.reason}"),
+            "stage": failure.stage,
+            "source_ref": failure.source_ref,
+            "reason": failure.reason,
+            "first_seen": now,
+            "last_seen": now,
+            "count": 1,
+        }
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = insert(failures).values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=[failures.c.key],
+            set_={"last_seen": now, "count": failures.c.count + 1},
+        )
+        with self.engine.begin() as conn:
+            conn.execute(statement)
+
+    # -- reading ----------------------------------------------------------
+
+    def get_article(self, article_id: str) -> Article | None:
+        """An article by id, or by a unique prefix of its id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+            if row is None and len(article_id) >= 6:
+                rows = conn.execute(select(articles).where(articles.c.id.startswith(article_id)).limit(2)).all()
+                row = rows[0] if len(rows) == 1 else None
+        return _article_from_row(row) if row is not None else None
+
+    def list_articles(
+        self,
+        *,
+        query: str | None = None,
+        source: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        include_duplicates: bool = False,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[Article]:
+        """Articles, newest first, or best match first for a full-text query."""
+        statement = select(articles)
+        order: list[Any] = []
+        if query:
+            statement, order = self._with_search(statement, query)
+        if not include_duplicates:
+            statement = statement.where(articles.c.duplicate_of.is_(None))
+        if source:
+            statement = statement.where(articles.c.source == source)
+        if since:
+            statement = statement.where(articles.c.published >= since)
+        if until:
+            statement = statement.where(articles.c.published <= until)
+        order += [articles.c.published.desc().nulls_last(), articles.c.pk.desc()]
+        statement = statement.order_by(*order).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [_article_from_row(row) for row in conn.execute(statement)]
+
+    def _with_search(self, statement, query: str):
+        if self.dialect == "sqlite":
+            match = _fts5_query(query)
+            statement = statement.join(_FTS, _FTS.c.rowid == articles.c.pk).where(
+                literal_column("articles_fts").op("MATCH")(match)
+            )
+            return statement, [_FTS.c.rank]
+        tsquery = func.websearch_to_tsquery("english", query)
+        search = literal_column("articles.search")
+        return statement.where(search.op("@@")(tsquery)), [func.ts_rank(search, tsquery).desc()]
+
+    def list_failures(self, *, limit: int = 100) -> list[Failure]:
+        statement = select(failures).order_by(failures.c.last_seen.desc(), failures.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [
+                Failure(source_ref=r.source_ref, reason=r.reason, stage=r.stage, occurred_at=r.last_seen)
+                for r in conn.execute(statement)
+            ]
+
+    def stats(self) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            originals = articles.c.duplicate_of.is_(None)
+            count = conn.execute(select(func.count()).where(originals)).scalar_one()
+            near = conn.execute(select(func.count()).where(articles.c.duplicate_of.is_not(None))).scalar_one()
+            words = conn.execute(select(func.coalesce(func.sum(articles.c.word_count), 0)).where(originals)).scalar_one()
+            first, last = conn.execute(
+                select(func.min(articles.c.published), func.max(articles.c.published)).where(originals)
+            ).one()
+            failed = conn.execute(select(func.count()).select_from(failures)).scalar_one()
+
+            def counts(col, top: int = 10) -> dict[str, int]:
+                rows = conn.execute(
+                    select(col, func.count()).where(originals).group_by(col).order_by(func.count().desc(), col).limit(top)
+                )
+                return {str(key) if key is not None else "(none)": n for key, n in rows}
+
+            return {
+                "articles": count,
+                "near_duplicates": near,
+                "words": int(words),
+                "failures": failed,
+                "published_from": _iso(first),
+                "published_to": _iso(last),
+                "sources": counts(articles.c.source),
+                "date_sources": counts(articles.c.date_source),
+                "languages": counts(articles.c.language),
+            }
+
+
+def _iso(value: dt.date | str | None) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _fts5_query(query: str) -> str:
+    """A user's search as a safe FTS5 query: every word or "quoted phrase"
+    must occur (FTS5 operators and punctuation are taken as plain text)."""
+    terms = []
+    for phrase, word in _PHRASE_OR_WORD.findall(query):
+        words = _WORD.findall(phrase or word)
+        if words:
+            terms.append('"' + " ".join(words) + '"')
+    return " ".join(terms) or '""'
+
+
+def _article_row(article: Article, url_hash: str | None, sig: bytes, original: str | None) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": article.url,
+        "url_hash": url_hash,
+        "content_hash": article.content_hash,
+        "source_ref": article.source_ref,
+        "external_id": article.external_id,
+        "source": article.source,
+        "title": article.title,
+        "authors": list(article.authors),
+        "published": article.published,
+        "date_source": article.date_source.value,
+        "language": article.language,
+        "text": article.text,
+        "word_count": article.word_count,
+        "ingested_at": article.ingested_at or _utcnow(),
+        "duplicate_of": original,
+        "minhash": sig,
+    }
+
+
+def _article_from_row(row: Row) -> Article:
+    return Article(
+        id=row.id,
+        text=row.text,
+        content_hash=row.content_hash,
+        source_ref=row.source_ref,
+        url=row.url,
+        source=row.source,
+        title=row.title,
+        authors=list(row.authors or []),
+        published=row.published,
+        date_source=DateSource(row.date_source),
+        language=row.language,
+        ingested_at=row.ingested_at,
+        duplicate_of=row.duplicate_of,
+        external_id=row.external_id,
+    )
