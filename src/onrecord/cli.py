@@ -298,7 +298,9 @@ def analyze(
     model: Annotated[
         Optional[str], typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
     ] = None,
-    lang: LangOption = "en",
+    lang: Annotated[
+        str, typer.Option("--lang", help="Accepted languages, comma-separated; 'any' (the default here) analyses every text given.")
+    ] = "any",
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
     strict: StrictOption = False,
     quiet: QuietOption = False,

@@ -39,6 +39,10 @@ class IngestOptions:
 # Fewer words than this is a page's leftovers ("Home", "Page not found"), not
 # an article. Set low so that short wire items and feed summaries still pass.
 MIN_WORDS = 5
+# A text this long whose language cannot be identified is not readable text
+# (mis-decoded bytes, mixed scripts): py3langid is sure of English from about
+# 60 characters on, so 200 leaves a wide margin.
+GARBLED_MIN_CHARS = 200
 
 
 def finish(draft: Draft, options: IngestOptions) -> Article:
@@ -48,10 +52,13 @@ def finish(draft: Draft, options: IngestOptions) -> Article:
     if words < MIN_WORDS:
         raise IngestError(f"no article text found (only {words} word{'s' if words > 1 else ''})")
     language = detect_language(draft.text)
-    if options.languages and language is not None and language not in options.languages:
-        raise IngestError(
-            f"language is {language!r}, not one of {', '.join(options.languages)} (--lang to accept it)"
-        )
+    if options.languages:
+        if language is not None and language not in options.languages:
+            raise IngestError(
+                f"language is {language!r}, not one of {', '.join(options.languages)} (--lang to accept it)"
+            )
+        if language is None and len(draft.text) >= GARBLED_MIN_CHARS:
+            raise IngestError("cannot identify the language: garbled, wrongly decoded or mixed text (--lang any to accept it)")
     published, date_source = draft.published, draft.date_source
     if options.published is not None:
         published, date_source = options.published, DateSource.USER

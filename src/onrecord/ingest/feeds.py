@@ -28,12 +28,14 @@ def read_feed(data: bytes | str, source_ref: str) -> Iterator[Draft | Failure]:
         reason = f"not a readable feed ({parsed.bozo_exception})" if parsed.bozo else "feed has no entries"
         raise IngestError(reason)
     site = parsed.feed.get("title") or None
+    # feedparser reads what it can of a malformed feed; say so when an entry fails.
+    malformed = f" (the feed is malformed: {parsed.bozo_exception})" if parsed.bozo else ""
     for number, entry in enumerate(parsed.entries, start=1):
         ref = f"{source_ref}#{number}"
         try:
             yield _entry_draft(entry, ref, site)
         except IngestError as exc:
-            yield Failure(ref, str(exc))
+            yield Failure(ref, f"{exc}{malformed}")
 
 
 def _entry_draft(entry, source_ref: str, site: str | None) -> Draft:

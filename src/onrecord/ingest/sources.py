@@ -121,6 +121,8 @@ def read_articles(ref: str, kind: InputKind | None, options: IngestOptions) -> I
                 yield Failure(draft.source_ref, str(exc))
     except IngestError as exc:
         yield Failure(ref, str(exc))
+    except OSError as exc:
+        yield Failure(ref, f"cannot read ({exc.strerror or exc})")
     except Exception as exc:  # noqa: BLE001 - one bad input never stops a batch
         yield Failure(ref, f"unexpected error ({type(exc).__name__}: {exc})")
 

@@ -41,6 +41,10 @@ def read_warc(stream: BinaryIO, source_ref: str, max_bytes: int) -> Iterator[Dra
             if len(payload) > max_bytes:
                 yield Failure(ref, f"record is larger than the size cap of {max_bytes:,} bytes")
                 continue
+            if getattr(record.raw_stream, "limit", 0) > 0:
+                # Fewer bytes than the record's Content-Length: the file ends inside it.
+                yield Failure(ref, f"truncated or corrupt WARC: the file ends inside this record ({url})")
+                return
             try:
                 yield read_html(decode_text(payload, _charset(content_type)), ref, url=url)
             except IngestError as exc:

@@ -1,0 +1,145 @@
+"""The store on SQLite and PostgreSQL: dedupe, failures, search, stats, migrations."""
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from onrecord.ingest.draft import Draft, IngestOptions, finish
+from onrecord.model import DateSource, Failure
+from onrecord.store import Store, migrate
+from onrecord.store.engine import resolve_url
+
+from conftest import article_text
+
+
+def make_article(text, *, url=None, ref="test", title=None, published=None):
+    draft = Draft(text=text, source_ref=ref, url=url, title=title, published=published,
+                  date_source=DateSource.METADATA if published else DateSource.UNKNOWN)
+    return finish(draft, IngestOptions())
+
+
+def test_article_round_trip(db_url):
+    with Store(db_url) as store:
+        article = make_article(article_text(), url="https://Courier.example/a?utm_source=x", title="Vote",
+                               published=dt.date(2024, 3, 5))
+        assert store.add_article(article).status == "stored"
+        back = store.get_article(article.id)
+        assert back.text == article.text and back.title == "Vote"
+        assert back.url == "https://courier.example/a"
+        assert back.published == dt.date(2024, 3, 5) and back.date_source is DateSource.METADATA
+        assert back.language == "en" and back.content_hash == article.content_hash
+        assert store.get_article(article.id[:10]).id == article.id  # unique prefix
+        assert store.get_article("art_nothing") is None
+
+
+def test_same_text_or_same_url_is_stored_once(db_url):
+    with Store(db_url) as store:
+        first = make_article(article_text(0), url="https://courier.example/a")
+        assert store.add_article(first).status == "stored"
+        # same text, other whitespace and case, other URL
+        again = make_article(article_text(0).upper().replace("\n\n", "\n  \n"), url="https://mirror.example/b")
+        assert store.add_article(again).status == "duplicate"
+        # same canonical URL, edited text
+        edited = make_article(article_text(1), url="https://courier.example/a#comments")
+        result = store.add_article(edited)
+        assert (result.status, result.article_id) == ("duplicate", first.id)
+        assert store.stats()["articles"] == 1
+
+
+def test_syndicated_copy_is_linked_to_the_original(db_url):
+    original_text = article_text(0)
+    # The same story as a wire copy: a dateline, a credit line, a "related" line.
+    copy_text = ("MARLOW (Wire) — " + original_text + "\n\nReporting by Jo Whitfield; editing by Sam Ortiz."
+                 + "\n\nRead more: Council budget cuts explained")
+    other_text = "\n\n".join(
+        ["Flood defences along the River Tarrow will be raised by a metre under plans approved on Monday by the regional authority.",
+         "Engineers said the work would take three years and cost about forty million euros.",
+         "Farmers downstream welcomed the decision but asked for compensation for land lost to the new embankments."]
+    )
+    with Store(db_url) as store:
+        original = make_article(original_text, url="https://courier.example/a")
+        store.add_article(original)
+        copy = make_article(copy_text, url="https://wire.example/b")
+        result = store.add_article(copy)
+        assert (result.status, result.original_id) == ("near_duplicate", original.id)
+        assert store.add_article(make_article(other_text)).status == "stored"
+        # a copy of the copy points at the original
+        result = store.add_article(make_article(copy_text + "\n\nShare your views.", url="https://third.example/c"))
+        assert result.original_id == original.id
+        stats = store.stats()
+        assert (stats["articles"], stats["near_duplicates"]) == (2, 2)
+        assert len(store.list_articles()) == 2
+        assert len(store.list_articles(include_duplicates=True)) == 4
+        assert store.get_article(copy.id).duplicate_of == original.id
+
+
+def test_failures_are_recorded_once_with_a_count(db_url):
+    with Store(db_url) as store:
+        store.record_failure(Failure("in/b.txt", "empty input"))
+        store.record_failure(Failure("in/b.txt", "empty input"))
+        store.record_failure(Failure("in/c.txt", "binary content (NUL bytes), not text"))
+        found = store.list_failures()
+        assert sorted((f.source_ref, f.reason) for f in found) == [
+            ("in/b.txt", "empty input"),
+            ("in/c.txt", "binary content (NUL bytes), not text"),
+        ]
+        with store.engine.connect() as conn:
+            counts = dict(conn.execute(sa.text("SELECT source_ref, count FROM failures")).all())
+        assert counts == {"in/b.txt": 2, "in/c.txt": 1}
+        assert store.stats()["failures"] == 2
+
+
+def test_full_text_search_and_filters(db_url):
+    with Store(db_url) as store:
+        store.add_article(make_article(article_text(0), title="Library to close", published=dt.date(2024, 3, 5)))
+        flood = make_article(
+            "Flood defences along the River Tarrow will be raised by a metre, the regional authority said on Monday. "
+            "Engineers warned that the embankments were failing.", title="Flood plan", published=dt.date(2024, 4, 1))
+        store.add_article(flood)
+        assert [a.title for a in store.list_articles(query="embankment")] == ["Flood plan"]  # stemmed
+        assert [a.title for a in store.list_articles(query="library petition")] == ["Library to close"]
+        assert [a.title for a in store.list_articles(query='"regional authority"')] == ["Flood plan"]
+        assert store.list_articles(query="zebra") == []
+        assert [a.title for a in store.list_articles()] == ["Flood plan", "Library to close"]  # newest first
+        assert [a.title for a in store.list_articles(since=dt.date(2024, 3, 10))] == ["Flood plan"]
+        assert [a.title for a in store.list_articles(until=dt.date(2024, 3, 10))] == ["Library to close"]
+        assert [a.title for a in store.list_articles(limit=1, offset=1)] == ["Library to close"]
+
+
+def test_search_query_syntax_never_breaks(db_url):
+    with Store(db_url) as store:
+        store.add_article(make_article(article_text(0)))
+        for query in ['"unbalanced', "a:b", "NEAR(x y)", "*", "'; DROP TABLE articles; --", "()", "-library"]:
+            store.list_articles(query=query)
+        assert store.stats()["articles"] == 1
+
+
+def test_schema_is_at_head_and_migrations_go_down_and_up(db_url):
+    store = Store(db_url)
+    assert migrate.current_revision(store.engine) == migrate.head_revision()
+    store.add_article(make_article(article_text(0)))
+    migrate.downgrade(store.engine, "base")
+    assert "articles" not in sa.inspect(store.engine).get_table_names()
+    migrate.upgrade(store.engine)
+    assert {"articles", "failures", "statements", "actors", "claims", "events", "reversals"} <= set(
+        sa.inspect(store.engine).get_table_names()
+    )
+    store.add_article(make_article(article_text(1), title="again"))
+    assert [a.title for a in store.list_articles(query="library")] == ["again"]
+    store.close()
+
+
+def test_reopening_keeps_data(db_url):
+    with Store(db_url) as store:
+        store.add_article(make_article(article_text(0)))
+    with Store(db_url) as store:
+        assert store.stats()["articles"] == 1
+
+
+def test_url_resolution(tmp_path, monkeypatch):
+    monkeypatch.delenv("ONRECORD_DB", raising=False)
+    assert resolve_url(None) == "sqlite:///onrecord.db"
+    assert resolve_url("news.db") == "sqlite:///news.db"
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("ONRECORD_DB", "other.db")
+    assert resolve_url(None) == "sqlite:///other.db"
