@@ -124,3 +124,35 @@ def html_page(
 </main>
 <footer><p>Copyright 2024 The Marlow Courier. All rights reserved.</p><a href="/privacy">Privacy</a></footer>
 </body></html>"""
+
+
+_NAMES = ["Priya Anand", "Tomas Keller", "Lotte Brandt", "Daniel Reyes", "Ingrid Vale", "Samuel Okafor",
+          "Mei Lin", "Rafael Duarte", "Hannah Cole", "Yusuf Demir", "Clara Novak", "Ivan Petrov"]
+_ROLES = ["the mayor", "a council spokesman", "the transport minister", "a union leader", "the police chief",
+          "an opposition deputy", "the health secretary", "a local business owner"]
+_SUBJECTS = ["bus fares", "the hospital budget", "a new tram line", "school meals", "river pollution",
+             "the water tariff", "police patrols", "housing permits", "the football stadium", "port security",
+             "farm subsidies", "street lighting", "the airport expansion", "library hours", "refuse collection"]
+_VERBS = ["warned", "said", "insisted", "argued", "announced", "confirmed", "denied", "promised"]
+_PLACES = ["Marlow", "Denholm", "Ashby", "Corran", "Wexley", "Pellham", "Tarrow", "Bramley", "Kestor", "Alden"]
+_MONTHS = ["January", "March", "May", "July", "September", "November"]
+
+
+def distinct_article(seed: int, sentences: int = 8) -> str:
+    """An English news-like article that shares next to no 5-word run with
+    any other seed's article (names, places, figures change every few words)."""
+    import random
+
+    rng = random.Random(seed)
+    paragraphs = []
+    for _ in range(sentences // 2):
+        parts = []
+        for _ in range(2):
+            parts.append(
+                f"{rng.choice(_NAMES)}, {rng.choice(_ROLES)} of {rng.choice(_PLACES)}, {rng.choice(_VERBS)} on "
+                f"{rng.choice(['Monday', 'Tuesday', 'Friday', 'Sunday'])} that {rng.choice(_SUBJECTS)} would cost "
+                f"{rng.randint(2, 990)} million by {rng.choice(_MONTHS)} {rng.randint(2001, 2030)}, while "
+                f"{rng.choice(_SUBJECTS)} in {rng.choice(_PLACES)} needed {rng.randint(3, 70)} more staff."
+            )
+        paragraphs.append(" ".join(parts))
+    return "\n\n".join(paragraphs)

