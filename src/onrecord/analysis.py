@@ -13,12 +13,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.tokens import Doc
+
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.draft import Draft, IngestOptions, finish
 from onrecord.ingest.html import looks_like_html, read_html
 from onrecord.ingest.sources import text_draft
-from onrecord.model import Actor, Article, Claim, DateSource, Event, Failure, Reversal, Statement
+from onrecord.model import Actor, Article, Claim, DateSource, Event, Failure, Mention, Reversal, Statement
 from onrecord.nlp.pipeline import load_pipeline
+from onrecord.nlp.speakers import SpeakerResolver, to_actors
+from onrecord.nlp.statements import StatementFinder
 
 # Articles parsed together by spaCy's nlp.pipe.
 PIPE_BATCH_SIZE = 32
@@ -67,7 +71,7 @@ class Analyzer:
     def analyze_articles(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         pairs = ((article.text, article) for article in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=PIPE_BATCH_SIZE):
-            yield Analysis(article=article, sentences=sum(1 for _ in doc.sents))
+            yield analyze_doc(doc, article)
 
     def analyze_items(self, items: Iterable[Article | Failure]) -> Iterator[Analysis | Failure]:
         """Analyses in input order, with failures passed through in their place."""
@@ -78,6 +82,39 @@ class Analyzer:
 
     def analyze_article(self, article: Article) -> Analysis:
         return next(self.analyze_articles([article]))
+
+
+def analyze_doc(doc: Doc, article: Article) -> Analysis:
+    """The record of one parsed article: statements and their speakers."""
+    finder = StatementFinder(doc)
+    found = finder.find()
+    resolver = SpeakerResolver(doc, finder.paragraph_index)
+    resolved = resolver.resolve(found)
+    actors, actor_ids = to_actors(resolver.actors())
+    text = doc.text
+    statements = []
+    for number, (item, (name, actor)) in enumerate(zip(found, resolved), start=1):
+        parts = [tuple(p) for p in item.content]
+        hull = (parts[0][0], parts[-1][1])
+        speaker = None
+        if item.speaker is not None:
+            speaker = Mention(item.speaker.text, (item.speaker.start_char, item.speaker.end_char))
+        statements.append(
+            Statement(
+                id=f"s{number}",
+                kind=item.kind,
+                content=Mention(" … ".join(text[s:e] for s, e in parts), hull, parts if len(parts) > 1 else None),
+                speaker=speaker,
+                speaker_name=name,
+                actor_id=actor_ids.get(id(actor)) if actor is not None else None,
+                cue=Mention(text[item.cue_span[0] : item.cue_span[1]], item.cue_span) if item.cue_span else None,
+                cue_lemma=item.cue.lemma.removeprefix("n:") if item.cue else None,
+                cue_class=item.cue.speech_act if item.cue else None,
+                sentence_index=item.sentence_index,
+                paragraph_index=item.paragraph_index,
+            )
+        )
+    return Analysis(article=article, sentences=len(finder.sentences), statements=statements, actors=actors)
 
 
 def analyze(

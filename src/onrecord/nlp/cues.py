@@ -1,0 +1,56 @@
+"""The reporting-cue lexicon (data/cues.tsv): which words mark an act of
+saying, their speech-act class, and the frames in which they carry content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Token
+
+FRAMES = {"that", "gerund", "object", "to", "call", "quote"}
+
+
+@dataclass(frozen=True)
+class Cue:
+    lemma: str  # "say", or "call_for" for a verb with its particle or preposition
+    speech_act: str
+    frames: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, Cue]:
+    lexicon: dict[str, Cue] = {}
+    source = resources.files("onrecord.nlp").joinpath("data/cues.tsv").read_text("utf-8")
+    for number, line in enumerate(source.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        lemma, speech_act, frames = (field.strip() for field in line.split("\t"))
+        frame_set = frozenset(frames.split(","))
+        if lemma in lexicon or not frame_set <= FRAMES:
+            raise ValueError(f"cues.tsv line {number}: duplicate lemma or unknown frame: {line!r}")
+        lexicon[lemma] = Cue(lemma, speech_act, frame_set)
+    return lexicon
+
+
+def cue_of(token: Token) -> Cue | None:
+    """The cue a verb token is, taking its particle or preposition into
+    account ("called for" is a demand, "called" a characterisation)."""
+    if token.pos_ not in ("VERB", "AUX") and token.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
+        return None
+    lexicon = cue_lexicon()
+    lemma = token.lemma_.lower()
+    if lemma.startswith("n:"):
+        return None
+    for child in token.children:
+        if child.dep_ in ("prt", "prep") and f"{lemma}_{child.lower_}" in lexicon:
+            return lexicon[f"{lemma}_{child.lower_}"]
+    return lexicon.get(lemma)
+
+
+def nominal_cue_of(token: Token) -> Cue | None:
+    """The cue a noun is ("claims" in "made claims that ...")."""
+    if token.pos_ != "NOUN":
+        return None
+    return cue_lexicon().get("n:" + token.lemma_.lower())

@@ -1,0 +1,74 @@
+"""Countries by name, demonym and capital (data/countries.tsv), and the
+sector a role word implies (data/roles.tsv)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Country:
+    iso3: str
+    name: str  # the first name listed: "United States"
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    by_name: dict[str, Country]  # names and abbreviations
+    by_demonym: dict[str, Country]
+    by_capital: dict[str, Country]
+    pattern: re.Pattern[str]  # any of the above, longest first, as whole words
+
+    def lookup(self, phrase: str) -> Country | None:
+        phrase = phrase.strip()
+        if phrase.lower().startswith("the "):
+            phrase = phrase[4:]
+        return self.by_name.get(phrase) or self.by_demonym.get(phrase) or self.by_capital.get(phrase)
+
+    def find_all(self, text: str) -> list[tuple[int, int, Country]]:
+        return [(m.start(), m.end(), self.lookup(m.group())) for m in self.pattern.finditer(text)]
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    source = resources.files("onrecord.nlp").joinpath(f"data/{name}").read_text("utf-8")
+    return [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    by_name: dict[str, Country] = {}
+    by_demonym: dict[str, Country] = {}
+    by_capital: dict[str, Country] = {}
+    for row in _read_tsv("countries.tsv"):
+        iso3, names, demonyms, capitals = (row + ["", "", ""])[:4]
+        names_list = [n for n in names.split("|") if n]
+        country = Country(iso3, names_list[0])
+        for table, values in ((by_name, names_list), (by_demonym, demonyms.split("|")), (by_capital, capitals.split("|"))):
+            for value in values:
+                if value:
+                    table.setdefault(value, country)
+    words = sorted(set(by_name) | set(by_demonym) | set(by_capital), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+    return Gazetteer(by_name, by_demonym, by_capital, pattern)
+
+
+@lru_cache(maxsize=1)
+def role_sectors() -> dict[str, str | None]:
+    return {row[0]: (row[1] if row[1] != "-" else None) for row in _read_tsv("roles.tsv")}
+
+
+PERSON_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "men", "women", "person", "people")
+
+
+def is_role_noun(lemma: str) -> bool:
+    """Whether a common noun can name a speaker: a role, a group, an
+    organisation, or a word shaped like a person noun (-er, -ist, -ian...)."""
+    lemma = lemma.lower()
+    return lemma in role_sectors() or (len(lemma) > 4 and lemma.endswith(PERSON_SUFFIXES))
+
+
+def sector_of(lemma: str) -> str | None:
+    return role_sectors().get(lemma.lower())

@@ -1,0 +1,365 @@
+"""Who the speakers are: the actors of an article and the resolution of
+each speaker mention to one of them.
+
+Coreference here is rules over the parse, in the order a reader uses them:
+a name is its person (surnames join full names); a description ("Iran's
+foreign minister") is the named person the article gives that role
+(apposition, a title before the name, "X is the Y"); a pronoun is the most
+recent person (or group, for "they"; organisation, for "it") that was the
+subject of a sentence or a speaker before it; anything else is the group or
+institution as written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from onrecord.model import Actor, ActorType
+from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of
+from onrecord.nlp.statements import FoundStatement
+
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "mx", "rev", "reverend"}
+PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
+PLURAL_PRONOUNS = {"they", "them"}
+THING_PRONOUNS = {"it"}
+# How many paragraphs back a pronoun may look for its person.
+PRONOUN_REACH_PARAGRAPHS = 3
+
+
+@dataclass
+class ActorDraft:
+    name: str
+    type: ActorType
+    aliases: set[str] = field(default_factory=set)
+    roles: list[str] = field(default_factory=list)
+    country: str | None = None
+    sector: str | None = None
+    speaks: bool = False
+
+    @property
+    def surname(self) -> str:
+        return _words(self.name)[-1] if _words(self.name) else ""
+
+
+@dataclass
+class PersonMention:
+    actor: ActorDraft
+    char: int
+    paragraph: int
+    subject: bool  # a sentence subject or a speaker: what pronouns refer back to
+
+
+class SpeakerResolver:
+    """Builds an article's actors and resolves statement speakers to them."""
+
+    def __init__(self, doc: Doc, paragraph_index) -> None:
+        self.doc = doc
+        self.paragraph_index = paragraph_index
+        self.gazetteer = gazetteer()
+        self.persons: list[ActorDraft] = []
+        self.groups: dict[str, ActorDraft] = {}
+        self.mentions: list[PersonMention] = []
+        self._build_persons()
+
+    # -- persons from the named entities -------------------------------------------
+
+    def _build_persons(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = person_name(ent)
+            if not name:
+                continue
+            actor = self._person_for(name)
+            actor.aliases.add(name)
+            self._add_roles(actor, ent)
+            self.mentions.append(
+                PersonMention(actor, ent.start_char, self.paragraph_index(ent.start_char), ent.root.dep_ in ("nsubj", "nsubjpass"))
+            )
+        # a surname seen before the full name joins it
+        for actor in list(self.persons):
+            if len(_words(actor.name)) == 1:
+                fuller = [p for p in self.persons if p is not actor and len(_words(p.name)) > 1 and p.surname == actor.surname]
+                if len(fuller) == 1:
+                    self._merge(actor, fuller[0])
+
+    def _person_for(self, name: str) -> ActorDraft:
+        words = _words(name)
+        for actor in self.persons:
+            if _norm(actor.name) == _norm(name):
+                return actor
+        if len(words) == 1:
+            # a surname (or, less often, a first name) of a person already met
+            same = [p for p in self.persons if p.surname == words[0]]
+            if not same:
+                same = [p for p in self.persons if _words(p.name) and _words(p.name)[0] == words[0]]
+            if same:
+                return same[-1]
+        else:
+            for actor in self.persons:
+                if len(_words(actor.name)) == 1 and actor.surname == words[-1]:
+                    actor.name = name  # the full name arrives after the surname
+                    return actor
+                if actor.surname == words[-1] and _words(actor.name)[0] == words[0]:
+                    if len(words) > len(_words(actor.name)):
+                        actor.aliases.add(actor.name)
+                        actor.name = name
+                    return actor
+        actor = ActorDraft(name=name, type=ActorType.PERSON)
+        self.persons.append(actor)
+        return actor
+
+    def _merge(self, small: ActorDraft, big: ActorDraft) -> None:
+        big.aliases |= small.aliases | {small.name}
+        big.roles += [r for r in small.roles if r not in big.roles]
+        big.country = big.country or small.country
+        big.sector = big.sector or small.sector
+        for mention in self.mentions:
+            if mention.actor is small:
+                mention.actor = big
+        self.persons.remove(small)
+
+    def _add_roles(self, actor: ActorDraft, ent: Span) -> None:
+        root = ent.root
+        for role_head in _role_heads(ent):
+            role = _role_text(role_head, exclude=ent)
+            if role and role not in actor.roles and len(role) < 120:
+                actor.roles.append(role)
+                country = self._country_in(role)
+                if country and not actor.country:
+                    actor.country = country.iso3
+                sector = sector_of(role_head.lemma_)
+                if sector and not actor.sector:
+                    actor.sector = sector
+        del root
+
+    def _country_in(self, text: str) -> Country | None:
+        for start, _end, country in self.gazetteer.find_all(text):
+            if country is None:
+                continue
+            if re.search(r"\bto (the )?$", text[:start]):
+                continue  # "ambassador to the UN": whom they are sent to, not whose they are
+            return country
+        return None
+
+    # -- resolving speakers ------------------------------------------------------
+
+    def resolve(self, statements: list[FoundStatement]) -> list[tuple[str | None, ActorDraft | None]]:
+        """(resolved name, actor) for each statement, in order."""
+        results: list[tuple[str | None, ActorDraft | None]] = []
+        by_id: dict[int, tuple[str | None, ActorDraft | None]] = {}
+        for statement in statements:
+            if statement.continues is not None:
+                result = by_id.get(id(statement.continues), (None, None))
+            elif statement.speaker is None:
+                result = (None, None)
+            else:
+                result = self.resolve_mention(statement.speaker)
+            name, actor = result
+            if actor is not None:
+                actor.speaks = True
+                if actor.type is ActorType.PERSON and statement.speaker is not None:
+                    self.mentions.append(
+                        PersonMention(actor, statement.speaker.start_char, self.paragraph_index(statement.speaker.start_char), True)
+                    )
+                    self.mentions.sort(key=lambda m: m.char)
+            by_id[id(statement)] = result
+            results.append(result)
+        return results
+
+    def resolve_mention(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
+        root = mention.root
+        lower = root.lower_
+        # a person by name
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and ent.start < mention.end and mention.start < ent.end:
+                name = person_name(ent)
+                actor = self._find_person(name)
+                if actor is not None:
+                    return actor.name, actor
+        if root.pos_ == "PRON":
+            return self._resolve_pronoun(mention)
+        if root.pos_ in ("PROPN", "ADJ", "NOUN") and root.text[:1].isupper() and len(mention) <= 3:
+            actor = self._find_person(_strip_det(mention.text))
+            if actor is not None:
+                return actor.name, actor
+        if root.pos_ == "NOUN" and is_role_noun(root.lemma_):
+            actor = self._person_with_role(mention)
+            if actor is not None:
+                return actor.name, actor
+        return self._group(mention)
+
+    def _find_person(self, name: str) -> ActorDraft | None:
+        words = _words(name)
+        if not words:
+            return None
+        for actor in self.persons:
+            if _norm(actor.name) == _norm(name) or _norm(name) in {_norm(a) for a in actor.aliases}:
+                return actor
+        same = [p for p in self.persons if p.surname == words[-1]]
+        if len(same) == 1:
+            return same[0]
+        return None
+
+    def _resolve_pronoun(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
+        pronoun = mention.root.lower_
+        at = mention.start_char
+        paragraph = self.paragraph_index(at)
+        if pronoun in PERSONAL_PRONOUNS:
+            before = self.mentions[: bisect.bisect_left([m.char for m in self.mentions], at)]
+            near = [m for m in before if paragraph - m.paragraph <= PRONOUN_REACH_PARAGRAPHS]
+            for pool in ([m for m in near if m.subject], near):
+                if pool:
+                    actor = pool[-1].actor
+                    return actor.name, actor
+            return mention.text, None
+        if pronoun in PLURAL_PRONOUNS or pronoun in THING_PRONOUNS:
+            wanted_plural = pronoun in PLURAL_PRONOUNS
+            for group in reversed(list(self.groups.values())):
+                if group.speaks and (wanted_plural or group.type is ActorType.ORGANIZATION):
+                    return group.name, group
+        return mention.text, None
+
+    def _person_with_role(self, mention: Span) -> ActorDraft | None:
+        """The named person whose role this description names: same role
+        word, no clashing modifier or country; the nearest one if several."""
+        head = mention.root.lemma_.lower()
+        modifiers = {t.lemma_.lower() for t in mention if t.dep_ in ("amod", "compound") and t.pos_ != "PROPN"}
+        country = self._country_in(mention.text)
+        best, best_score = None, 0
+        for actor in self.persons:
+            for role in actor.roles:
+                role_words = {w.lower() for w in _words(role)}
+                lemmas = {w.rstrip("s") for w in role_words}
+                if head not in role_words and head not in lemmas:
+                    continue
+                if country and actor.country and country.iso3 != actor.country:
+                    continue
+                score = 1 + len(modifiers & role_words) + (2 if country and actor.country == country.iso3 else 0)
+                if modifiers - role_words and modifiers & {"deputy", "former", "vice", "assistant", "acting"}:
+                    continue
+                if score > best_score:
+                    best, best_score = actor, score
+        return best
+
+    def _group(self, mention: Span) -> tuple[str, ActorDraft]:
+        name = mention.text.strip()
+        key = _norm(_strip_det(name))
+        if key in self.groups:
+            return self.groups[key].name, self.groups[key]
+        root = mention.root
+        country = self.gazetteer.lookup(_strip_det(name)) or self._country_in(name)
+        if root.ent_type_ == "GPE" and country is not None and self.gazetteer.lookup(_strip_det(name)):
+            actor_type = ActorType.COUNTRY
+        elif root.ent_type_ == "ORG" or (root.pos_ == "NOUN" and sector_of(root.lemma_) and root.tag_ != "NNS"):
+            actor_type = ActorType.ORGANIZATION
+        else:
+            actor_type = ActorType.GROUP
+        actor = ActorDraft(
+            name=name,
+            type=actor_type,
+            country=country.iso3 if country else None,
+            sector=sector_of(root.lemma_) if root.pos_ == "NOUN" else ("GOV" if actor_type is ActorType.COUNTRY else None),
+        )
+        if actor_type is ActorType.COUNTRY:
+            actor.sector = None
+        self.groups[key] = actor
+        return actor.name, actor
+
+    # -- the article's actors -------------------------------------------------------
+
+    def actors(self) -> list[ActorDraft]:
+        """Every person met, and every group that speaks."""
+        return self.persons + [g for g in self.groups.values() if g.speaks]
+
+
+def to_actors(drafts: list[ActorDraft]) -> tuple[list[Actor], dict[int, str]]:
+    """Model actors with ids a1, a2, ... and a map from draft to id."""
+    actors, ids = [], {}
+    for number, draft in enumerate(drafts, start=1):
+        actor_id = f"a{number}"
+        ids[id(draft)] = actor_id
+        aliases = sorted(a for a in draft.aliases | ({draft.surname} if draft.type is ActorType.PERSON else set()) if a and a != draft.name)
+        actors.append(
+            Actor(
+                id=actor_id,
+                name=draft.name,
+                type=draft.type,
+                roles=list(draft.roles),
+                aliases=aliases,
+                country=draft.country,
+                sector=draft.sector,
+            )
+        )
+    return actors, ids
+
+
+def person_name(ent: Span) -> str:
+    """A person entity's name without honorifics, role titles before it, or a possessive."""
+    tokens = list(ent)
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct):
+        tokens.pop()
+    while len(tokens) > 1 and (
+        tokens[0].lower_.rstrip(".") in HONORIFICS or (tokens[0].pos_ != "PROPN" and not tokens[0].text[:1].isupper())
+        or is_role_noun(tokens[0].lemma_) and tokens[0].lower_ not in ("general",) and len(tokens) > 2
+    ):
+        tokens.pop(0)
+    if not tokens:
+        return ""
+    return ent.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _role_heads(ent: Span) -> list[Token]:
+    """Nouns that give the person a role: an apposition either way round,
+    a title before the name, or "X is the Y"."""
+    root = ent.root
+    heads = []
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            heads.append(child)
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        heads.append(root.head)
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        heads += [c for c in root.head.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
+    # a title before the name: "Foreign Minister Hossein Amirabdollahian"
+    title = [c for c in root.lefts if c.i < ent.start and c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("PROPN", "NOUN", "ADJ")]
+    if title:
+        heads.append(title[-1])
+    return heads
+
+
+def _role_text(head: Token, exclude: Span) -> str:
+    """The words of a role: the head noun's phrase without the person's name,
+    leading articles, or a relative clause."""
+    tokens = [t for t in head.subtree if not (exclude.start <= t.i < exclude.end)]
+    if head.i < exclude.start and head.dep_ in ("compound", "amod", "nmod"):
+        tokens = [t for t in head.doc[head.left_edge.i : exclude.start]]
+    cut = next((t.i for t in tokens if t.dep_ in ("relcl", "acl") or (t.is_punct and t.i > head.i)), None)
+    if cut is not None:
+        tokens = [t for t in tokens if t.i < cut]
+    while tokens and (tokens[0].dep_ == "det" or tokens[0].is_punct):
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    if not tokens:
+        return ""
+    doc = head.doc
+    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in re.findall(r"[\w'’-]+", name) if w.lower().rstrip(".") not in HONORIFICS]
+
+
+def _norm(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"\w+", folded))
+
+
+def _strip_det(text: str) -> str:
+    return re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)

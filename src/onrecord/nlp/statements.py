@@ -1,0 +1,597 @@
+"""Statements in a parsed article: who is said to have said what.
+
+Two passes over the parse:
+
+1. Cue first. Every reporting cue outside a quotation (data/cues.tsv) with a
+   speaker (its subject, the agent of a passive, the noun a participle or
+   relative clause hangs on, "according to X") and content (a quotation next
+   to it, its clausal complement, or, by its frames, a gerund, an object, a
+   to-infinitive, or "called X 'Y'").
+2. Quotation first. Every quotation not yet taken: a cue just after or just
+   before it ("X said:"), a speaker introduced by a colon ("X: '...'"), or
+   else the continuation of the previous speaker's words.
+
+Speakers are kept as mentions here; `speakers.py` resolves them to actors.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from onrecord.model import StatementKind
+from onrecord.nlp.cues import Cue, cue_lexicon, cue_of, nominal_cue_of
+from onrecord.nlp.geo import is_role_noun
+from onrecord.nlp.quotes import ALL_QUOTE_MARKS, Quote, find_quotes
+
+CharSpan = tuple[int, int]
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+# A quotation this short inside a sentence is a quoted fragment (scare quotes,
+# a phrase: "absolutely false"), not a statement of its own.
+MIN_QUOTE_WORDS = 4
+# How far (in tokens) a cue may sit after a quotation's end, or before its
+# start, to be its attribution: '"...," the minister of state for the
+# environment said' fits in 12.
+MAX_CUE_DISTANCE = 12
+
+
+@dataclass
+class FoundStatement:
+    """A statement as found in the text, before speaker resolution."""
+
+    content: list[CharSpan]
+    kind: StatementKind
+    cue: Cue | None = None
+    cue_span: CharSpan | None = None
+    speaker: Span | None = None  # the speaker mention
+    sentence_index: int = 0
+    paragraph_index: int = 0
+    continues: FoundStatement | None = None  # for a continuation: whose words these are
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.content[0][0]
+
+    def content_text(self, text: str) -> str:
+        return " … ".join(text[s:e] for s, e in self.content)
+
+
+class StatementFinder:
+    """Finds statements in one parsed article."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.quotes = find_quotes(self.text)
+        self._quote_starts = [q.start for q in self.quotes]
+        self.sentences = list(doc.sents)
+        self._sentence_starts = [s.start_char for s in self.sentences]
+        self._paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*\n|\n", self.text)]
+        self.found: list[FoundStatement] = []
+        self._taken_quotes: set[int] = set()
+        self._taken_cues: set[int] = set()
+
+    # -- helpers ---------------------------------------------------------------
+
+    def quote_at(self, char: int) -> int | None:
+        """Index of the quotation containing a character offset, if any."""
+        i = bisect.bisect_right(self._quote_starts, char) - 1
+        if i >= 0 and self.quotes[i].start <= char < self.quotes[i].end:
+            return i
+        return None
+
+    def in_quote(self, token: Token) -> bool:
+        return self.quote_at(token.idx) is not None
+
+    def sentence_index(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self._sentence_starts, char) - 1)
+
+    def paragraph_index(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self._paragraph_starts, char) - 1)
+
+    def quote_words(self, quote: Quote) -> int:
+        return len(re.findall(r"\w+", self.text[quote.start : quote.end]))
+
+    def paragraph_start(self, char: int) -> int:
+        start = self._paragraph_starts[self.paragraph_index(char)]
+        while start < len(self.text) and self.text[start].isspace():
+            start += 1
+        return start
+
+    # -- pass 1: cues ---------------------------------------------------------------
+
+    def find(self) -> list[FoundStatement]:
+        for sentence in self.sentences:
+            for token in sentence:
+                if token.i in self._taken_cues or self.in_quote(token):
+                    continue
+                if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
+                    self._according_to(token, sentence)
+                    continue
+                cue = cue_of(token)
+                if cue is not None:
+                    self._cue_statement(token, cue, sentence)
+                    continue
+                nominal = nominal_cue_of(token)
+                if nominal is not None:
+                    self._nominal_statement(token, nominal)
+        self._quotation_pass()
+        self.found.sort(key=lambda f: f.start)
+        self._trim_nested()
+        return self.found
+
+    def _trim_nested(self) -> None:
+        """A content clause ends where another statement's speaker begins
+        ("Insisting that ... Kyiv, Iran's foreign minister acknowledged ...")."""
+        starts = sorted(f.speaker.start_char for f in self.found if f.speaker is not None)
+        for statement in self.found:
+            if statement.kind is not StatementKind.INDIRECT or len(statement.content) != 1:
+                continue
+            s, e = statement.content[0]
+            inside = [c for c in starts if s < c < e and (statement.speaker is None or c != statement.speaker.start_char)]
+            if not inside:
+                continue
+            span = self.doc.char_span(s, inside[0], alignment_mode="contract")
+            if span is None:
+                continue
+            tokens = list(span)
+            while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].pos_ in ("CCONJ", "SCONJ", "ADV")):
+                tokens.pop()
+            if tokens:
+                statement.content = [(tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))]
+
+    def _add(self, statement: FoundStatement, cue_token: Token | None = None) -> None:
+        statement.content = [(s, e) for s, e in statement.content if e > s]
+        if not statement.content:
+            return
+        statement.sentence_index = self.sentence_index(statement.start)
+        statement.paragraph_index = self.paragraph_index(statement.start)
+        for s, e in statement.content:
+            for i in range(len(self.quotes)):
+                q = self.quotes[i]
+                if q.start < e and s < q.end:
+                    self._taken_quotes.add(i)
+        if cue_token is not None:
+            self._taken_cues.add(cue_token.i)
+        self.found.append(statement)
+
+    def _cue_statement(self, verb: Token, cue: Cue, sentence: Span) -> None:
+        speaker = self.speaker_of(verb, sentence)
+        if speaker is None or not can_speak(speaker):
+            return
+        cue_span = (verb.idx, verb.idx + len(verb.text))
+        for child in verb.children:  # the particle of a phrasal cue belongs to it
+            if child.dep_ in ("prt", "prep") and cue.lemma == f"{verb.lemma_.lower()}_{child.lower_}":
+                cue_span = (min(cue_span[0], child.idx), max(cue_span[1], child.idx + len(child.text)))
+        content = self.content_of(verb, cue, sentence, speaker)
+        if content is None:
+            return
+        spans, quotes = content
+        statement = FoundStatement(
+            content=spans,
+            kind=self.kind_of(spans, quotes),
+            cue=cue,
+            cue_span=cue_span,
+            speaker=mention_span(speaker),
+            quotes=quotes,
+        )
+        self._add(statement, verb)
+
+    def _nominal_statement(self, noun: Token, cue: Cue) -> None:
+        """"X made claims that ...", "X's denial that ...", "a warning by X that ..."."""
+        clause = None
+        for child in noun.children:
+            if child.dep_ in ("acl", "ccomp", "relcl") and any(
+                g.lower_ == "that" and g.dep_ == "mark" for g in child.children
+            ):
+                clause = child
+            elif child.dep_ == "acl" and "to" in cue.frames and any(g.lower_ == "to" for g in child.children):
+                clause = child
+        if clause is None:
+            return
+        speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if speaker is None:
+            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+            speaker = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if speaker is None and noun.dep_ in ("dobj", "attr"):
+            speaker = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        if speaker is None or not can_speak(speaker) or speaker.lower_ in ("it", "this", "that"):
+            return
+        spans, quotes = self._span_with_quotes(_subtree_span(clause))
+        self._add(
+            FoundStatement(
+                content=spans,
+                kind=self.kind_of(spans, quotes),
+                cue=cue,
+                cue_span=(noun.idx, noun.idx + len(noun.text)),
+                speaker=mention_span(speaker),
+                quotes=quotes,
+            ),
+            noun,
+        )
+
+    def speaker_of(self, verb: Token, sentence: Span) -> Token | None:
+        """The token that names who speaks through this cue, or None."""
+        seen = set()
+        token = verb
+        while token.i not in seen:
+            seen.add(token.i)
+            agent = next((c for c in token.children if c.dep_ == "agent"), None)
+            subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
+            if subject is not None and subject.dep_ == "nsubjpass":
+                # "X was urged by Y to ...": Y speaks; "it was said that": nobody named
+                if agent is not None:
+                    return next((c for c in agent.children if c.dep_ == "pobj"), None)
+                return None
+            if subject is not None:
+                if subject.lower_ in ("that", "which", "who") and token.dep_ == "relcl":
+                    return token.head
+                return subject
+            if agent is not None and token is verb:
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
+            if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return token.head
+            if token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                # "X, the ambassador, repeated ... and called ...": the small
+                # parser often hangs the second verb on the speaker itself
+                return token.head
+            if token.dep_ in ("conj", "advcl", "xcomp", "ccomp") and token.head.i != token.i:
+                # "X smiled and said", "X ..., saying that": the head's subject speaks
+                if token.dep_ == "ccomp" and token.tag_ != "VBG":
+                    break
+                token = token.head
+                continue
+            break
+        opening = self._opening_mention(verb, sentence)
+        if opening is not None:
+            return opening
+        # "Insisting that ..., the minister acknowledged ...": a leading
+        # participle shares the subject of another cue in its sentence.
+        if verb.tag_ == "VBG":
+            for other in sentence:
+                if other.i != verb.i and cue_of(other) is not None and not self.in_quote(other):
+                    subject = next((c for c in other.children if c.dep_ in ("nsubj",)), None)
+                    if subject is not None:
+                        return subject
+                    if other.dep_ in ("relcl", "acl") and other.head.pos_ in ("NOUN", "PROPN"):
+                        return other.head
+        return None
+
+    def _opening_mention(self, verb: Token, sentence: Span) -> Token | None:
+        """When the parse gives a finite cue no subject but nothing verbal
+        stands between the sentence start and the cue ("Amir Saeid Iravani,
+        Iran's ambassador to the UN, repeated ..."), the sentence's first
+        name or pronoun is the speaker."""
+        if verb.tag_ not in ("VBD", "VBZ", "VBP", "VBN") or verb.i == sentence.start:
+            return None
+        before = [t for t in sentence[: verb.i - sentence.start] if not self.in_quote(t)]
+        if not before or any(t.pos_ in ("VERB", "AUX") for t in before):
+            return None
+        for token in before:
+            if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or token.pos_ == "PRON":
+                ent = mention_span(token)
+                return ent.root if ent.root.i < verb.i else token
+            if token.pos_ == "NOUN":
+                return token
+        return None
+
+    def content_of(
+        self, verb: Token, cue: Cue, sentence: Span, speaker: Token
+    ) -> tuple[list[CharSpan], list[Quote]] | None:
+        # 1. a quotation next to the cue, in the same sentence or running over it
+        adjacent = self.adjacent_quotes(verb, sentence, speaker)
+        if adjacent:
+            return [(q.start, q.end) for q in adjacent], adjacent
+        if cue.frames == {"quote"}:
+            return None
+        children = list(verb.children)
+        # 2. a clausal complement: "said (that) ...", "told reporters (that) ..."
+        clause = next((c for c in children if c.dep_ in ("ccomp",) and c.i != speaker.i), None)
+        if clause is None and "that" in cue.frames:
+            clause = self._that_clause_after(verb, sentence)
+        if clause is not None and "that" in cue.frames | {"that"}:
+            return self._span_with_quotes(_subtree_span(clause, stop_at=verb))
+        # 3. frames
+        if "to" in cue.frames:
+            infinitive = next((c for c in children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)), None)
+            if infinitive is not None:
+                return self._span_with_quotes(_subtree_span(infinitive))
+        if "gerund" in cue.frames:
+            gerund = next((c for c in children if c.dep_ in ("xcomp", "dobj", "pcomp") and c.tag_ == "VBG"), None)
+            if gerund is not None:
+                return self._span_with_quotes(_subtree_span(gerund))
+        if "call" in cue.frames:
+            obj = next((c for c in children if c.dep_ == "dobj"), None)
+            complement = next((c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp")), None)
+            quoted = self._quote_after(obj.right_edge if obj is not None else verb, sentence)
+            if quoted is not None:
+                start = obj.left_edge.idx if obj is not None else quoted.start
+                return [(start, quoted.end)], [quoted]
+            if obj is not None and complement is not None:
+                return self._span_with_quotes(_subtree_span(complement))
+        if "object" in cue.frames:
+            obj = next((c for c in children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.i != speaker.i:
+                return self._span_with_quotes(_subtree_span(obj))
+            if obj is None:
+                phrase = self._phrase_after(verb, sentence)
+                if phrase is not None:
+                    return self._span_with_quotes(phrase)
+        return None
+
+    def _phrase_after(self, verb: Token, sentence: Span) -> CharSpan | None:
+        """The noun phrase right after a cue the parser left without an
+        object ("repeated Iran's position of neutrality in the conflict
+        earlier this week"), up to a comma, a clause, or a date."""
+        tokens = []
+        for token in sentence[verb.i - sentence.start + 1 :]:
+            if token.is_punct or token.ent_type_ in ("DATE", "TIME") or token.pos_ in ("VERB", "AUX", "CCONJ", "SCONJ"):
+                break
+            tokens.append(token)
+        if not tokens or not any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
+            return None
+        return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+
+    def _that_clause_after(self, verb: Token, sentence: Span) -> Token | None:
+        """A "that" just after the cue (perhaps after "on Saturday" or an
+        object) whose clause the parser hung elsewhere."""
+        for token in sentence[verb.i - sentence.start + 1 :]:
+            if token.lower_ == "that" and token.dep_ == "mark":
+                return token.head
+            if token.pos_ in ("VERB", "AUX") or token.is_punct or token.i - verb.i > 6:
+                return None
+        return None
+
+    def _quote_after(self, token: Token, sentence: Span) -> Quote | None:
+        """A quotation starting within two tokens after `token`."""
+        for nxt in self.doc[token.i + 1 : min(token.i + 4, sentence.end + 1)]:
+            i = self.quote_at(nxt.idx)
+            if i is not None and i not in self._taken_quotes:
+                return self.quotes[i]
+        return None
+
+    def adjacent_quotes(self, verb: Token, sentence: Span, speaker: Token) -> list[Quote]:
+        """Quotations this cue attributes: ending just before the speaker and
+        cue ('"...," X said'), starting just after them ('X said: "..."'), or
+        both ('"...," X said, "..."'). Short fragments do not count."""
+        region = [verb, speaker] + [c for c in verb.children if c.dep_ in ("dobj", "dative", "npadvmod", "prep")]
+        left = min(t.left_edge.i if t is speaker else t.i for t in region)
+        right = max(t.i for t in region)
+        found: list[Quote] = []
+        # before: walk left from the region over punctuation to a closing mark
+        i = left - 1
+        while i >= sentence.start - 1 and i >= 0 and left - i <= 4 and (self.doc[i].is_punct or self.doc[i].is_space):
+            q = self.quote_at(self.doc[i].idx)
+            if q is not None:
+                if q not in self._taken_quotes and self.quote_words(self.quotes[q]) >= 2:
+                    found.append(self.quotes[q])
+                break
+            i -= 1
+        # after: walk right from the cue's region over , : and similar
+        i = right + 1
+        limit = min(len(self.doc), right + MAX_CUE_DISTANCE)
+        while i < limit:
+            token = self.doc[i]
+            q = self.quote_at(token.idx)
+            if q is not None:
+                if q not in self._taken_quotes and (found or self.text[self.doc[i - 1].idx : token.idx].strip(" ,:\u2014-") == ""
+                                                    or self.doc[i - 1].text in (":", ",")):
+                    if self.quote_words(self.quotes[q]) >= MIN_QUOTE_WORDS or found:
+                        found.append(self.quotes[q])
+                break
+            if not (token.is_punct or token.is_space) or token.text in (".", "!", "?"):
+                # only punctuation may stand between a cue and the quotation it introduces
+                if token.text not in (":", ",", "\u2014", "-"):
+                    break
+            i += 1
+        # a quotation that runs over several paragraphs belongs to the cue as a whole
+        extended = []
+        for q in found:
+            extended.append(q)
+            index = self.quotes.index(q)
+            while self.quotes[index].continues and index + 1 < len(self.quotes):
+                index += 1
+                extended.append(self.quotes[index])
+        return sorted(set(extended), key=lambda q: q.start)
+
+    def _span_with_quotes(self, span: CharSpan) -> tuple[list[CharSpan], list[Quote]]:
+        quotes = [q for q in self.quotes if q.start < span[1] and span[0] < q.end]
+        # a quotation the clause cuts into is taken whole
+        start = min([span[0]] + [q.start for q in quotes])
+        end = max([span[1]] + [q.end for q in quotes])
+        return [(start, end)], quotes
+
+    def kind_of(self, spans: list[CharSpan], quotes: list[Quote]) -> StatementKind:
+        if not quotes:
+            return StatementKind.INDIRECT
+        outside = "".join(self.text[s:e] for s, e in spans)
+        for q in quotes:
+            outside = outside.replace(self.text[q.start : q.end], "")
+        if re.search(r"\w", outside):
+            return StatementKind.MIXED
+        return StatementKind.DIRECT
+
+    def _according_to(self, according: Token, sentence: Span) -> None:
+        to = self.doc[according.i + 1]
+        source = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if source is None:
+            source = next((c for c in according.children if c.dep_ == "pobj"), None)
+        if source is None:
+            return
+        phrase_start = according.idx
+        phrase_end = max(t.idx + len(t.text) for t in source.subtree)
+        before = self.text[sentence.start_char : phrase_start].rstrip(" ,")
+        after = self.text[phrase_end : sentence.end_char].lstrip(" ,").rstrip()
+        spans = []
+        if re.search(r"\w", before):
+            spans.append((sentence.start_char, sentence.start_char + len(before)))
+        if re.search(r"\w", after):
+            a = self.text.index(after, phrase_end)
+            spans.append((a, a + len(after.rstrip("."))))
+        if not spans:
+            return
+        hull = (spans[0][0], spans[-1][1]) if len(spans) == 1 else None
+        spans_out, quotes = self._span_with_quotes(hull) if hull else (spans, [])
+        statement = FoundStatement(
+            content=spans_out,
+            kind=self.kind_of(spans_out, quotes),
+            cue=cue_lexicon()["according_to"],
+            cue_span=(according.idx, to.idx + len(to.text)),
+            speaker=mention_span(source),
+            quotes=quotes,
+        )
+        self._add(statement, according)
+
+    # -- pass 2: quotations -------------------------------------------------------
+
+    def _quotation_pass(self) -> None:
+        previous: FoundStatement | None = None
+        by_start = sorted(self.found, key=lambda f: f.start)
+        for index, quote in enumerate(self.quotes):
+            # the latest statement before this quotation
+            before = [f for f in by_start if f.start < quote.start]
+            if before:
+                previous = before[-1]
+            if index in self._taken_quotes or quote.single:
+                continue
+            opens_paragraph = quote.start == self.paragraph_start(quote.start)
+            if self.quote_words(quote) < MIN_QUOTE_WORDS and not opens_paragraph:
+                continue
+            statement = self._attribute_by_cue(quote) or self._attribute_by_colon(quote)
+            if statement is None and previous is not None:
+                continued = index > 0 and self.quotes[index - 1].continues
+                same_paragraph = previous.paragraph_index == self.paragraph_index(quote.start)
+                near = self.paragraph_index(quote.start) - previous.paragraph_index <= 2
+                if (opens_paragraph and near) or continued or same_paragraph:
+                    statement = FoundStatement(
+                        content=[(quote.start, quote.end)],
+                        kind=StatementKind.CONTINUATION,
+                        continues=previous.continues or previous,
+                        quotes=[quote],
+                    )
+            if statement is not None:
+                self._add(statement)
+                by_start = sorted(self.found, key=lambda f: f.start)
+                previous = statement
+
+    def _attribute_by_cue(self, quote: Quote) -> FoundStatement | None:
+        """A cue with a speaker in the words right after the quotation (the
+        parser often cuts '"A. B," he said' so that the cue misses A), or in
+        the sentence that introduces it."""
+        after = self.doc.char_span(quote.end, min(len(self.text), quote.end + 120), alignment_mode="expand")
+        candidates: list[Token] = []
+        if after is not None:
+            for token in after[:MAX_CUE_DISTANCE]:
+                if token.text in (".", "!", "?") or self.in_quote(token):
+                    break
+                candidates.append(token)
+        # before: the end of the text leading up to the quotation ("X said:")
+        lead = self.text[max(0, quote.start - 200) : quote.start].rstrip()
+        if lead.endswith((":", ",")):
+            span = self.doc.char_span(max(0, quote.start - 200), quote.start, alignment_mode="expand")
+            if span is not None:
+                sentence = self.doc[span.end - 1].sent if span.end > 0 else None
+                if sentence is not None:
+                    candidates.extend(t for t in sentence if t.i < span.end and not self.in_quote(t))
+        for token in candidates:
+            cue = cue_of(token)
+            if cue is None or token.i in self._taken_cues:
+                continue
+            speaker = self.speaker_of(token, token.sent)
+            if speaker is None or self.in_quote(speaker) or not can_speak(speaker):
+                continue
+            quotes = [quote]
+            index = self.quotes.index(quote)
+            while self.quotes[index].continues and index + 1 < len(self.quotes):
+                index += 1
+                quotes.append(self.quotes[index])
+            return FoundStatement(
+                content=[(q.start, q.end) for q in quotes],
+                kind=StatementKind.DIRECT,
+                cue=cue,
+                cue_span=(token.idx, token.idx + len(token.text)),
+                speaker=mention_span(speaker),
+                quotes=quotes,
+            )
+        return None
+
+    def _attribute_by_colon(self, quote: Quote) -> FoundStatement | None:
+        """'Guterres: "..."' or a name alone before a colon."""
+        lead_start = self.paragraph_start(quote.start)
+        lead = self.text[lead_start : quote.start]
+        if not lead.rstrip().endswith(":") or len(lead) > 80:
+            return None
+        span = self.doc.char_span(lead_start, lead_start + len(lead.rstrip().rstrip(":")), alignment_mode="contract")
+        if span is None or not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or t.pos_ == "PROPN" for t in span):
+            return None
+        if any(t.pos_ in ("VERB", "AUX") for t in span):
+            return None
+        colon = self.text.rindex(":", lead_start, quote.start)
+        return FoundStatement(
+            content=[(quote.start, quote.end)],
+            kind=StatementKind.DIRECT,
+            cue=None,
+            cue_span=(colon, colon + 1),
+            speaker=span,
+            quotes=[quote],
+        )
+
+
+NOT_SPEAKERS = {"that", "which", "what", "this", "these", "those", "there", "who", "whom", "something", "nothing", "anything"}
+
+
+def can_speak(token: Token) -> bool:
+    """Whether a word can name someone who says something: a name, a
+    pronoun, or a noun for a person, group or organisation ("officials",
+    "the ministry"), not "drones slamming into ..."."""
+    if token.lower_ in NOT_SPEAKERS:
+        return False
+    if token.pos_ == "PRON" or token.pos_ == "PROPN":
+        return True
+    if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+        return True
+    return token.pos_ == "NOUN" and is_role_noun(token.lemma_)
+
+
+def _subtree_span(token: Token, stop_at: Token | None = None) -> CharSpan:
+    """Characters of a token's subtree, without edge punctuation; when the
+    subtree contains `stop_at` (a parser attaching the cue inside its own
+    complement), only the part after it."""
+    left, right = token.left_edge, token.right_edge
+    if stop_at is not None and left.i <= stop_at.i <= right.i:
+        left = token.doc[stop_at.i + 1] if stop_at.i < token.i else left
+        right = right if stop_at.i < token.i else token.doc[stop_at.i - 1]
+    doc = token.doc
+    while left.i < right.i and (left.is_punct or left.is_space) and left.text not in ALL_QUOTE_MARKS:
+        left = doc[left.i + 1]
+    while right.i > left.i and (right.is_punct or right.is_space) and right.text not in ALL_QUOTE_MARKS:
+        right = doc[right.i - 1]
+    return (left.idx, right.idx + len(right.text))
+
+
+def mention_span(token: Token) -> Span:
+    """The words that name a speaker: the whole named entity, or a noun with
+    its determiners and modifiers ("Iran's foreign minister", "Some voters")."""
+    doc = token.doc
+    if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+        for ent in doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent
+    if token.pos_ == "PRON":
+        return doc[token.i : token.i + 1]
+    left = token.i
+    for child in token.lefts:
+        if child.dep_ in ("det", "poss", "amod", "compound", "nummod", "nmod", "quantmod", "case") or child.pos_ == "PROPN":
+            left = min(left, child.left_edge.i)
+    right = token.i
+    for child in token.rights:
+        if child.dep_ in ("compound", "flat") or (child.pos_ == "PROPN" and child.dep_ != "appos"):
+            right = max(right, child.i)
+    while left < token.i and (doc[left].is_punct or doc[left].text in ALL_QUOTE_MARKS):
+        left += 1
+    return doc[left : right + 1]
