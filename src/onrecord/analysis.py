@@ -74,11 +74,21 @@ class Analyzer:
             yield analyze_doc(doc, article)
 
     def analyze_items(self, items: Iterable[Article | Failure]) -> Iterator[Analysis | Failure]:
-        """Analyses in input order, with failures passed through in their place."""
+        """Analyses in input order, with failures passed through in their
+        place; an article the analysis itself fails on becomes a failure too,
+        and the batch goes on."""
         for batch in _batched(items, PIPE_BATCH_SIZE):
-            analyses = iter(self.analyze_articles(a for a in batch if isinstance(a, Article)))
+            articles = [a for a in batch if isinstance(a, Article)]
+            docs = iter(self.nlp.pipe((a.text for a in articles), batch_size=PIPE_BATCH_SIZE))
             for item in batch:
-                yield item if isinstance(item, Failure) else next(analyses)
+                if isinstance(item, Failure):
+                    yield item
+                    continue
+                doc = next(docs)
+                try:
+                    yield analyze_doc(doc, item)
+                except Exception as exc:  # noqa: BLE001 - one article never stops a batch
+                    yield Failure(item.source_ref, f"analysis failed ({type(exc).__name__}: {exc})", stage="analyze")
 
     def analyze_article(self, article: Article) -> Analysis:
         return next(self.analyze_articles([article]))
@@ -112,6 +122,7 @@ def analyze_doc(doc: Doc, article: Article) -> Analysis:
                 cue_class=item.cue.speech_act if item.cue else None,
                 sentence_index=item.sentence_index,
                 paragraph_index=item.paragraph_index,
+                frame=item.frame,
             )
         )
     return Analysis(article=article, sentences=len(finder.sentences), statements=statements, actors=actors)

@@ -158,6 +158,7 @@ class Statement:
     claim_id: str | None = None
     date_text: str | None = None
     date: dt.date | None = None
+    frame: str | None = None  # how the extractor found it (quote, that, gerund, object, ...)
 
     def to_dict(self) -> dict[str, Any]:
         speaker = None
@@ -178,6 +179,9 @@ class Statement:
             "content": self.content.to_dict(),
             "stance": self.stance.value if self.stance else None,
             "claim": self.claim_id,
+            "frame": self.frame,
+            "sentence": self.sentence_index,
+            "paragraph": self.paragraph_index,
             "date": {"text": self.date_text, "value": self.date.isoformat() if self.date else None}
             if (self.date or self.date_text)
             else None,

@@ -27,8 +27,23 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame
 PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
 PLURAL_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
-# How many paragraphs back a pronoun may look for its person.
+# How many paragraphs back a pronoun looks first for its person (then further).
 PRONOUN_REACH_PARAGRAPHS = 3
+# A description headed by one of these ("the company said") is the
+# organisation the article last named; a document ("a release from X",
+# "numbers from Statistics Canada") speaks for whoever it names.
+ORGANISATION_NOUNS = {
+    "company", "firm", "group", "union", "agency", "ministry", "department", "board", "commission", "council",
+    "organization", "organisation", "party", "team", "club", "association", "federation", "bank", "university",
+    "network", "authority", "court", "service", "campaign", "coalition", "alliance", "foundation", "charity",
+    "institute", "committee", "corporation", "retailer", "airline", "carrier", "manufacturer", "startup", "broadcaster",
+}
+DOCUMENT_NOUNS = {
+    "release", "statement", "report", "data", "number", "figure", "study", "survey", "website", "letter", "document",
+    "filing", "poll", "email", "post", "tweet", "notice", "memo", "record", "analysis", "estimate", "ruling",
+}
+# How many paragraphs back "the company" looks for the organisation it means.
+ORGANISATION_REACH_PARAGRAPHS = 6
 
 
 @dataclass
@@ -73,7 +88,7 @@ class SpeakerResolver:
             if ent.label_ != "PERSON":
                 continue
             name = person_name(ent)
-            if not name:
+            if not _words(name):
                 continue
             actor = self._person_for(name)
             actor.aliases.add(name)
@@ -105,7 +120,7 @@ class SpeakerResolver:
                 if len(_words(actor.name)) == 1 and actor.surname == words[-1]:
                     actor.name = name  # the full name arrives after the surname
                     return actor
-                if actor.surname == words[-1] and _words(actor.name)[0] == words[0]:
+                if actor.surname == words[-1] and _words(actor.name)[:1] == words[:1]:
                     if len(words) > len(_words(actor.name)):
                         actor.aliases.add(actor.name)
                         actor.name = name
@@ -156,6 +171,9 @@ class SpeakerResolver:
         for statement in statements:
             if statement.continues is not None:
                 result = by_id.get(id(statement.continues), (None, None))
+            elif statement.frame == "floating":
+                person = self.latest_person(statement.start)
+                result = (person.name, person) if person is not None else (None, None)
             elif statement.speaker is None:
                 result = (None, None)
             else:
@@ -188,11 +206,40 @@ class SpeakerResolver:
             actor = self._find_person(_strip_det(mention.text))
             if actor is not None:
                 return actor.name, actor
-        if root.pos_ == "NOUN" and is_role_noun(root.lemma_):
-            actor = self._person_with_role(mention)
-            if actor is not None:
-                return actor.name, actor
+        if root.pos_ == "NOUN":
+            named = self._named_in(mention) if root.lemma_.lower() in DOCUMENT_NOUNS else None
+            if named is not None:
+                return self._group(named)
+            if is_role_noun(root.lemma_):
+                actor = self._person_with_role(mention)
+                if actor is not None:
+                    return actor.name, actor
+            if root.lemma_.lower() in ORGANISATION_NOUNS and not any(t.pos_ == "PROPN" for t in mention):
+                organisation = self._latest_organisation(mention.start_char)
+                if organisation is not None:
+                    return self._group(organisation)
         return self._group(mention)
+
+    def _named_in(self, mention: Span) -> Span | None:
+        """An organisation or person named in a document's phrase: "a release
+        sent to media from UFCW Local 832", "numbers from Statistics Canada"."""
+        root = mention.root
+        for token in root.subtree:
+            if token.ent_type_ in ("ORG", "PERSON", "GPE") and token.i != root.i:
+                for ent in self.doc.ents:
+                    if ent.start <= token.i < ent.end:
+                        return ent
+        return None
+
+    def _latest_organisation(self, before: int) -> Span | None:
+        paragraph = self.paragraph_index(before)
+        latest = None
+        for ent in self.doc.ents:
+            if ent.start_char >= before:
+                break
+            if ent.label_ == "ORG" and paragraph - self.paragraph_index(ent.start_char) <= ORGANISATION_REACH_PARAGRAPHS:
+                latest = ent
+        return latest
 
     def _find_person(self, name: str) -> ActorDraft | None:
         words = _words(name)
@@ -211,19 +258,32 @@ class SpeakerResolver:
         at = mention.start_char
         paragraph = self.paragraph_index(at)
         if pronoun in PERSONAL_PRONOUNS:
-            before = self.mentions[: bisect.bisect_left([m.char for m in self.mentions], at)]
-            near = [m for m in before if paragraph - m.paragraph <= PRONOUN_REACH_PARAGRAPHS]
-            for pool in ([m for m in near if m.subject], near):
-                if pool:
-                    actor = pool[-1].actor
-                    return actor.name, actor
-            return mention.text, None
+            actor = self.latest_person(at)
+            return (actor.name, actor) if actor is not None else (mention.text, None)
         if pronoun in PLURAL_PRONOUNS or pronoun in THING_PRONOUNS:
             wanted_plural = pronoun in PLURAL_PRONOUNS
             for group in reversed(list(self.groups.values())):
                 if group.speaks and (wanted_plural or group.type is ActorType.ORGANIZATION):
                     return group.name, group
         return mention.text, None
+
+    def latest_person(self, at: int) -> ActorDraft | None:
+        """The person a "he" or "she" at this offset most likely is: the latest
+        subject or speaker nearby, else the latest person mentioned at all.
+        Single-word names count only if they are subjects or speakers (NER
+        tags places and titles as people now and then)."""
+        paragraph = self.paragraph_index(at)
+        before = self.mentions[: bisect.bisect_left([m.char for m in self.mentions], at)]
+        near = [m for m in before if paragraph - m.paragraph <= PRONOUN_REACH_PARAGRAPHS]
+        for pool in (
+            [m for m in near if m.subject],
+            [m for m in near if len(_words(m.actor.name)) > 1 or m.actor.speaks],
+            [m for m in before if m.subject],
+            before,
+        ):
+            if pool:
+                return pool[-1].actor
+        return None
 
     def _person_with_role(self, mention: Span) -> ActorDraft | None:
         """The named person whose role this description names: same role
