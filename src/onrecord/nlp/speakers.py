@@ -24,6 +24,14 @@ from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of
 from onrecord.nlp.statements import FoundStatement
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "mx", "rev", "reverend"}
+# Words that tell a person's gender when they stand before or beside the name.
+FEMININE = {"mrs", "ms", "miss", "dame", "lady", "madam", "spokeswoman", "chairwoman", "businesswoman", "congresswoman",
+            "mother", "wife", "daughter", "sister", "grandmother", "aunt", "niece", "queen", "princess", "actress", "woman",
+            "girl", "widow", "mom", "mum"}
+MASCULINE = {"mr", "sir", "lord", "spokesman", "chairman", "businessman", "congressman", "father", "husband", "son",
+             "brother", "grandfather", "uncle", "nephew", "king", "prince", "actor", "man", "boy", "widower", "dad"}
+MIN_GENDER_VOTES = 2
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
 PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
 PLURAL_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
@@ -55,6 +63,7 @@ class ActorDraft:
     country: str | None = None
     sector: str | None = None
     speaks: bool = False
+    gender: str | None = None  # "m" or "f" where the article shows it
 
     @property
     def surname(self) -> str:
@@ -96,12 +105,54 @@ class SpeakerResolver:
             self.mentions.append(
                 PersonMention(actor, ent.start_char, self.paragraph_index(ent.start_char), ent.root.dep_ in ("nsubj", "nsubjpass"))
             )
+        self._learn_genders()
         # a surname seen before the full name joins it
         for actor in list(self.persons):
             if len(_words(actor.name)) == 1:
                 fuller = [p for p in self.persons if p is not actor and len(_words(p.name)) > 1 and p.surname == actor.surname]
                 if len(fuller) == 1:
                     self._merge(actor, fuller[0])
+
+    def _learn_genders(self) -> None:
+        """Gender from the words around a name (Mr., spokeswoman, his father),
+        then from sentences where one person alone is followed by he or she."""
+        person_at = {}
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and _words(person_name(ent)):
+                actor = self._find_person(person_name(ent))
+                if actor is None:
+                    continue
+                for t in ent:
+                    person_at[t.i] = actor
+                # only words attached to the name: an honorific just before or in
+                # it, a title or an apposition of it ("his mother approached
+                # Gillis" says nothing of Gillis)
+                window = [t.lower_.rstrip(".") for t in self.doc[max(0, ent.start - 1) : ent.start + 1]]
+                window += [t.lemma_.lower() for t in ent.root.children if t.dep_ in ("appos", "compound")]
+                if ent.root.dep_ == "appos":
+                    window.append(ent.root.head.lemma_.lower())
+                if actor.gender is None:
+                    if FEMININE & set(window):
+                        actor.gender = "f"
+                    elif MASCULINE & set(window):
+                        actor.gender = "m"
+        votes: dict[int, dict[str, int]] = {}
+        for sentence in self.doc.sents:
+            seen: list[ActorDraft] = []
+            for token in sentence:
+                if token.i in person_at and person_at[token.i] not in seen:
+                    seen.append(person_at[token.i])
+                gender = PRONOUN_GENDER.get(token.lower_)
+                if gender and len(seen) == 1 and not _in_quotes(token):
+                    tally = votes.setdefault(id(seen[0]), {})
+                    tally[gender] = tally.get(gender, 0) + 1
+        # Pronoun evidence counts only when it agrees with itself: two or more
+        # votes and none against (on ggt_dev a single vote was wrong often
+        # enough to cost more than it gained).
+        for actor in self.persons:
+            tally = votes.get(id(actor), {})
+            if actor.gender is None and len(tally) == 1 and max(tally.values()) >= MIN_GENDER_VOTES:
+                actor.gender = next(iter(tally))
 
     def _person_for(self, name: str) -> ActorDraft:
         words = _words(name)
@@ -214,7 +265,9 @@ class SpeakerResolver:
                 actor = self._person_with_role(mention)
                 if actor is not None:
                     return actor.name, actor
-            if root.lemma_.lower() in ORGANISATION_NOUNS and not any(t.pos_ == "PROPN" for t in mention):
+            definite = any(t.lower_ in ("the", "this") for t in mention if t.dep_ == "det")
+            if (root.lemma_.lower() in ORGANISATION_NOUNS and root.tag_ == "NN" and definite
+                    and not any(t.pos_ == "PROPN" for t in mention)):
                 organisation = self._latest_organisation(mention.start_char)
                 if organisation is not None:
                     return self._group(organisation)
@@ -232,14 +285,24 @@ class SpeakerResolver:
         return None
 
     def _latest_organisation(self, before: int) -> Span | None:
+        """The organisation "the company" most likely means: of those named
+        in the last few paragraphs, the one named most often so far (the
+        story's subject), the latest on a tie."""
         paragraph = self.paragraph_index(before)
-        latest = None
+        counts: dict[str, int] = {}
+        latest: dict[str, Span] = {}
         for ent in self.doc.ents:
             if ent.start_char >= before:
                 break
-            if ent.label_ == "ORG" and paragraph - self.paragraph_index(ent.start_char) <= ORGANISATION_REACH_PARAGRAPHS:
-                latest = ent
-        return latest
+            if ent.label_ == "ORG":
+                key = _norm(_strip_det(ent.text))
+                counts[key] = counts.get(key, 0) + 1
+                if paragraph - self.paragraph_index(ent.start_char) <= ORGANISATION_REACH_PARAGRAPHS:
+                    latest[key] = ent
+        if not latest:
+            return None
+        best = max(latest, key=lambda k: (counts[k], latest[k].start_char))
+        return latest[best]
 
     def _find_person(self, name: str) -> ActorDraft | None:
         words = _words(name)
@@ -258,7 +321,7 @@ class SpeakerResolver:
         at = mention.start_char
         paragraph = self.paragraph_index(at)
         if pronoun in PERSONAL_PRONOUNS:
-            actor = self.latest_person(at)
+            actor = self.latest_person(at, PRONOUN_GENDER.get(pronoun))
             return (actor.name, actor) if actor is not None else (mention.text, None)
         if pronoun in PLURAL_PRONOUNS or pronoun in THING_PRONOUNS:
             wanted_plural = pronoun in PLURAL_PRONOUNS
@@ -267,13 +330,15 @@ class SpeakerResolver:
                     return group.name, group
         return mention.text, None
 
-    def latest_person(self, at: int) -> ActorDraft | None:
+    def latest_person(self, at: int, gender: str | None = None) -> ActorDraft | None:
         """The person a "he" or "she" at this offset most likely is: the latest
         subject or speaker nearby, else the latest person mentioned at all.
         Single-word names count only if they are subjects or speakers (NER
         tags places and titles as people now and then)."""
         paragraph = self.paragraph_index(at)
         before = self.mentions[: bisect.bisect_left([m.char for m in self.mentions], at)]
+        if gender is not None:
+            before = [m for m in before if m.actor.gender in (None, gender)]
         near = [m for m in before if paragraph - m.paragraph <= PRONOUN_REACH_PARAGRAPHS]
         for pool in (
             [m for m in near if m.subject],
@@ -410,6 +475,13 @@ def _role_text(head: Token, exclude: Span) -> str:
         return ""
     doc = head.doc
     return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _in_quotes(token: Token) -> bool:
+    """Whether a token is inside quotation marks in its sentence (a rough
+    test: an odd number of marks before it)."""
+    marks = sum(1 for t in token.sent if t.i < token.i and t.text in ('"', "\u201c", "\u201d"))
+    return marks % 2 == 1
 
 
 def _words(name: str) -> list[str]:

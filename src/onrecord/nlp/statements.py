@@ -266,6 +266,9 @@ class StatementFinder:
             if subject is not None:
                 if subject.lower_ in ("that", "which", "who") and token.dep_ == "relcl":
                     return token.head
+                named = next((c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+                if subject.pos_ == "NOUN" and named is not None:
+                    return named  # "Spindler's father, Joseph, says": Joseph speaks
                 return subject
             if agent is not None and token is verb:
                 return next((c for c in agent.children if c.dep_ == "pobj"), None)
