@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from onrecord.model import Actor, ActorType
 from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of
-from onrecord.nlp.statements import FoundStatement
+from onrecord.nlp.statements import DOCUMENT_NOUNS, FoundStatement
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "mx", "rev", "reverend"}
 # Words that tell a person's gender when they stand before or beside the name.
@@ -45,10 +45,6 @@ ORGANISATION_NOUNS = {
     "organization", "organisation", "party", "team", "club", "association", "federation", "bank", "university",
     "network", "authority", "court", "service", "campaign", "coalition", "alliance", "foundation", "charity",
     "institute", "committee", "corporation", "retailer", "airline", "carrier", "manufacturer", "startup", "broadcaster",
-}
-DOCUMENT_NOUNS = {
-    "release", "statement", "report", "data", "number", "figure", "study", "survey", "website", "letter", "document",
-    "filing", "poll", "email", "post", "tweet", "notice", "memo", "record", "analysis", "estimate", "ruling",
 }
 # How many paragraphs back "the company" looks for the organisation it means.
 ORGANISATION_REACH_PARAGRAPHS = 6

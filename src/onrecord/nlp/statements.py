@@ -19,6 +19,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
@@ -192,7 +194,7 @@ class StatementFinder:
 
     def _cue_statement(self, verb: Token, cue: Cue, sentence: Span) -> None:
         speaker = self.speaker_of(verb, sentence)
-        if speaker is None or not can_speak(speaker):
+        if speaker is None or not can_speak(speaker, any_noun=True):
             return
         cue_span = (verb.idx, verb.idx + len(verb.text))
         for child in verb.children:  # the particle of a phrasal cue belongs to it
@@ -202,6 +204,10 @@ class StatementFinder:
         if content is None:
             return
         spans, quotes, frame = content
+        if not can_speak(speaker, any_noun=frame == "quote", documents=frame == "that"):
+            return  # "drones slamming into ...", "a common belief is that ..."
+        if cue.speech_act == "believe" and frame != "quote":
+            return  # "X thinks that ...": a belief, reported as a statement only with a quotation
         statement = FoundStatement(
             content=spans,
             kind=self.kind_of(spans, quotes),
@@ -258,10 +264,10 @@ class StatementFinder:
             if subject is not None and subject.dep_ == "nsubjpass":
                 # "X was urged by Y to ...": Y speaks; "it was said that": nobody
                 # named; "X was quoted as saying": X speaks
+                if token.lemma_ in ("quote", "report", "cite") and token is not verb:
+                    return subject  # "X was quoted (by local media) as saying ..."
                 if agent is not None:
                     return next((c for c in agent.children if c.dep_ == "pobj"), None)
-                if token.lemma_ in ("quote", "report", "cite") and token is not verb:
-                    return subject
                 return None
             if subject is not None:
                 if subject.lower_ in ("that", "which", "who") and token.dep_ == "relcl":
@@ -329,7 +335,11 @@ class StatementFinder:
             return None
         children = list(verb.children)
         # 2. a clausal complement: "said (that) ...", "told reporters (that) ..."
-        clause = next((c for c in children if c.dep_ in ("ccomp",) and c.i != speaker.i), None)
+        # the clausal complement: a verbal one after the cue first (a dateline
+        # like "OTTAWA —" is parsed as a complement too)
+        clauses = [c for c in children if c.dep_ == "ccomp" and c.i != speaker.i]
+        clauses.sort(key=lambda c: (c.pos_ not in ("VERB", "AUX"), c.i < verb.i))
+        clause = clauses[0] if clauses else None
         if clause is None and "that" in cue.frames:
             clause = self._that_clause_after(verb, sentence)
         if clause is not None:
@@ -359,6 +369,8 @@ class StatementFinder:
         if "object" in cue.frames and cue.speech_act in OBJECT_FRAME_ACTS:
             obj = next((c for c in children if c.dep_ == "dobj"), None)
             if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.i != speaker.i:
+                if cue.speech_act == "deny" and obj.lemma_.lower() not in claim_nouns():
+                    return None  # "denied a request": refusing, not contesting a claim
                 return (*self._span_with_quotes(_subtree_span(obj)), "object")
             if obj is None:
                 phrase = self._phrase_after(verb, sentence)
@@ -604,20 +616,36 @@ class StatementFinder:
         )
 
 
+# Documents and data that speak for whoever made them ("the report says").
+DOCUMENT_NOUNS = {
+    "release", "statement", "report", "data", "number", "figure", "study", "survey", "website", "letter", "document",
+    "filing", "poll", "email", "post", "tweet", "notice", "memo", "record", "analysis", "estimate", "ruling", "research",
+}
 NOT_SPEAKERS = {"that", "which", "what", "this", "these", "those", "there", "who", "whom", "something", "nothing", "anything"}
 
 
-def can_speak(token: Token) -> bool:
+@lru_cache(maxsize=1)
+def claim_nouns() -> frozenset[str]:
+    source = resources.files("onrecord.nlp").joinpath("data/claim_nouns.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def can_speak(token: Token, any_noun: bool = False, documents: bool = False) -> bool:
     """Whether a word can name someone who says something: a name, a
     pronoun, or a noun for a person, group or organisation ("officials",
-    "the ministry"), not "drones slamming into ..."."""
+    "the ministry"), not "drones slamming into ...". With `any_noun`, every
+    noun passes (a direct quotation vouches for its speaker: "..., says the
+    bow-tied maverick"); with `documents`, so do the nouns for documents
+    and data that speak for someone ("the most recent numbers show that")."""
     if token.lower_ in NOT_SPEAKERS:
         return False
     if token.pos_ == "PRON" or token.pos_ == "PROPN":
         return True
     if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
         return True
-    return token.pos_ == "NOUN" and is_role_noun(token.lemma_)
+    if token.pos_ != "NOUN":
+        return False
+    return any_noun or is_role_noun(token.lemma_) or (documents and token.lemma_.lower() in DOCUMENT_NOUNS)
 
 
 def _subtree_span(token: Token, stop_at: Token | None = None) -> CharSpan:
