@@ -244,13 +244,13 @@ class SpeakerResolver:
         for ent in self.doc.ents:
             if ent.label_ == "PERSON" and ent.start < mention.end and mention.start < ent.end:
                 name = person_name(ent)
-                actor = self._find_person(name)
+                actor = self._find_person(name, at=ent.start_char)
                 if actor is not None:
                     return actor.name, actor
         if root.pos_ == "PRON":
             return self._resolve_pronoun(mention)
         if root.pos_ in ("PROPN", "ADJ", "NOUN") and root.text[:1].isupper() and len(mention) <= 3:
-            actor = self._find_person(_strip_det(mention.text))
+            actor = self._find_person(_strip_det(mention.text), at=mention.start_char)
             if actor is not None:
                 return actor.name, actor
         if root.pos_ == "NOUN":
@@ -300,17 +300,32 @@ class SpeakerResolver:
         best = max(latest, key=lambda k: (counts[k], latest[k].start_char))
         return latest[best]
 
-    def _find_person(self, name: str) -> ActorDraft | None:
+    def _find_person(self, name: str, at: int | None = None) -> ActorDraft | None:
+        """The person a name means: the full name; else whoever the name
+        could be (an alias already seen, the surname, or a first name, as in
+        "Mahathir" or "Kim"); when two could be (two Vickerses, two Kims),
+        the one the article mentions most, then the one last mentioned before
+        `at` (on ggt_dev, frequency first resolved more than recency first)."""
         words = _words(name)
         if not words:
             return None
+        key = _norm(name)
         for actor in self.persons:
-            if _norm(actor.name) == _norm(name) or _norm(name) in {_norm(a) for a in actor.aliases}:
+            if _norm(actor.name) == key:
                 return actor
-        same = [p for p in self.persons if p.surname == words[-1]]
-        if len(same) == 1:
-            return same[0]
-        return None
+        same = [p for p in self.persons if key in {_norm(a) for a in p.aliases}]
+        if not same and len(words) == 1:
+            same = [p for p in self.persons if p.surname == words[0]]
+            if not same:
+                same = [p for p in self.persons if _words(p.name)[:1] == words]
+        elif not same:
+            same = [p for p in self.persons if p.surname == words[-1] and len(_words(p.name)) >= len(words)]
+        if len(same) <= 1:
+            return same[0] if same else None
+        counts = {id(p): sum(1 for m in self.mentions if m.actor is p) for p in same}
+        last_seen = {id(p): max((m.char for m in self.mentions if m.actor is p and (at is None or m.char < at)), default=-1)
+                     for p in same}
+        return max(same, key=lambda p: (counts[id(p)], last_seen[id(p)]))
 
     def _resolve_pronoun(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
         pronoun = mention.root.lower_
