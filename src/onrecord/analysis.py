@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.ingest.dates import parse_user_date
@@ -22,7 +24,7 @@ from onrecord.ingest.sources import text_draft
 from onrecord.model import Actor, Article, Claim, DateSource, Event, Failure, Mention, Reversal, Statement
 from onrecord.nlp.pipeline import load_pipeline
 from onrecord.nlp.speakers import SpeakerResolver, to_actors
-from onrecord.nlp.statements import StatementFinder
+from onrecord.nlp.statements import FoundStatement, StatementFinder
 
 # Articles parsed together by spaCy's nlp.pipe.
 PIPE_BATCH_SIZE = 32
@@ -33,6 +35,9 @@ class Analysis:
     article: Article
     sentences: int = 0
     statements: list[Statement] = field(default_factory=list)
+    # Statements the headline makes ("Iran admits sending drones"); their
+    # spans index the title, not the text.
+    headline: list[Statement] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -55,6 +60,7 @@ class Analysis:
             "article": article.to_dict(),
             "sentences": self.sentences,
             "statements": [s.to_dict() for s in self.statements],
+            "headline": [s.to_dict() for s in self.headline],
             "actors": [a.to_dict() for a in self.actors],
             "claims": [c.to_dict() for c in self.claims],
             "events": [e.to_dict() for e in self.events],
@@ -71,7 +77,7 @@ class Analyzer:
     def analyze_articles(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         pairs = ((article.text, article) for article in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=PIPE_BATCH_SIZE):
-            yield analyze_doc(doc, article)
+            yield analyze_doc(doc, article, self.nlp)
 
     def analyze_items(self, items: Iterable[Article | Failure]) -> Iterator[Analysis | Failure]:
         """Analyses in input order, with failures passed through in their
@@ -86,7 +92,7 @@ class Analyzer:
                     continue
                 doc = next(docs)
                 try:
-                    yield analyze_doc(doc, item)
+                    yield analyze_doc(doc, item, self.nlp)
                 except Exception as exc:  # noqa: BLE001 - one article never stops a batch
                     yield Failure(item.source_ref, f"analysis failed ({type(exc).__name__}: {exc})", stage="analyze")
 
@@ -94,38 +100,68 @@ class Analyzer:
         return next(self.analyze_articles([article]))
 
 
-def analyze_doc(doc: Doc, article: Article) -> Analysis:
-    """The record of one parsed article: statements and their speakers."""
+def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Analysis:
+    """The record of one parsed article: statements and their speakers (and,
+    given the pipeline to parse it with, the headline's statements)."""
     finder = StatementFinder(doc)
     found = finder.find()
     resolver = SpeakerResolver(doc, finder.paragraph_index)
     resolved = resolver.resolve(found)
+    headline_found: list[tuple[FoundStatement, str, tuple]] = []
+    if nlp is not None and article.title:
+        title_doc = nlp(sentence_case(article.title, doc.text))
+        for item in StatementFinder(title_doc).find():
+            if item.speaker is not None:
+                headline_found.append((item, title_doc.text, resolver.resolve_mention(item.speaker)))
     actors, actor_ids = to_actors(resolver.actors())
-    text = doc.text
-    statements = []
-    for number, (item, (name, actor)) in enumerate(zip(found, resolved), start=1):
-        parts = [tuple(p) for p in item.content]
-        hull = (parts[0][0], parts[-1][1])
-        speaker = None
-        if item.speaker is not None:
-            speaker = Mention(item.speaker.text, (item.speaker.start_char, item.speaker.end_char))
-        statements.append(
-            Statement(
-                id=f"s{number}",
-                kind=item.kind,
-                content=Mention(" … ".join(text[s:e] for s, e in parts), hull, parts if len(parts) > 1 else None),
-                speaker=speaker,
-                speaker_name=name,
-                actor_id=actor_ids.get(id(actor)) if actor is not None else None,
-                cue=Mention(text[item.cue_span[0] : item.cue_span[1]], item.cue_span) if item.cue_span else None,
-                cue_lemma=item.cue.lemma.removeprefix("n:") if item.cue else None,
-                cue_class=item.cue.speech_act if item.cue else None,
-                sentence_index=item.sentence_index,
-                paragraph_index=item.paragraph_index,
-                frame=item.frame,
-            )
-        )
-    return Analysis(article=article, sentences=len(finder.sentences), statements=statements, actors=actors)
+    statements = [
+        _statement(f"s{number}", item, doc.text, name, actor, actor_ids)
+        for number, (item, (name, actor)) in enumerate(zip(found, resolved), start=1)
+    ]
+    headline = [
+        _statement(f"h{number}", item, title, name, actor, actor_ids)
+        for number, (item, title, (name, actor)) in enumerate(headline_found, start=1)
+    ]
+    return Analysis(article=article, sentences=len(finder.sentences), statements=statements, headline=headline, actors=actors)
+
+
+def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, actor_ids) -> Statement:
+    parts = [tuple(p) for p in item.content]
+    hull = (parts[0][0], parts[-1][1])
+    speaker = Mention(item.speaker.text, (item.speaker.start_char, item.speaker.end_char)) if item.speaker is not None else None
+    return Statement(
+        id=statement_id,
+        kind=item.kind,
+        content=Mention(" … ".join(text[s:e] for s, e in parts), hull, parts if len(parts) > 1 else None),
+        speaker=speaker,
+        speaker_name=name,
+        actor_id=actor_ids.get(id(actor)) if actor is not None else None,
+        cue=Mention(text[item.cue_span[0] : item.cue_span[1]], item.cue_span) if item.cue_span else None,
+        cue_lemma=item.cue.lemma.removeprefix("n:") if item.cue else None,
+        cue_class=item.cue.speech_act if item.cue else None,
+        sentence_index=item.sentence_index,
+        paragraph_index=item.paragraph_index,
+        frame=item.frame,
+    )
+
+
+def sentence_case(title: str, body: str) -> str:
+    """A Title Case Headline as a sentence, for the parser: a word keeps its
+    capital only if it starts the title or the body writes it capitalised
+    (a name). Same length, so offsets into it are offsets into the title."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", title)
+    capitalised = [w for w in words if w[0].isupper()]
+    if len(words) < 3 or len(capitalised) < 0.7 * len(words):
+        return title
+    names = set(re.findall(r"\b[A-Z][\w'’-]*", body))
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group()
+        if match.start() == 0 or word in names or word.isupper():
+            return word
+        return word[0].lower() + word[1:]
+
+    return re.sub(r"[A-Za-z][\w'’-]*", fix, title)
 
 
 def analyze(

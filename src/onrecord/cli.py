@@ -367,16 +367,40 @@ def _print_analysis(analysis) -> None:
     paragraphs = article.text.count("\n\n") + 1
     out.print(f"{paragraphs} paragraphs · {analysis.sentences} sentences", style="dim")
     out.print()
-    out.print(f"[bold]Statements[/] ({len(analysis.statements)})")
-    for statement in analysis.statements:
-        speaker = statement.speaker_name or (statement.speaker.text if statement.speaker else "?")
-        cue = statement.cue.text if statement.cue else "—"
-        out.print(
-            f"  [cyan]{escape(speaker)}[/] [dim]{escape(cue)}[/] ({statement.kind.value}): "
-            f"{escape(statement.content.text)}",
-            highlight=False,
-        )
-    out.print()
+    actors = {actor.id: actor for actor in analysis.actors}
+    for label, statements in (("Headline", analysis.headline), ("Statements", analysis.statements)):
+        if label == "Headline" and not statements:
+            continue
+        out.print(f"[bold]{label}[/] ({len(statements)})")
+        for statement in statements:
+            out.print("  " + _statement_line(statement, actors.get(statement.actor_id)), highlight=False)
+        out.print()
+    if analysis.actors:
+        out.print(f"[bold]Actors[/] ({len(analysis.actors)})")
+        for actor in analysis.actors:
+            out.print("  " + _actor_line(actor), highlight=False)
+        out.print()
+
+
+def _actor_line(actor) -> str:
+    facts = [actor.type.value, "; ".join(actor.roles) or None, "-".join(x for x in (actor.country, actor.sector) if x) or None]
+    return f"[cyan]{escape(actor.name)}[/] [dim]({escape(' · '.join(f for f in facts if f))})[/]"
+
+
+def _statement_line(statement, actor) -> str:
+    speaker = statement.speaker_name or (statement.speaker.text if statement.speaker else "?")
+    affiliation = ""
+    if actor is not None and (actor.roles or actor.country):
+        affiliation = f" [dim]({escape(', '.join(x for x in (actor.roles[:1] + [actor.country or '']) if x))})[/]"
+    written = ""
+    if statement.speaker is not None and statement.speaker.text != speaker:
+        written = f" [dim]“{escape(statement.speaker.text)}”[/]"
+    cue = statement.cue.text if statement.cue else "—"
+    cue_class = f"/{statement.cue_class}" if statement.cue_class else ""
+    return (
+        f"[cyan]{escape(speaker)}[/]{affiliation}{written} [magenta]{escape(cue)}[/][dim]{cue_class}[/] "
+        f"[dim]{statement.kind.value}:[/] {escape(statement.content.text)}"
+    )
 
 
 @db_app.command("upgrade")

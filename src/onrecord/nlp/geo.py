@@ -72,3 +72,18 @@ def is_role_noun(lemma: str) -> bool:
 
 def sector_of(lemma: str) -> str | None:
     return role_sectors().get(lemma.lower())
+
+
+def sector_of_role(role: str) -> str | None:
+    """The sector a written role implies: a whole title first
+    ("Secretary-General" is not a general), else its last role word."""
+    lower = role.lower()
+    sectors = role_sectors()
+    for key in sectors:
+        if (" " in key or "-" in key) and re.search(rf"\b{re.escape(key)}\b", lower):
+            return sectors[key]
+    for word in reversed(re.findall(r"[\w-]+", lower)):
+        singular = word[:-1] if word.endswith("s") and word[:-1] in sectors else word
+        if singular in sectors:
+            return sectors[singular]
+    return None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from onrecord.model import Actor, ActorType
-from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of
+from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of, sector_of_role
 from onrecord.nlp.statements import DOCUMENT_NOUNS, FoundStatement
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "mx", "rev", "reverend"}
@@ -190,14 +190,17 @@ class SpeakerResolver:
         root = ent.root
         for role_head in _role_heads(ent):
             role = _role_text(role_head, exclude=ent)
-            if role and role not in actor.roles and len(role) < 120:
-                actor.roles.append(role)
-                country = self._country_in(role)
-                if country and not actor.country:
-                    actor.country = country.iso3
-                sector = sector_of(role_head.lemma_)
-                if sector and not actor.sector:
-                    actor.sector = sector
+            if not role or role in actor.roles or len(role) >= 120:
+                continue
+            if not (is_role_noun(role_head.lemma_) or sector_of_role(role)):
+                continue  # "position of neutrality": a misparse, not a role
+            actor.roles.append(role)
+            country = self._country_in(role)
+            if country and not actor.country:
+                actor.country = country.iso3
+            sector = sector_of_role(role)
+            if sector and not actor.sector:
+                actor.sector = sector
         del root
 
     def _country_in(self, text: str) -> Country | None:
@@ -389,7 +392,9 @@ class SpeakerResolver:
         if key in self.groups:
             return self.groups[key].name, self.groups[key]
         root = mention.root
-        country = self.gazetteer.lookup(_strip_det(name)) or self._country_in(name)
+        # "Iran's paramilitary Revolutionary Guard": the owner outside the name counts
+        owner = " ".join(t.text for t in root.lefts if t.dep_ in ("poss", "amod", "compound") and t.i < mention.start)
+        country = self.gazetteer.lookup(_strip_det(name)) or self._country_in(name) or self._country_in(owner)
         if root.ent_type_ == "GPE" and country is not None and self.gazetteer.lookup(_strip_det(name)):
             actor_type = ActorType.COUNTRY
         elif root.ent_type_ == "ORG" or (root.pos_ == "NOUN" and sector_of(root.lemma_) and root.tag_ != "NNS"):
@@ -400,10 +405,8 @@ class SpeakerResolver:
             name=name,
             type=actor_type,
             country=country.iso3 if country else None,
-            sector=sector_of(root.lemma_) if root.pos_ == "NOUN" else ("GOV" if actor_type is ActorType.COUNTRY else None),
+            sector=None if actor_type is ActorType.COUNTRY else sector_of_role(name),
         )
-        if actor_type is ActorType.COUNTRY:
-            actor.sector = None
         self.groups[key] = actor
         return actor.name, actor
 
@@ -456,8 +459,8 @@ def _role_heads(ent: Span) -> list[Token]:
     root = ent.root
     heads = []
     for child in root.children:
-        if child.dep_ == "appos" and child.pos_ == "NOUN":
-            heads.append(child)
+        if child.dep_ == "appos" and (child.pos_ == "NOUN" or (child.pos_ == "PROPN" and child.ent_type_ != "PERSON")):
+            heads.append(child)  # "X, the foreign minister", "X, the Supreme Leader of Iran"
     if root.dep_ == "appos" and root.head.pos_ == "NOUN":
         heads.append(root.head)
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":

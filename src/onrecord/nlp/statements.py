@@ -159,7 +159,7 @@ class StatementFinder:
             if statement.kind is not StatementKind.INDIRECT or len(statement.content) != 1:
                 continue
             s, e = statement.content[0]
-            inside = [c for c in starts if s < c < e and (statement.speaker is None or c != statement.speaker.start_char)]
+            inside = [c for c in starts if s < c < e]
             if not inside:
                 continue
             span = self.doc.char_span(s, inside[0], alignment_mode="contract")
