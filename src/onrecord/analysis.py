@@ -112,7 +112,8 @@ def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Anal
         title_doc = nlp(sentence_case(article.title, doc.text))
         for item in StatementFinder(title_doc).find():
             if item.speaker is not None:
-                headline_found.append((item, title_doc.text, resolver.resolve_mention(item.speaker)))
+                # the sentence-cased copy has the title's offsets: texts come from the title itself
+                headline_found.append((item, article.title, resolver.resolve_mention(item.speaker)))
     actors, actor_ids = to_actors(resolver.actors())
     statements = [
         _statement(f"s{number}", item, doc.text, name, actor, actor_ids)
@@ -128,7 +129,9 @@ def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Anal
 def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, actor_ids) -> Statement:
     parts = [tuple(p) for p in item.content]
     hull = (parts[0][0], parts[-1][1])
-    speaker = Mention(item.speaker.text, (item.speaker.start_char, item.speaker.end_char)) if item.speaker is not None else None
+    speaker = None
+    if item.speaker is not None:
+        speaker = Mention(text[item.speaker.start_char : item.speaker.end_char], (item.speaker.start_char, item.speaker.end_char))
     return Statement(
         id=statement_id,
         kind=item.kind,

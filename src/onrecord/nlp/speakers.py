@@ -256,6 +256,12 @@ class SpeakerResolver:
             actor = self._find_person(_strip_det(mention.text), at=mention.start_char)
             if actor is not None:
                 return actor.name, actor
+        if _looks_like_a_name(mention) and self.gazetteer.lookup(mention.text) is None:
+            # a person the entity recogniser missed ("said Ana Ruiz, the minister")
+            actor = self._person_for(mention.text)
+            actor.aliases.add(mention.text)
+            self._add_roles(actor, mention)
+            return actor.name, actor
         if root.pos_ == "NOUN":
             named = self._named_in(mention) if root.lemma_.lower() in DOCUMENT_NOUNS else None
             if named is not None:
@@ -489,6 +495,16 @@ def _role_text(head: Token, exclude: Span) -> str:
         return ""
     doc = head.doc
     return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _looks_like_a_name(mention: Span) -> bool:
+    """Two to four capitalised proper nouns, none an organisation or place."""
+    tokens = [t for t in mention if not t.is_punct]
+    return (
+        2 <= len(tokens) <= 4
+        and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in tokens)
+        and not any(t.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") for t in tokens)
+    )
 
 
 def _in_quotes(token: Token) -> bool:
