@@ -133,3 +133,18 @@ def test_version():
     from onrecord import __version__
 
     assert run("--version").stdout.strip() == f"onrecord {__version__}"
+
+
+def test_statements_and_actors_commands(db_url, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Minister Denies Cover-Up\n\nInterior minister Olga Brandt denied that the police had hidden evidence. "
+        "\"Nothing was hidden,\" Brandt said on Tuesday.", "utf-8")
+    assert run("ingest", tmp_path / "a.txt", "--db", db_url).exit_code == 0
+    rows = json.loads(run("statements", "--db", db_url, "--speaker", "brandt", "--json").stdout)
+    assert {(r["cue_class"], r["kind"]) for r in rows} >= {("deny", "indirect"), ("assert", "direct")}
+    assert json.loads(run("statements", "--db", db_url, "--cue", "promise", "--json").stdout) == []
+    text = run("statements", "--db", db_url, "--cue", "deny").stdout
+    assert "Olga Brandt" in text and "police had hidden evidence" in text
+    actors = json.loads(run("actors", "--db", db_url, "--json").stdout)
+    assert actors[0]["name"] == "Olga Brandt" and actors[0]["statements"] >= 2
+    assert run("reanalyze", "--db", db_url).exit_code == 0

@@ -30,8 +30,10 @@ def snapshot(db_url):
         articles = sorted(conn.execute(sa.text("SELECT id, content_hash, source_ref, duplicate_of FROM articles")).all())
         bands = conn.execute(sa.text("SELECT count(*) FROM article_bands")).scalar_one()
         failures = sorted(conn.execute(sa.text("SELECT source_ref, reason FROM failures")).all())
+        said = sorted(conn.execute(sa.text("SELECT id, speaker_name, content_text FROM statements")).all())
+        pending = conn.execute(sa.text("SELECT count(*) FROM articles WHERE analyzed_at IS NULL")).scalar_one()
     engine.dispose()
-    return articles, bands, failures
+    return articles, bands, failures, said, pending
 
 
 def test_ingest_report_and_rerun_adds_nothing(db_url, tmp_path):
@@ -88,9 +90,53 @@ def test_killed_ingest_resumes_to_the_same_store(db_url, tmp_path, kill_after):
 
     rerun = subprocess.run(command, env=env, capture_output=True, text=True)
     assert rerun.returncode == 1  # bad.txt still fails
-    articles, bands, failures = snapshot(db_url)
-    ref_articles, ref_bands, ref_failures = expected
-    # Same articles, same links, same failures; only source refs are the same paths.
+    articles, bands, failures, said, pending = snapshot(db_url)
+    ref_articles, ref_bands, ref_failures, ref_said, ref_pending = expected
+    # Same articles, same links, same failures, same statements, nothing left to analyse.
     assert [a[:2] + a[3:] for a in articles] == [a[:2] + a[3:] for a in ref_articles]
     assert bands == ref_bands
     assert failures == ref_failures
+    assert said == ref_said and len(said) > 0
+    assert pending == ref_pending == 0
+
+
+NEWS = {
+    "a.txt": "Vale Denies Fuel Leak Into Harbour\n\nPort director Ingrid Vale denied that any fuel had leaked into the harbour. "
+             "\"The water is clean,\" Vale told reporters on Monday.",
+    "b.txt": "Vale Admits Fuel Leak After Weeks Of Denials\n\nIngrid Vale, the director of the Calder port, acknowledged on Friday that "
+             "diesel had leaked into the harbour. Environmental groups demanded that the port pay for the clean-up.",
+}
+
+
+def test_ingest_stores_statements_and_actors(db_url, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name, text in NEWS.items():
+        (folder / name).write_text(text, "utf-8")
+    with Record(db_url) as record:
+        report = record.ingest([str(folder)])
+        assert (report.stored, report.analyzed, report.failed) == (2, 2, 0)
+        vale = record.statements(speaker="vale")
+        assert {(s["cue_class"], s["kind"]) for s in vale} >= {("deny", "indirect"), ("assert", "direct"), ("admit", "indirect")}
+        assert all(s["speaker_name"] == "Ingrid Vale" for s in vale)
+        # one actor across both articles, with the roles of both
+        [actor] = record.actors(name="Ingrid Vale")
+        assert actor["statements"] == len(vale) and actor["type"] == "person"
+        assert {"director of the Calder port", "Port director"} & set(actor["roles"])
+        assert [s["content_text"] for s in record.statements(cue_class="demand")] == ["that the port pay for the clean-up"]
+        headlines = [s for s in record.statements() if s["in_headline"]]
+        assert {s["cue_class"] for s in headlines} == {"deny", "admit"}
+        before = snapshot(db_url)[3]
+        again = record.reanalyze()
+        assert again.analyzed == 2 and snapshot(db_url)[3] == before  # re-analysis replaces, never duplicates
+
+
+def test_ingest_without_analysis_then_later(db_url, tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(NEWS["a.txt"], "utf-8")
+    with Record(db_url) as record:
+        assert record.ingest([str(folder)], analyze=False).analyzed == 0
+        assert record.stats()["not_analyzed"] == 1 and record.statements() == []
+        assert record.ingest([str(folder)]).analyzed == 1  # the re-run analyses what was left
+        assert record.stats()["not_analyzed"] == 0 and len(record.statements()) >= 2

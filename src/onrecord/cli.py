@@ -30,6 +30,7 @@ from onrecord import __version__
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.errors import IngestError
 from onrecord.model import Article, Failure
+from onrecord.nlp.pipeline import ModelNotFound
 from onrecord.store import AddResult
 
 app = typer.Typer(
@@ -61,6 +62,10 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only err
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print a line for every article.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first input that fails.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+ModelOption = Annotated[
+    Optional[str], typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
+]
+LimitOption = Annotated[int, typer.Option(min=1, max=10_000)]
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -79,11 +84,11 @@ def _date_option(value: str | None, name: str) -> dt.date | None:
         raise typer.BadParameter(str(exc), param_hint=name) from None
 
 
-def _open_record(db: str | None):
+def _open_record(db: str | None, model: str | None = None):
     from onrecord.record import Record
 
     try:
-        return Record(db)
+        return Record(db, model=model)
     except Exception as exc:  # noqa: BLE001 - any driver error: say which database and why
         raise _usage_error(f"cannot open the store {db or '(default)'}: {type(exc).__name__}: {exc}") from None
 
@@ -156,6 +161,10 @@ def ingest(
     published: PublishedOption = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
     lang: LangOption = "en",
+    analyze: Annotated[
+        bool, typer.Option("--analyze/--no-analyze", help="Find statements and actors in what is stored.")
+    ] = True,
+    model: ModelOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -167,12 +176,15 @@ def ingest(
     a syndicated copy: linked to the original). Bad inputs are reported,
     recorded, and the rest goes on."""
     date = _date_option(published, "--published")
-    record = _open_record(db)
+    record = _open_record(db, model=model)
     progress = _RichProgress(quiet=quiet, verbose=verbose)
     try:
         report = record.ingest(
-            sources, published=date, max_bytes=max_bytes, languages=_languages(lang), strict=strict, progress=progress
+            sources, published=date, max_bytes=max_bytes, languages=_languages(lang), strict=strict,
+            analyze=analyze, progress=progress,
         )
+    except ModelNotFound as exc:
+        raise _usage_error(str(exc)) from None
     finally:
         progress.stop()
         record.close()
@@ -184,7 +196,7 @@ def ingest(
             f"{report.duplicates} duplicates",
             f"{report.near_duplicates} near-duplicates linked",
             f"[{'red' if report.failed else 'green'}]{report.failed} failed[/]",
-        ]
+        ] + ([f"{report.analyzed} analysed"] if analyze else [])
         err.print(" · ".join(parts) + (" (stopped at the first failure: --strict)" if report.stopped_early else ""))
         if report.failed:
             reasons: dict[str, int] = {}
@@ -265,11 +277,83 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         _print_json(figures)
         return
     table = Table(box=None, show_header=False)
-    for key in ("articles", "near_duplicates", "words", "failures", "published_from", "published_to"):
+    for key in ("articles", "near_duplicates", "words", "statements", "actors", "not_analyzed", "failures",
+                "published_from", "published_to"):
         table.add_row(key.replace("_", " "), str(figures[key]))
     for key in ("sources", "date_sources", "languages"):
         table.add_row(key.replace("_", " "), ", ".join(f"{k} {v}" for k, v in figures[key].items()))
     out.print(table)
+
+
+@app.command()
+def statements(
+    db: DbOption = None,
+    speaker: Annotated[Optional[str], typer.Option(help="Speaker name, or part of it.")] = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", help="Speaker's country (ISO alpha-3, e.g. IRN).")] = None,
+    cue: Annotated[Optional[str], typer.Option("--cue", help="Speech act: assert, admit, deny, demand, promise, ...")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="direct, indirect, mixed or continuation.")] = None,
+    article: Annotated[Optional[str], typer.Option(help="Only this article's statements.")] = None,
+    limit: LimitOption = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Who said what: stored statements, filtered by speaker, country, speech act."""
+    with _open_record(db) as record:
+        found = record.statements(speaker=speaker, country=actor, cue_class=cue, kind=kind, article_id=article,
+                                  limit=limit, offset=offset)
+    if as_json:
+        _print_json(found)
+        return
+    for row in found:
+        affiliation = "-".join(x for x in (row["actor_country"], row["actor_sector"]) if x)
+        where = row["article_published"].isoformat() if row["article_published"] else "undated"
+        headline = " (headline)" if row["in_headline"] else ""
+        out.print(
+            f"[cyan]{escape(row['speaker_name'] or row['speaker_text'] or '?')}[/]"
+            + (f" [dim]({affiliation})[/]" if affiliation else "")
+            + f" [magenta]{escape(row['cue_text'] or '—')}[/][dim]/{row['cue_class'] or '-'} {row['kind']}{headline}[/]: "
+            + escape(row["content_text"])
+            + f" [dim]— {escape(row['article_title'] or row['article_id'])}, {where}[/]",
+            highlight=False,
+        )
+    if not found:
+        err.print("no statements match")
+
+
+@app.command()
+def actors(
+    db: DbOption = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO alpha-3 country, e.g. IRN.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Name, or part of it.")] = None,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """People, groups and institutions, the most quoted first."""
+    with _open_record(db) as record:
+        found = record.actors(country=country, name=name, limit=limit)
+    if as_json:
+        _print_json(found)
+        return
+    table = Table("name", "type", "roles", "country", "sector", "statements", box=None, header_style="bold")
+    for row in found:
+        table.add_row(escape(row["name"]), row["type"], escape("; ".join(row["roles"])), row["country"] or "",
+                      row["sector"] or "", str(row["statements"]))
+    out.print(table)
+
+
+@app.command()
+def reanalyze(db: DbOption = None, model: ModelOption = None, quiet: QuietOption = False) -> None:
+    """Find statements again in every stored article (after an upgrade of onrecord)."""
+    with _open_record(db, model=model) as record:
+        try:
+            report = record.reanalyze()
+        except ModelNotFound as exc:
+            raise _usage_error(str(exc)) from None
+    for failure in report.failures:
+        _print_failure(failure)
+    if not quiet:
+        err.print(f"{report.analyzed} analysed · {report.failed} failed")
+    raise typer.Exit(EXIT_FAILURES if report.failed else EXIT_OK)
 
 
 @app.command()
@@ -295,9 +379,7 @@ def analyze(
         str, typer.Option("--format", "-f", help="text (for people), json, or jsonl (one record a line).")
     ] = "text",
     published: PublishedOption = None,
-    model: Annotated[
-        Optional[str], typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
-    ] = None,
+    model: ModelOption = None,
     lang: Annotated[
         str, typer.Option("--lang", help="Accepted languages, comma-separated; 'any' (the default here) analyses every text given.")
     ] = "any",
@@ -309,7 +391,6 @@ def analyze(
     from onrecord.analysis import Analyzer
     from onrecord.ingest.draft import IngestOptions
     from onrecord.ingest.sources import read_sources
-    from onrecord.nlp.pipeline import ModelNotFound
 
     if output_format not in ("text", "json", "jsonl"):
         raise typer.BadParameter("must be text, json or jsonl", param_hint="--format")

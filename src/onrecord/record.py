@@ -42,12 +42,17 @@ class IngestReport:
     def failed(self) -> int:
         return len(self.failures)
 
+    @property
+    def analyzed(self) -> int:
+        return self.counts["analyzed"]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "stored": self.stored,
             "duplicates": self.duplicates,
             "near_duplicates": self.near_duplicates,
             "failed": self.failed,
+            "analyzed": self.analyzed,
             "failures": [{"source": f.source_ref, "reason": f.reason} for f in self.failures],
             "stopped_early": self.stopped_early,
         }
@@ -67,11 +72,28 @@ class IngestProgress:
         """Called when a source has been read to its end."""
 
 
+# Articles parsed together when an ingest analyses what it stored: large
+# enough for nlp.pipe to batch well, small enough that a killed run loses
+# little analysis (stored articles are never lost; they are analysed next run).
+ANALYZE_BATCH = 32
+
+
 class Record:
     """The record kept in one store (SQLite file or PostgreSQL URL)."""
 
-    def __init__(self, db: str | None = None) -> None:
+    def __init__(self, db: str | None = None, *, model: str | None = None) -> None:
         self.store = Store(db)
+        self.model = model
+        self._analyzer = None
+
+    @property
+    def analyzer(self):
+        """The NLP analysis, loaded on first use (ingest --no-analyze never loads it)."""
+        if self._analyzer is None:
+            from onrecord.analysis import Analyzer
+
+            self._analyzer = Analyzer(self.model)
+        return self._analyzer
 
     def close(self) -> None:
         self.store.close()
@@ -90,11 +112,14 @@ class Record:
         max_bytes: int | None = None,
         languages: Iterable[str] = ("en",),
         strict: bool = False,
+        analyze: bool = True,
         progress: IngestProgress | None = None,
     ) -> IngestReport:
-        """Read sources (paths, folders, URLs, "-") into the store. Bad inputs
-        are recorded as failures and the rest goes on, unless `strict`.
-        Re-running adds nothing that is already stored."""
+        """Read sources (paths, folders, URLs, "-") into the store and, with
+        `analyze`, find their statements and actors. Bad inputs are recorded
+        as failures and the rest goes on, unless `strict`. Re-running adds
+        nothing that is already stored, and analyses what an interrupted
+        run stored but did not analyse."""
         options = IngestOptions(
             published=parse_user_date(published),
             languages=tuple(languages),
@@ -105,6 +130,7 @@ class Record:
         # Only the list of paths is held in memory, never the articles.
         entries = list(expand_sources(sources))
         progress.start(len(entries))
+        stored: list[Article] = []
         for entry in entries:
             items = [entry] if isinstance(entry, Failure) else read_articles(*entry, options)
             for item in items:
@@ -115,12 +141,49 @@ class Record:
                 else:
                     result = self.store.add_article(item)
                     report.counts[result.status] += 1
+                    if result.status == "stored":
+                        stored.append(item)
                 progress.item(item, result)
                 if strict and isinstance(item, Failure):
                     report.stopped_early = True
-                    return report
+                    break
+                if analyze and len(stored) >= ANALYZE_BATCH:
+                    self._analyze(stored, report)
+                    stored = []
+            if report.stopped_early:
+                break
             progress.source_done(entry.source_ref if isinstance(entry, Failure) else entry[0])
+        if analyze:
+            self._analyze(stored, report)
+            if not report.stopped_early:
+                self.analyze_pending(report)
         return report
+
+    def analyze_pending(self, report: IngestReport | None = None) -> IngestReport:
+        """Analyse every stored article that has no analysis yet."""
+        report = report or IngestReport()
+        while pending := self.store.articles_to_analyze(limit=ANALYZE_BATCH):
+            self._analyze(pending, report)
+        return report
+
+    def reanalyze(self) -> IngestReport:
+        """Analyse every stored article again (after onrecord was upgraded)."""
+        self.store.mark_unanalyzed()
+        return self.analyze_pending()
+
+    def _analyze(self, articles: list[Article], report: IngestReport) -> None:
+        if not articles:
+            return
+        for result in self.analyzer.analyze_items(articles):
+            if isinstance(result, Failure):
+                # keep the article, record why it has no statements, do not retry forever
+                self.store.record_failure(result)
+                report.failures.append(result)
+                article_id = next(a.id for a in articles if a.source_ref == result.source_ref)
+                self.store.save_analysis(article_id, [], [])
+                continue
+            self.store.save_analysis(result.article.id, result.statements, result.actors, result.headline)
+            report.counts["analyzed"] += 1
 
     def article(self, article_id: str) -> Article | None:
         return self.store.get_article(article_id)
@@ -132,6 +195,13 @@ class Record:
 
     def search(self, query: str, *, limit: int = 20) -> list[Article]:
         return self.store.list_articles(query=query, limit=limit)
+
+    def statements(self, **filters: Any) -> list[dict[str, Any]]:
+        """Stored statements; see `Store.list_statements` for the filters."""
+        return self.store.list_statements(**filters)
+
+    def actors(self, **filters: Any) -> list[dict[str, Any]]:
+        return self.store.list_actors(**filters)
 
     def failures(self, *, limit: int = 100) -> list[Failure]:
         return self.store.list_failures(limit=limit)

@@ -89,6 +89,7 @@ actors = Table(
     Column("sector", String(8)),
     Column("roles", JSON, nullable=False),
     Column("aliases", JSON, nullable=False),
+    Column("key", String(64), nullable=False, unique=True),  # type and normalised name: one actor across articles
     Index("ix_actors_name", "name"),
     Index("ix_actors_country", "country"),
 )
@@ -127,10 +128,13 @@ statements = Table(
     Column("claim_id", String(40), ForeignKey("claims.id")),
     Column("date_text", Text),
     Column("said_on", Date),
+    Column("frame", String(16)),
+    Column("in_headline", Boolean, nullable=False),  # spans index the title, not the text
     Index("ix_statements_article", "article_id"),
     Index("ix_statements_actor", "actor_id"),
     Index("ix_statements_claim_said_on", "claim_id", "said_on"),
     Index("ix_statements_speaker_name", "speaker_name"),
+    Index("ix_statements_cue_class", "cue_class"),
 )
 
 events = Table(

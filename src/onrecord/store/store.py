@@ -16,10 +16,10 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from onrecord.ingest.dedupe import NEAR_DUPLICATE_JACCARD, band_keys, signature, similarity
-from onrecord.model import Article, DateSource, Failure
+from onrecord.model import Actor, ActorType, Article, DateSource, Failure, Mention, Statement, StatementKind
 from onrecord.store import migrate
 from onrecord.store.engine import make_engine, resolve_url
-from onrecord.store.schema import article_bands, articles, failures
+from onrecord.store.schema import actors, article_bands, articles, failures, statements
 
 _FTS = table("articles_fts", column("rowid"), column("rank"))
 _PHRASE_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
@@ -142,6 +142,63 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(statement)
 
+    def save_analysis(self, article_id: str, statement_list: list[Statement], actor_list: list[Actor],
+                      headline: list[Statement] = ()) -> None:
+        """Store an article's statements and actors, replacing what an earlier
+        analysis of it stored (re-analysis is idempotent). Actors are one
+        per type and name across the store: roles and aliases accumulate."""
+        with self.engine.begin() as conn:
+            global_ids = {actor.id: self._merge_actor(conn, actor) for actor in actor_list}
+            conn.execute(statements.delete().where(statements.c.article_id == article_id))
+            rows = [
+                _statement_row(article_id, statement, global_ids, in_headline)
+                for in_headline, group in ((False, statement_list), (True, headline))
+                for statement in group
+            ]
+            if rows:
+                conn.execute(statements.insert(), rows)
+            conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
+
+    def _merge_actor(self, conn: Connection, actor: Actor) -> str:
+        key = _sha256(f"{actor.type.value}\x00{_actor_key(actor.name)}")
+        actor_id = "act_" + key[:16]
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        conn.execute(
+            insert(actors)
+            .values(id=actor_id, key=key, name=actor.name, type=actor.type.value, country=actor.country,
+                    sector=actor.sector, roles=list(actor.roles), aliases=list(actor.aliases))
+            .on_conflict_do_nothing(index_elements=[actors.c.key])
+        )
+        row = conn.execute(select(actors).where(actors.c.key == key)).one()
+        roles = list(row.roles) + [r for r in actor.roles if r not in row.roles]
+        aliases = list(row.aliases) + [a for a in actor.aliases if a not in row.aliases]
+        if roles != list(row.roles) or aliases != list(row.aliases) or (actor.country and not row.country) or (
+            actor.sector and not row.sector
+        ):
+            conn.execute(
+                actors.update()
+                .where(actors.c.key == key)
+                .values(roles=roles, aliases=aliases, country=row.country or actor.country, sector=row.sector or actor.sector)
+            )
+        return row.id
+
+    def articles_to_analyze(self, *, limit: int = 1000) -> list[Article]:
+        """Stored originals that have no analysis yet (a run that stopped
+        between storing and analysing, or an ingest with analysis off)."""
+        statement = (
+            select(articles)
+            .where(articles.c.analyzed_at.is_(None), articles.c.duplicate_of.is_(None))
+            .order_by(articles.c.pk)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_article_from_row(row) for row in conn.execute(statement)]
+
+    def mark_unanalyzed(self) -> int:
+        """Ask for every article to be analysed again (after an upgrade)."""
+        with self.engine.begin() as conn:
+            return conn.execute(articles.update().values(analyzed_at=None)).rowcount
+
     # -- reading ----------------------------------------------------------
 
     def get_article(self, article_id: str) -> Article | None:
@@ -193,6 +250,68 @@ class Store:
         search = literal_column("articles.search")
         return statement.where(search.op("@@")(tsquery)), [func.ts_rank(search, tsquery).desc()]
 
+    def list_statements(
+        self,
+        *,
+        speaker: str | None = None,
+        country: str | None = None,
+        cue_class: str | None = None,
+        kind: str | None = None,
+        article_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Statements with their speaker's actor and article, newest article
+        first. `speaker` matches the resolved name or what the text says
+        (case-insensitive, any part); `country` is the actor's ISO code."""
+        joined = statements.outerjoin(actors, statements.c.actor_id == actors.c.id).join(
+            articles, statements.c.article_id == articles.c.id
+        )
+        query = select(
+            statements,
+            actors.c.name.label("actor_name"),
+            actors.c.type.label("actor_type"),
+            actors.c.country.label("actor_country"),
+            actors.c.sector.label("actor_sector"),
+            articles.c.title.label("article_title"),
+            articles.c.published.label("article_published"),
+        ).select_from(joined)
+        if speaker:
+            pattern = f"%{speaker.lower()}%"
+            query = query.where(
+                or_(func.lower(statements.c.speaker_name).like(pattern), func.lower(actors.c.name).like(pattern),
+                    func.lower(statements.c.speaker_text).like(pattern))
+            )
+        if country:
+            query = query.where(actors.c.country == country.upper())
+        if cue_class:
+            query = query.where(statements.c.cue_class == cue_class.lower())
+        if kind:
+            query = query.where(statements.c.kind == kind.lower())
+        if article_id:
+            query = query.where(statements.c.article_id == article_id)
+        query = query.order_by(
+            articles.c.published.desc().nulls_last(), articles.c.pk.desc(), statements.c.in_headline.desc(),
+            statements.c.content_start,
+        ).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def list_actors(self, *, country: str | None = None, name: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Actors with how many statements each made, the most quoted first."""
+        said = (
+            select(statements.c.actor_id, func.count().label("n")).group_by(statements.c.actor_id).subquery()
+        )
+        count = func.coalesce(said.c.n, 0).label("statements")
+        query = select(actors, count).select_from(actors.outerjoin(said, said.c.actor_id == actors.c.id))
+        if country:
+            query = query.where(actors.c.country == country.upper())
+        if name:
+            query = query.where(func.lower(actors.c.name).like(f"%{name.lower()}%"))
+        query = query.order_by(count.desc(), actors.c.name).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
     def list_failures(self, *, limit: int = 100) -> list[Failure]:
         statement = select(failures).order_by(failures.c.last_seen.desc(), failures.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
@@ -211,6 +330,11 @@ class Store:
                 select(func.min(articles.c.published), func.max(articles.c.published)).where(originals)
             ).one()
             failed = conn.execute(select(func.count()).select_from(failures)).scalar_one()
+            said = conn.execute(select(func.count()).select_from(statements)).scalar_one()
+            people = conn.execute(select(func.count()).select_from(actors)).scalar_one()
+            pending = conn.execute(
+                select(func.count()).where(originals, articles.c.analyzed_at.is_(None))
+            ).scalar_one()
 
             def counts(col, top: int = 10) -> dict[str, int]:
                 rows = conn.execute(
@@ -223,6 +347,9 @@ class Store:
                 "near_duplicates": near,
                 "words": int(words),
                 "failures": failed,
+                "statements": said,
+                "actors": people,
+                "not_analyzed": pending,
                 "published_from": _iso(first),
                 "published_to": _iso(last),
                 "sources": counts(articles.c.source),
@@ -244,6 +371,45 @@ def _fts5_query(query: str) -> str:
         if words:
             terms.append('"' + " ".join(words) + '"')
     return " ".join(terms) or '""'
+
+
+def _actor_key(name: str) -> str:
+    return " ".join(re.findall(r"\w+", name.casefold().removeprefix("the ")))
+
+
+def _statement_row(article_id: str, statement: Statement, global_ids: dict[str, str], in_headline: bool) -> dict[str, Any]:
+    def start(mention: Mention | None) -> int | None:
+        return mention.span[0] if mention is not None and mention.span else None
+
+    def end(mention: Mention | None) -> int | None:
+        return mention.span[1] if mention is not None and mention.span else None
+
+    return {
+        "id": f"{article_id}:{statement.id}",
+        "article_id": article_id,
+        "kind": statement.kind.value,
+        "actor_id": global_ids.get(statement.actor_id) if statement.actor_id else None,
+        "speaker_name": statement.speaker_name,
+        "speaker_text": statement.speaker.text if statement.speaker else None,
+        "speaker_start": start(statement.speaker),
+        "speaker_end": end(statement.speaker),
+        "cue_text": statement.cue.text if statement.cue else None,
+        "cue_lemma": statement.cue_lemma,
+        "cue_class": statement.cue_class,
+        "cue_start": start(statement.cue),
+        "cue_end": end(statement.cue),
+        "content_text": statement.content.text,
+        "content_start": start(statement.content),
+        "content_end": end(statement.content),
+        "sentence_index": statement.sentence_index,
+        "paragraph_index": statement.paragraph_index,
+        "stance": statement.stance.value if statement.stance else None,
+        "claim_id": None,
+        "date_text": statement.date_text,
+        "said_on": statement.date,
+        "frame": statement.frame,
+        "in_headline": in_headline,
+    }
 
 
 def _article_row(article: Article, url_hash: str | None, sig: bytes, original: str | None) -> dict[str, Any]:

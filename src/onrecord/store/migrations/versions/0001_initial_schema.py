@@ -28,7 +28,9 @@ def upgrade() -> None:
     sa.Column('sector', sa.String(length=8), nullable=True),
     sa.Column('roles', sa.JSON(), nullable=False),
     sa.Column('aliases', sa.JSON(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key')
     )
     with op.batch_alter_table('actors', schema=None) as batch_op:
         batch_op.create_index('ix_actors_country', ['country'], unique=False)
@@ -136,6 +138,8 @@ def upgrade() -> None:
     sa.Column('claim_id', sa.String(length=40), nullable=True),
     sa.Column('date_text', sa.Text(), nullable=True),
     sa.Column('said_on', sa.Date(), nullable=True),
+    sa.Column('frame', sa.String(length=16), nullable=True),
+    sa.Column('in_headline', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], ),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['claim_id'], ['claims.id'], ),
@@ -144,6 +148,7 @@ def upgrade() -> None:
     with op.batch_alter_table('statements', schema=None) as batch_op:
         batch_op.create_index('ix_statements_actor', ['actor_id'], unique=False)
         batch_op.create_index('ix_statements_article', ['article_id'], unique=False)
+        batch_op.create_index('ix_statements_cue_class', ['cue_class'], unique=False)
         batch_op.create_index('ix_statements_claim_said_on', ['claim_id', 'said_on'], unique=False)
         batch_op.create_index('ix_statements_speaker_name', ['speaker_name'], unique=False)
 
@@ -227,6 +232,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_statements_speaker_name')
         batch_op.drop_index('ix_statements_claim_said_on')
         batch_op.drop_index('ix_statements_article')
+        batch_op.drop_index('ix_statements_cue_class')
         batch_op.drop_index('ix_statements_actor')
 
     op.drop_table('statements')
