@@ -109,14 +109,14 @@ def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Anal
     resolved = resolver.resolve(found)
     headline_found: list[tuple[FoundStatement, str, tuple]] = []
     if nlp is not None and article.title:
-        title_doc = nlp(sentence_case(article.title, doc.text))
+        title_doc = nlp(sentence_case(article.title, finder.text))
         for item in StatementFinder(title_doc).find():
             if item.speaker is not None:
                 # the sentence-cased copy has the title's offsets: texts come from the title itself
                 headline_found.append((item, article.title, resolver.resolve_mention(item.speaker)))
     actors, actor_ids = to_actors(resolver.actors())
     statements = [
-        _statement(f"s{number}", item, doc.text, name, actor, actor_ids)
+        _statement(f"s{number}", item, finder.text, name, actor, actor_ids)
         for number, (item, (name, actor)) in enumerate(zip(found, resolved), start=1)
     ]
     headline = [

@@ -456,7 +456,7 @@ def person_name(ent: Span) -> str:
         tokens.pop(0)
     if not tokens:
         return ""
-    return ent.doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    return ent.doc[tokens[0].i : tokens[-1].i + 1].text  # a span's text: Doc.text rebuilds the whole text
 
 
 def _role_heads(ent: Span) -> list[Token]:
@@ -493,8 +493,7 @@ def _role_text(head: Token, exclude: Span) -> str:
         tokens.pop()
     if not tokens:
         return ""
-    doc = head.doc
-    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+    return head.doc[tokens[0].i : tokens[-1].i + 1].text
 
 
 def _looks_like_a_name(mention: Span) -> bool:
