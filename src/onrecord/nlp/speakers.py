@@ -46,6 +46,10 @@ ORGANISATION_NOUNS = {
     "network", "authority", "court", "service", "campaign", "coalition", "alliance", "foundation", "charity",
     "institute", "committee", "corporation", "retailer", "airline", "carrier", "manufacturer", "startup", "broadcaster",
 }
+# Places and governments spoken of as speakers ("the city said") stay as written.
+PLACE_NOUNS = {"city", "province", "state", "country", "government", "town", "region", "county", "municipality", "nation"}
+# How far back "says the affable proprietor" looks for the person just quoted.
+DESCRIPTION_REACH_PARAGRAPHS = 2
 # How many paragraphs back "the company" looks for the organisation it means.
 ORGANISATION_REACH_PARAGRAPHS = 6
 
@@ -72,6 +76,7 @@ class PersonMention:
     char: int
     paragraph: int
     subject: bool  # a sentence subject or a speaker: what pronouns refer back to
+    speaks_here: bool = False  # the speaker of a statement at this place
 
 
 class SpeakerResolver:
@@ -233,7 +238,9 @@ class SpeakerResolver:
                 actor.speaks = True
                 if actor.type is ActorType.PERSON and statement.speaker is not None:
                     self.mentions.append(
-                        PersonMention(actor, statement.speaker.start_char, self.paragraph_index(statement.speaker.start_char), True)
+                        PersonMention(
+                            actor, statement.speaker.start_char, self.paragraph_index(statement.speaker.start_char), True, True
+                        )
                     )
                     self.mentions.sort(key=lambda m: m.char)
             by_id[id(statement)] = result
@@ -271,6 +278,13 @@ class SpeakerResolver:
                 if actor is not None:
                     return actor.name, actor
             definite = any(t.lower_ in ("the", "this") for t in mention if t.dep_ == "det")
+            lemma = root.lemma_.lower()
+            if (definite and root.tag_ == "NN" and lemma not in ORGANISATION_NOUNS and lemma not in DOCUMENT_NOUNS
+                    and lemma not in PLACE_NOUNS and not any(t.pos_ == "PROPN" for t in mention)):
+                # "says the affable proprietor": the person just quoted
+                speaker = self._latest_speaker(mention.start_char)
+                if speaker is not None:
+                    return speaker.name, speaker
             if (root.lemma_.lower() in ORGANISATION_NOUNS and root.tag_ == "NN" and definite
                     and not any(t.pos_ == "PROPN" for t in mention)):
                 organisation = self._latest_organisation(mention.start_char)
@@ -349,6 +363,13 @@ class SpeakerResolver:
                 if group.speaks and (wanted_plural or group.type is ActorType.ORGANIZATION):
                     return group.name, group
         return mention.text, None
+
+    def _latest_speaker(self, at: int) -> ActorDraft | None:
+        paragraph = self.paragraph_index(at)
+        for mention in reversed(self.mentions):
+            if mention.char < at and mention.speaks_here and paragraph - mention.paragraph <= DESCRIPTION_REACH_PARAGRAPHS:
+                return mention.actor
+        return None
 
     def latest_person(self, at: int, gender: str | None = None) -> ActorDraft | None:
         """The person a "he" or "she" at this offset most likely is: the latest
