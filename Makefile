@@ -23,6 +23,7 @@ demo: setup
 	@mkdir -p $(dir $(DEMO_DB))
 	$(BIN)/onrecord ingest examples/ --db $(DEMO_DB)
 	$(BIN)/onrecord articles --db $(DEMO_DB)
+	$(BIN)/onrecord statements --db $(DEMO_DB) --speaker Keller
 
 test: setup
 	$(BIN)/python -m pytest

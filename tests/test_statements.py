@@ -104,6 +104,10 @@ def test_called_with_quoted_complement_is_mixed(analyzer):
     a = record(analyzer, "Paula Grant, the airline's chief executive, called the strike “completely irresponsible.”")
     s = find(a, "completely irresponsible")
     assert s.kind.value == "mixed" and s.speaker_name == "Paula Grant" and "the strike" in s.content.text
+    # a long object the parser takes for a predicate
+    a = record(analyzer, 'Spokesman Leo Marsh called reports of a gas leak near the school "completely unfounded" on Monday.')
+    s = find(a, "completely unfounded")
+    assert s.speaker_name == "Leo Marsh" and s.content.text.startswith("reports of a gas leak")
 
 
 def test_mixed_quote_in_reported_speech(analyzer):

@@ -358,8 +358,9 @@ class StatementFinder:
             if gerund is not None:
                 return (*self._span_with_quotes(_subtree_span(gerund)), "gerund")
         if "call" in cue.frames:
-            obj = next((c for c in children if c.dep_ == "dobj"), None)
-            complement = next((c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp")), None)
+            # the object may be parsed as dobj or, before a predicate, as oprd
+            obj = next((c for c in children if c.dep_ in ("dobj", "oprd") and c.pos_ in ("NOUN", "PROPN", "PRON")), None)
+            complement = next((c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c is not obj), None)
             quoted = self._quote_after(obj.right_edge if obj is not None else verb, sentence)
             if quoted is not None:
                 start = obj.left_edge.idx if obj is not None else quoted.start
