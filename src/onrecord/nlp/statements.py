@@ -361,7 +361,8 @@ class StatementFinder:
             # the object may be parsed as dobj or, before a predicate, as oprd
             obj = next((c for c in children if c.dep_ in ("dobj", "oprd") and c.pos_ in ("NOUN", "PROPN", "PRON")), None)
             complement = next((c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c is not obj), None)
-            quoted = self._quote_after(obj.right_edge if obj is not None else verb, sentence)
+            quoted = self._quote_after(obj if obj is not None else verb, sentence,
+                                       reach=(obj.right_edge.i - obj.i + 3) if obj is not None else 3)
             if quoted is not None:
                 start = obj.left_edge.idx if obj is not None else quoted.start
                 return [(start, quoted.end)], [quoted], "call"
@@ -402,9 +403,9 @@ class StatementFinder:
                 return None
         return None
 
-    def _quote_after(self, token: Token, sentence: Span) -> Quote | None:
-        """A quotation starting within two tokens after `token`."""
-        for nxt in self.doc[token.i + 1 : min(token.i + 4, sentence.end + 1)]:
+    def _quote_after(self, token: Token, sentence: Span, reach: int = 3) -> Quote | None:
+        """The first quotation starting within `reach` tokens after `token`."""
+        for nxt in self.doc[token.i + 1 : min(token.i + 1 + reach, sentence.end + 1)]:
             i = self.quote_at(nxt.idx)
             if i is not None and i not in self._taken_quotes:
                 return self.quotes[i]
