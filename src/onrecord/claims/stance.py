@@ -1,0 +1,123 @@
+"""Stance: where a text or a statement stands on a claim.
+
+Two uses, one set of signals (data/stance_lexicon.tsv):
+
+- `text_stance(claim, text)`: the fact-checker's question, "does this text
+  (a headline, a paragraph) affirm the claim, deny it, or only report it?"
+- `statement_stance(statement)`: where a speaker stands on the content of
+  their own statement, from the cue's speech act ("denied", "acknowledged"),
+  negation, evaluative words ("absolutely false"), conditions and
+  requests for evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from onrecord.model import Stance, Statement
+
+SIGNALS = ("deny", "hedge", "question", "confirm")
+# A source named at the end of a headline ("...: Report", "... -- analyst",
+# "...: DJ") or a single source word before a colon ("Senator: ..."): the text
+# reports, it does not vouch. (A colon after a topic, "Willie Nelson dead :
+# ...", says nothing: on emergent_dev any colon was as often affirm as neutral.)
+_ATTRIBUTION = re.compile(
+    r"(?:(?::|--|\s-)\s*(?:[A-Z][\w.&'-]*\s?){1,3}\s*$)|(?:^(?:[A-Z][\w.'-]*\s?){1,2}:\s)"
+)
+_CONDITION = re.compile(r"\b(if|unless|provided that|as long as|should it be|in case)\b", re.I)
+# A restriction that turns an admission into a qualified one ("only a few",
+# "a limited number", "but not").
+_RESTRICTION = re.compile(r"\b(only|limited|but not|except|partly|partially|some but|merely|just a few)\b", re.I)
+NEGATIONS = {"not", "n't", "never", "no", "nobody", "nothing", "neither", "nor"}
+
+
+@dataclass
+class Signals:
+    found: dict[str, list[str]] = field(default_factory=dict)
+    negated: bool = False  # the main verb is negated
+    question_mark: bool = False
+    attributed: bool = False  # "X: ..." or "..., X says"
+
+    def has(self, signal: str) -> bool:
+        return bool(self.found.get(signal))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, re.Pattern[str]]:
+    phrases: dict[str, list[str]] = {s: [] for s in SIGNALS}
+    source = resources.files("onrecord.claims").joinpath("data/stance_lexicon.tsv").read_text("utf-8")
+    for line in source.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        signal, phrase = line.split("\t", 1)
+        if signal not in phrases:
+            raise ValueError(f"stance_lexicon.tsv: unknown signal {signal!r}")
+        pattern = re.escape(phrase.strip()).replace(r"\*", r"\w*").replace(r"\?", "?").replace(r"\ ", r"\s+")
+        phrases[signal].append(pattern)
+    return {
+        signal: re.compile(r"(?<![\w'’])(?:" + "|".join(sorted(p, key=len, reverse=True)) + r")(?![\w'’])", re.I)
+        for signal, p in phrases.items()
+    }
+
+
+def text_signals(text: str, doc: Doc | None = None) -> Signals:
+    normalised = text.replace("\u2019", "'")
+    signals = Signals(
+        found={signal: pattern.findall(normalised) for signal, pattern in _lexicon().items()},
+        question_mark="?" in text,
+        attributed=bool(_ATTRIBUTION.search(text.strip())),
+    )
+    if doc is not None:
+        signals.negated = any(t.dep_ == "neg" and t.head.dep_ == "ROOT" for t in doc)
+    return signals
+
+
+def text_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
+    """Where `text` stands on `claim`: deny when it calls the claim false or
+    negates what it reports, neutral when it only reports or asks, affirm
+    when it states it. (`claim` is kept for symmetry: the words that
+    contradict a claim are the same whatever the claim says, except when
+    the claim itself is negative.)"""
+    signals = text_signals(text, doc)
+    claim_negative = bool(re.search(r"\b(not|n't|never|no)\b", claim.replace("\u2019", "'"), re.I))
+    denies = signals.has("deny") or (signals.negated and not claim_negative)
+    if denies:
+        # "Russian Yeti Or Bigfoot Hoax?" asks; "Did Banksy post this? Probably not" answers
+        if signals.question_mark:
+            answer = text.rsplit("?", 1)[1]
+            if not (_lexicon()["deny"].search(answer) or re.search(r"\b(no|not|nope)\b", answer, re.I)):
+                return Stance.NEUTRAL
+        return Stance.DENY
+    if signals.has("confirm"):
+        return Stance.AFFIRM
+    if signals.has("hedge") or signals.question_mark or signals.attributed:
+        return Stance.NEUTRAL
+    return Stance.AFFIRM
+
+
+def statement_stance(statement: Statement, content_doc_negated: bool = False) -> Stance:
+    """Where a speaker stands on their own statement's content."""
+    act = statement.cue_class
+    content = statement.content.text
+    signals = text_signals(content)
+    if _CONDITION.search(content) and act not in ("deny", "reject"):
+        return Stance.CONDITIONAL
+    if act in ("deny", "reject", "refuse"):
+        return Stance.DENY
+    if act == "question" or (act == "demand" and signals.has("question")) or (
+        act in ("demand", "assert") and re.search(r"\b(provide|show|prove|produce)\b.*\b(us|evidence|proof|documents)\b", content, re.I)
+        and signals.has("question") is False and "should" in content
+    ):
+        return Stance.QUESTION
+    if act == "call" or signals.has("deny") and act not in ("admit", "confirm"):
+        return Stance.DENY if signals.has("deny") else Stance.AFFIRM
+    if act in ("admit", "confirm", "assert", "announce", "report", "explain", "agree", "respond", "predict", "promise"):
+        if content_doc_negated:
+            return Stance.DENY
+        return Stance.AFFIRM
+    return Stance.NEUTRAL
