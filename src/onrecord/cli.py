@@ -484,6 +484,76 @@ def _statement_line(statement, actor) -> str:
     )
 
 
+def _read_jsonl_input(path: str, fields: tuple[str, ...]) -> tuple[list[dict[str, Any]], int]:
+    """Objects with the given string fields from a JSONL file or "-"; a line
+    without them is reported and skipped."""
+    rows, bad = [], 0
+    try:
+        stream = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise _usage_error(f"cannot read {path}: {exc.strerror or exc}") from None
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                obj = None
+                reason = f"invalid JSON ({exc.msg})"
+            else:
+                missing = [f for f in fields if not isinstance(obj, dict) or not isinstance(obj.get(f), str)]
+                reason = f"needs string fields {', '.join(missing)}" if missing else ""
+            if reason:
+                bad += 1
+                err.print(f"[red]error:[/] {escape(path)}#{number}: {escape(reason)}", highlight=False)
+                continue
+            rows.append(obj)
+    return rows, bad
+
+
+@app.command()
+def stance(
+    input_path: Annotated[str, typer.Option("--input", help="JSONL of {id, claim, text}; - for standard input.")],
+    model: ModelOption = None,
+) -> None:
+    """What each text says of its claim: affirm, deny, or neutral (only reports it)."""
+    from onrecord.claims.stance import text_stance
+    from onrecord.nlp.pipeline import load_pipeline
+
+    rows, bad = _read_jsonl_input(input_path, ("claim", "text"))
+    try:
+        nlp = load_pipeline(model)
+    except ModelNotFound as exc:
+        raise _usage_error(str(exc)) from None
+    for row, doc in zip(rows, nlp.pipe(r["text"] for r in rows)):
+        sys.stdout.write(json.dumps({"id": row.get("id"), "stance": text_stance(row["claim"], row["text"], doc).value}) + "\n")
+    raise typer.Exit(EXIT_FAILURES if bad else EXIT_OK)
+
+
+@app.command()
+def group(
+    input_path: Annotated[str, typer.Option("--input", help="JSONL of {id, text}; - for standard input.")],
+    threshold: Annotated[Optional[float], typer.Option(help="Similarity to join a claim (default: calibrated).")] = None,
+    model: ModelOption = None,
+) -> None:
+    """Group texts by the claim they make: texts with the same claim id say the same thing."""
+    from onrecord.claims.matching import GROUP_THRESHOLD, group_texts
+    from onrecord.nlp.pipeline import load_pipeline
+
+    rows, bad = _read_jsonl_input(input_path, ("text",))
+    try:
+        nlp = load_pipeline(model)
+    except ModelNotFound as exc:
+        raise _usage_error(str(exc)) from None
+    labels = group_texts(nlp.pipe(r["text"] for r in rows), threshold if threshold is not None else GROUP_THRESHOLD)
+    numbering: dict[int, str] = {}
+    for row, label in zip(rows, labels):
+        claim = numbering.setdefault(label, f"c{len(numbering) + 1}")
+        sys.stdout.write(json.dumps({"id": row.get("id"), "claim": claim}) + "\n")
+    raise typer.Exit(EXIT_FAILURES if bad else EXIT_OK)
+
+
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Bring the store's schema to the current version (keeps all data)."""
