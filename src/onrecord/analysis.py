@@ -21,6 +21,7 @@ from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.draft import Draft, IngestOptions, finish
 from onrecord.ingest.html import looks_like_html, read_html
 from onrecord.ingest.sources import text_draft
+from onrecord.claims.timeline import annotate
 from onrecord.model import Actor, Article, Claim, DateSource, Event, Failure, Mention, Reversal, Statement
 from onrecord.nlp.pipeline import load_pipeline
 from onrecord.nlp.speakers import SpeakerResolver, to_actors
@@ -41,7 +42,8 @@ class Analysis:
     actors: list[Actor] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    reversals: list[Reversal] = field(default_factory=list)
+    reversals: list[Reversal] = field(default_factory=list)  # and softenings
+    contradictions: list[Reversal] = field(default_factory=list)
 
     @property
     def record_id(self) -> str:
@@ -65,6 +67,7 @@ class Analysis:
             "claims": [c.to_dict() for c in self.claims],
             "events": [e.to_dict() for e in self.events],
             "reversals": [r.to_dict() for r in self.reversals],
+            "contradictions": [r.to_dict() for r in self.contradictions],
         }
 
 
@@ -108,6 +111,7 @@ def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Anal
     resolver = SpeakerResolver(doc, finder.paragraph_index)
     resolved = resolver.resolve(found)
     headline_found: list[tuple[FoundStatement, str, tuple]] = []
+    title_doc = None
     if nlp is not None and article.title:
         title_doc = nlp(sentence_case(article.title, finder.text))
         for item in StatementFinder(title_doc).find():
@@ -123,7 +127,10 @@ def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Anal
         _statement(f"h{number}", item, title, name, actor, actor_ids)
         for number, (item, title, (name, actor)) in enumerate(headline_found, start=1)
     ]
-    return Analysis(article=article, sentences=len(finder.sentences), statements=statements, headline=headline, actors=actors)
+    claims, reversals = annotate(doc, statements, headline, actors, article.published, title_doc)
+    return Analysis(article=article, sentences=len(finder.sentences), statements=statements, headline=headline,
+                    actors=actors, claims=claims, reversals=[r for r in reversals if r.kind != "contradiction"],
+                    contradictions=[r for r in reversals if r.kind == "contradiction"])
 
 
 def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, actor_ids) -> Statement:

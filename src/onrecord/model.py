@@ -158,6 +158,9 @@ class Statement:
     claim_id: str | None = None
     date_text: str | None = None
     date: dt.date | None = None
+    date_start: dt.date | None = None  # an interval, when the text gives one ("earlier this week")
+    date_end: dt.date | None = None
+    earlier: bool = False  # tense or an adverb puts it before the article's main event ("had denied")
     frame: str | None = None  # how the extractor found it (quote, that, gerund, object, ...)
 
     def to_dict(self) -> dict[str, Any]:
@@ -182,8 +185,13 @@ class Statement:
             "frame": self.frame,
             "sentence": self.sentence_index,
             "paragraph": self.paragraph_index,
-            "date": {"text": self.date_text, "value": self.date.isoformat() if self.date else None}
-            if (self.date or self.date_text)
+            "date": {
+                "text": self.date_text,
+                "value": self.date.isoformat() if self.date else None,
+                "interval": [self.date_start.isoformat(), self.date_end.isoformat()] if self.date_start and self.date_end else None,
+                "earlier": self.earlier,
+            }
+            if (self.date or self.date_text or self.earlier)
             else None,
         }
 
@@ -220,19 +228,27 @@ class Event:
 
 @dataclass
 class Reversal:
+    """A change of position: `kind` is "reversal" (deny -> affirm, an
+    admission; affirm -> deny, a retraction), "softening" (deny -> conditional
+    or qualify), or "contradiction" (two sides, one affirming, one denying)."""
+
     actor: str
     claim_id: str
     from_stance: Stance
     to_stance: Stance
     before: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
+    kind: str = "reversal"
+    first_affirmation: bool = False  # an admission that is the side's first affirmation
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "actor": self.actor,
             "claim": self.claim_id,
+            "kind": self.kind,
             "from": self.from_stance.value,
             "to": self.to_stance.value,
             "before": list(self.before),
             "after": list(self.after),
+            "first_affirmation": self.first_affirmation,
         }

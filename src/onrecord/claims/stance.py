@@ -33,6 +33,11 @@ _CONDITION = re.compile(r"\b(if|unless|provided that|as long as|should it be|in 
 # A restriction that turns an admission into a qualified one ("only a few",
 # "a limited number", "but not").
 _RESTRICTION = re.compile(r"\b(only|limited|but not|except|partly|partially|some but|merely|just a few)\b", re.I)
+_ASKS_FOR_EVIDENCE = re.compile(
+    r"\b(should|must|need to|have to)\s+(provide|show|produce|present|give)\b.{0,40}\b(us|evidence|proof|documents)\b"
+    r"|\bprovide\s+(evidence|proof)\b",
+    re.I,
+)
 NEGATIONS = {"not", "n't", "never", "no", "nobody", "nothing", "neither", "nor"}
 
 
@@ -105,15 +110,14 @@ def statement_stance(statement: Statement, content_doc_negated: bool = False) ->
     act = statement.cue_class
     content = statement.content.text
     signals = text_signals(content)
-    if _CONDITION.search(content) and act not in ("deny", "reject"):
-        return Stance.CONDITIONAL
     if act in ("deny", "reject", "refuse"):
         return Stance.DENY
-    if act == "question" or (act == "demand" and signals.has("question")) or (
-        act in ("demand", "assert") and re.search(r"\b(provide|show|prove|produce)\b.*\b(us|evidence|proof|documents)\b", content, re.I)
-        and signals.has("question") is False and "should" in content
-    ):
+    # asking for evidence or an inquiry: "look into whether ...", "if you have
+    # documents, you should provide them to us"
+    if act == "question" or (act == "demand" and signals.has("question")) or _ASKS_FOR_EVIDENCE.search(content):
         return Stance.QUESTION
+    if _CONDITION.search(content):
+        return Stance.CONDITIONAL
     if act == "call" or signals.has("deny") and act not in ("admit", "confirm"):
         return Stance.DENY if signals.has("deny") else Stance.AFFIRM
     if act in ("admit", "confirm", "assert", "announce", "report", "explain", "agree", "respond", "predict", "promise"):

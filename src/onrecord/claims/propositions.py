@@ -1,0 +1,250 @@
+"""From a statement's content to a proposition, and which propositions are
+the same claim.
+
+A proposition is a predicate frame (data/frames.tsv: "supplied", "gave",
+"arming" and "the transfer" are one frame) with its participants: countries
+(names, demonyms and capitals, and "his country", "we", "it" through the
+speaker's own country), other names, and the key nouns ("drones"). Two
+propositions are one claim when their frames agree, they share a participant
+and their recipients do not clash ("a ban on exports to India" is not "a ban
+on exports to China"). A content that only points back ("the accusations",
+"the supply") joins the claim it points to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from onrecord.nlp.geo import gazetteer
+
+# Nouns whose content is another statement's claim: "called the accusations
+# false" denies whatever was alleged just before.
+ANAPHORIC_NOUNS = {"accusation", "allegation", "claim", "report", "rumour", "rumor", "charge", "suggestion",
+                   "story", "assertion", "reports", "claims"}
+# Words that carry no participant: time, quantity, generic nouns.
+GENERIC_NOUNS = {"number", "time", "month", "year", "week", "day", "place", "way", "part", "thing", "lot", "people",
+                 "country", "issue", "possession", "document", "fact", "case", "point", "kind", "side", "war",
+                 "conflict", "crisis", "world", "position"}
+FIRST_PERSON_PLURAL = {"we", "us", "our", "ours"}
+THIRD_PERSON_OWN = {"his", "her", "its", "their"}
+RECIPIENT_VERBS = {"supply", "arm", "provide", "equip", "furnish"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    verb: str  # canonical past tense, for claim texts
+
+
+@lru_cache(maxsize=1)
+def frames() -> dict[str, Frame]:
+    table: dict[str, Frame] = {}
+    source = resources.files("onrecord.claims").joinpath("data/frames.tsv").read_text("utf-8")
+    for line in source.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, verb, lemmas = line.split("\t")
+        for lemma in lemmas.split(","):
+            table.setdefault(lemma.strip(), Frame(name, verb))
+    return table
+
+
+@dataclass
+class Proposition:
+    frame: Frame | None = None
+    predicate: Token | None = None
+    participants: set[str] = field(default_factory=set)  # "C:IRN", "N:guterres", "T:drone"
+    recipients: set[str] = field(default_factory=set)
+    negated: bool = False
+    anaphoric: bool = False  # "the accusations": stands for a claim made elsewhere
+    agent: str | None = None  # the predicate's subject, as a participant key
+    theme: str | None = None  # what is supplied, used, built...
+
+    @property
+    def completeness(self) -> int:
+        """How much of who-did-what-to-whom this proposition states."""
+        return (self.frame is not None) + (self.agent is not None) + (self.theme is not None) + bool(self.recipients)
+
+    @property
+    def bare(self) -> bool:
+        """A frame with nothing of its own to say who or what ("the supply")."""
+        return self.frame is not None and not (self.participants - {"T:" + self.predicate.lemma_.lower()})
+
+    def clashes(self, other: Proposition) -> bool:
+        """Both name who receives, and they differ (exports to India, to China)."""
+        return bool(self.recipients and other.recipients and not (self.recipients & other.recipients))
+
+    def matches(self, other: Proposition) -> bool:
+        if self.frame is None or other.frame is None or self.frame.name != other.frame.name:
+            return False
+        if self.clashes(other):
+            return False
+        if self.bare or other.bare:
+            return True
+        return bool(self.participants & other.participants)
+
+
+def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = None) -> Proposition:
+    """The proposition of the content between two character offsets."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    prop = Proposition()
+    if span is None or len(span) == 0:
+        return prop
+    prop.predicate = _main_predicate(span)
+    if prop.predicate is not None:
+        prop.frame = frames()[prop.predicate.lemma_.lower()]
+        prop.negated = any(c.dep_ == "neg" for c in prop.predicate.children) or any(
+            c.dep_ == "neg" for c in prop.predicate.head.children if prop.predicate.dep_ in ("xcomp", "ccomp", "acomp")
+        )
+        prop.recipients = _recipients(prop.predicate, speaker_country)
+    prop.participants = _participants(span, speaker_country)
+    if prop.frame is None and any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in span):
+        prop.anaphoric = True
+    if prop.predicate is not None:
+        prop.agent = _agent(prop.predicate, speaker_country)
+        prop.theme = _theme(prop.predicate, speaker_country)
+    return prop
+
+
+def _main_predicate(span: Span) -> Token | None:
+    """The frame word the content is about. A clause the content introduces
+    with "that", "whether" or "if" holds the proposition under discussion
+    ("they should provide documents that Russia used drones" is about use),
+    so a frame word inside one wins; then the one nearest the root."""
+    table = frames()
+    candidates = [t for t in span if t.lemma_.lower() in table and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")]
+    if not candidates:
+        return None
+
+    def depth(token: Token) -> int:
+        d = 0
+        while token.head.i != token.i and span.start <= token.head.i < span.end and d < 50:
+            token, d = token.head, d + 1
+        return d
+
+    def marked(token: Token) -> bool:
+        node = token
+        for _ in range(8):
+            if any(c.dep_ == "mark" and c.lower_ in ("that", "whether", "if") for c in node.children) or (
+                node.dep_ == "relcl" and any(c.lower_ == "that" for c in node.children)
+            ):
+                return True
+            if node.head.i == node.i or not (span.start <= node.head.i < span.end):
+                break
+            node = node.head
+        return False
+
+    return min(candidates, key=lambda t: (not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
+
+
+def _key(token: Token, speaker_country: str | None) -> str | None:
+    lower = token.lower_
+    if lower in FIRST_PERSON_PLURAL or (lower in THIRD_PERSON_OWN and token.head.lemma_.lower() == "country"):
+        return f"C:{speaker_country}" if speaker_country else None
+    country = gazetteer().lookup(token.text)
+    if country is not None and token.pos_ in ("PROPN", "ADJ", "NOUN"):
+        return f"C:{country.iso3}"
+    if token.pos_ == "PROPN" or token.ent_type_ in ("PERSON", "ORG", "PRODUCT"):
+        return f"N:{token.lemma_.lower()}"
+    if token.pos_ == "NOUN" and token.lemma_.lower() not in GENERIC_NOUNS and token.lemma_.lower() not in ANAPHORIC_NOUNS:
+        return f"T:{token.lemma_.lower()}"
+    return None
+
+
+def _participants(span: Span, speaker_country: str | None) -> set[str]:
+    keys = set()
+    for token in span:
+        if token.lower_ in ("his", "her", "its", "their") and token.head.lemma_.lower() == "country" and speaker_country:
+            keys.add(f"C:{speaker_country}")
+            continue
+        key = _key(token, speaker_country)
+        if key is not None and not (key.startswith("T:") and key[2:] in frames()):
+            keys.add(key)
+    for start, end, country in gazetteer().find_all(span.text):
+        if country is not None:
+            keys.add(f"C:{country.iso3}")
+    return keys
+
+
+def _recipients(predicate: Token, speaker_country: str | None) -> set[str]:
+    """Who receives, for a transfer: "to X", or the object of "supply X with Y"."""
+    found = set()
+    for child in predicate.children:
+        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "into"):
+            found |= {k for k in (_key(c, speaker_country) for c in child.children if c.dep_ == "pobj") if k}
+        if child.dep_ == "dobj" and predicate.lemma_.lower() in RECIPIENT_VERBS:
+            key = _key(child, speaker_country)
+            if key:
+                found.add(key)
+    return {k for k in found if not k.startswith("T:") or k[2:] not in GENERIC_NOUNS}
+
+
+def _agent(predicate: Token, speaker_country: str | None) -> str | None:
+    node = predicate
+    for _ in range(3):
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            if node is not predicate or subject.lower_ in ("country",) or any(c.lower_ in THIRD_PERSON_OWN for c in subject.children):
+                # "officials denied arming Russia": the subject of the cue is the
+                # speaker, whose side is the one said to act
+                return f"C:{speaker_country}" if speaker_country else _key(subject, speaker_country)
+            return _key(subject, speaker_country)
+        if node.dep_ in ("xcomp", "pcomp", "advcl") and node.head.i != node.i:
+            node = node.head
+            continue
+        break
+    # "denied arming Russia": the speaker's side is the one said to act
+    return f"C:{speaker_country}" if speaker_country and predicate.tag_ == "VBG" else None
+
+
+def _theme(predicate: Token, speaker_country: str | None) -> str | None:
+    for child in predicate.children:
+        if child.dep_ == "prep" and child.lower_ == "with" and predicate.lemma_.lower() in RECIPIENT_VERBS:
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return _key(obj, speaker_country)
+    for child in predicate.children:
+        if child.dep_ == "dobj" and predicate.lemma_.lower() not in RECIPIENT_VERBS:
+            if child.lemma_.lower() in GENERIC_NOUNS:
+                of = next((g for c in child.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+                return _key(of, speaker_country) if of is not None else None
+            return _key(child, speaker_country)
+    return None
+
+
+def _location(predicate: Token, speaker_country: str | None) -> str | None:
+    for child in predicate.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "against", "on"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            key = _key(obj, speaker_country) if obj is not None else None
+            if key and key.startswith("C:"):
+                return key
+    return None
+
+
+def claim_text(prop: Proposition, fallback: str) -> str:
+    """A readable canonical text: "Iran supplied drones to Russia"."""
+    if prop.frame is None or prop.predicate is None or prop.agent is None:
+        return fallback
+    countries = {c.iso3: c.name for c in gazetteer().by_name.values()}
+
+    def show(key: str, plural: bool = False) -> str:
+        kind, value = key.split(":", 1)
+        if kind == "C":
+            return countries.get(value, value)
+        return value + ("s" if plural and kind == "T" and not value.endswith("s") else "")
+
+    parts = [show(prop.agent), prop.frame.verb]
+    if prop.theme:
+        parts.append(show(prop.theme, plural=True))
+    if prop.recipients:
+        parts += ["to", show(sorted(prop.recipients)[0])]
+    else:
+        where = _location(prop.predicate, None)
+        if where and where != prop.agent:
+            parts += ["in", show(where)]
+    return " ".join(parts)

@@ -1,0 +1,186 @@
+"""Claims, stances and time for one article's statements, and the
+reversals and contradictions they show.
+
+Who speaks for whom: a person or group with a country and a state sector
+(GOV, MIL) speaks for that country's state ("Iranian officials", Iran's UN
+ambassador and its foreign minister all speak for Iran); anyone else speaks
+for themselves (or their organisation, as resolved). A reversal is one such
+side moving from deny to affirm (an admission) or from affirm to deny (a
+retraction) on one claim; deny -> conditional or qualify is a softening, not
+a reversal. A contradiction is two sides, one affirming and one denying.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from onrecord.claims.propositions import Proposition, claim_text, proposition
+from onrecord.claims.stance import statement_stance
+from onrecord.model import Actor, Claim, Reversal, Stance, Statement
+from onrecord.nlp.dates import statement_time
+from onrecord.nlp.geo import gazetteer
+
+STATE_SECTORS = {"GOV", "MIL"}
+# How many paragraphs back "the accusations" looks for the claim it denies.
+ANAPHORA_REACH_PARAGRAPHS = 2
+POLAR = {Stance.AFFIRM, Stance.DENY}
+SOFTER = {Stance.CONDITIONAL, Stance.QUALIFY}
+
+
+@dataclass
+class Side:
+    key: str  # "state:IRN", or "actor:a3"
+    name: str  # "Iran", or the actor's name
+
+
+def side_of(actor: Actor | None, fallback: str | None) -> Side | None:
+    if actor is None:
+        return Side(f"name:{fallback}", fallback) if fallback else None
+    country = gazetteer().by_name.get(actor.name) if actor.type.value == "country" else None
+    if actor.country and (actor.sector in STATE_SECTORS or actor.type.value == "country" or country):
+        name = next((c.name for c in gazetteer().by_name.values() if c.iso3 == actor.country), actor.country)
+        return Side(f"state:{actor.country}", name)
+    return Side(f"actor:{actor.id}", actor.name)
+
+
+def order_key(statement: Statement, event_day: dt.date | None, position: int) -> tuple:
+    """When a statement was made, for ordering: its day (or the end of its
+    interval, or the article's main day), then "earlier" before the rest,
+    then its place in the text."""
+    day = statement.date or statement.date_end or event_day or dt.date.max
+    return (day, 0 if statement.earlier else 1, position)
+
+
+def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], actors: list[Actor],
+             published: dt.date | None, title_doc: Doc | None = None) -> tuple[list[Claim], list[Reversal]]:
+    """Give every statement its stance, time and claim; return the
+    article's claims and the reversals within it. Headline statements'
+    spans index `title_doc`."""
+    by_id = {a.id: a for a in actors}
+    # time
+    for s in statements:
+        if s.cue is not None and s.cue.span:
+            t = statement_time(doc, s.cue.span[0], s.content.span, published)
+            s.date_text, s.date, s.date_start, s.date_end, s.earlier = t.text, t.value, t.start, t.end, t.earlier
+    for s in statements:  # a statement without a date shares its speaker's in the same sentence
+        if s.date is None and s.date_end is None:
+            twin = next((o for o in statements if o is not s and o.sentence_index == s.sentence_index
+                         and o.actor_id == s.actor_id and o.date is not None), None)
+            parent = next((o for o in statements if s.kind.value == "continuation" and o.speaker_name == s.speaker_name
+                           and o.paragraph_index <= s.paragraph_index and o.date is not None), None)
+            source = twin or parent
+            if source is not None:
+                s.date, s.date_text = source.date, source.date_text
+    # stance and propositions
+    props: dict[str, Proposition] = {}
+    for s in statements + headline:
+        s.stance = statement_stance(s)
+        actor = by_id.get(s.actor_id) if s.actor_id else None
+        country = actor.country if actor else None
+        if s in headline:
+            props[s.id] = proposition(title_doc, s.content.span[0], s.content.span[1], country) if title_doc else Proposition()
+        else:
+            props[s.id] = proposition(doc, s.content.span[0], s.content.span[1], country)
+    # claims: each statement joins the first claim it matches, in text order
+    claims: list[Claim] = []
+    members: dict[str, list[Statement]] = {}
+    claim_props: dict[str, list[Proposition]] = {}
+    for s in statements + headline:
+        p = props[s.id]
+        target = None
+        if p.anaphoric:
+            pointed = _pointed_claim_id(s, statements)
+            target = next((c for c in claims if c.id == pointed), None)
+        elif p.frame is not None and p.bare:
+            same_speaker = [c for c in claims if any(m.actor_id == s.actor_id for m in members[c.id])
+                            and any(q.frame and q.frame.name == p.frame.name for q in claim_props[c.id])]
+            same_frame = [c for c in claims if any(q.frame and q.frame.name == p.frame.name for q in claim_props[c.id])]
+            target = (same_speaker or same_frame or [None])[-1]
+        elif p.frame is not None:
+            target = next((c for c in claims if any(p.matches(q) for q in claim_props[c.id])
+                           and not any(p.clashes(q) for q in claim_props[c.id])), None)
+        if target is None and (p.frame is None or p.anaphoric):
+            continue  # nothing to say what it claims
+        if target is None:
+            target = Claim(id=f"c{len(claims) + 1}", text="")
+            claims.append(target)
+            members[target.id], claim_props[target.id] = [], []
+        s.claim_id = target.id
+        target.statement_ids.append(s.id)
+        members[target.id].append(s)
+        claim_props[target.id].append(p)
+    for claim in claims:
+        best = max(zip(members[claim.id], claim_props[claim.id]), key=lambda mp: mp[1].completeness)
+        claim.text = claim_text(best[1], best[0].content.text)
+    return claims, find_reversals(statements, claims, by_id, published)
+
+
+def _pointed_claim_id(statement: Statement, statements: list[Statement]) -> str | None:
+    """The claim "the accusations" means: that of the nearest statement before
+    it, in this paragraph or the last few, that has one."""
+    if statement not in statements:
+        return None
+    for other in reversed(statements[: statements.index(statement)]):
+        if statement.paragraph_index - other.paragraph_index > ANAPHORA_REACH_PARAGRAPHS:
+            break
+        if other.claim_id:
+            return other.claim_id
+    return None
+
+
+def find_reversals(statements: list[Statement], claims: list[Claim], actors: dict[str, Actor],
+                   published: dt.date | None) -> list[Reversal]:
+    """Reversals of each side on each claim, in time order."""
+    dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
+    event_day = max(dated) if dated else published
+    position = {s.id: i for i, s in enumerate(statements)}
+    reversals: list[Reversal] = []
+    for claim in claims:
+        said = [s for s in statements if s.claim_id == claim.id and s.stance in POLAR | SOFTER]
+        by_side: dict[str, list[Statement]] = {}
+        names: dict[str, str] = {}
+        for s in said:
+            side = side_of(actors.get(s.actor_id) if s.actor_id else None, s.speaker_name)
+            if side is not None:
+                by_side.setdefault(side.key, []).append(s)
+                names[side.key] = side.name
+        for key, items in by_side.items():
+            items.sort(key=lambda s: order_key(s, event_day, position[s.id]))
+            first = next((s for s in items if s.stance in POLAR), None)
+            if first is None:
+                continue
+            before = [s for s in items if s.stance == first.stance and order_key(s, event_day, position[s.id])
+                      <= order_key(first, event_day, position[first.id])]
+            for later in items:
+                if later.stance in POLAR and later.stance != first.stance:
+                    earlier = [s for s in items if s.stance == first.stance
+                               and order_key(s, event_day, position[s.id]) < order_key(later, event_day, position[later.id])]
+                    after = [s for s in items if s.stance == later.stance
+                             and order_key(s, event_day, position[s.id]) >= order_key(later, event_day, position[later.id])]
+                    reversals.append(Reversal(
+                        actor=names[key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
+                        before=[s.id for s in earlier], after=[s.id for s in after], kind="reversal",
+                        first_affirmation=later.stance is Stance.AFFIRM and not any(
+                            s.stance is Stance.AFFIRM for s in earlier),
+                    ))
+                    break
+                if first.stance is Stance.DENY and later.stance in SOFTER and later is not first:
+                    reversals.append(Reversal(
+                        actor=names[key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
+                        before=[s.id for s in before], after=[later.id], kind="softening",
+                    ))
+                    break
+        # contradictions: one side affirms what another denies
+        stances = {key: {s.stance for s in items if s.stance in POLAR} for key, items in by_side.items()}
+        affirmers = [k for k, v in stances.items() if v == {Stance.AFFIRM}]
+        deniers = [k for k, v in stances.items() if v == {Stance.DENY}]
+        for a in affirmers:
+            for d in deniers:
+                reversals.append(Reversal(
+                    actor=f"{names[a]} / {names[d]}", claim_id=claim.id, from_stance=Stance.AFFIRM, to_stance=Stance.DENY,
+                    before=[s.id for s in by_side[a]], after=[s.id for s in by_side[d]], kind="contradiction",
+                ))
+    return reversals

@@ -1,0 +1,82 @@
+"""When a statement was made: the date expression attached to its cue,
+resolved against the publication date, and where there is none, the order
+the tense gives ("had previously denied" came before "acknowledged").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import dateparser
+from spacy.tokens import Doc
+
+# Words that place a statement before the article's main event.
+EARLIER_WORDS = {"previously", "earlier", "before", "formerly", "once", "initially", "originally", "already"}
+_DATE_SETTINGS = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False, "REQUIRE_PARTS": []}
+
+
+@dataclass
+class StatementTime:
+    text: str | None = None  # the words in the article: "on Saturday", "earlier this week"
+    value: dt.date | None = None  # the day, when one is known
+    start: dt.date | None = None  # an interval, when the words give one ("earlier this week")
+    end: dt.date | None = None
+    earlier: bool = False  # tense or an adverb puts it before the article's main event
+
+
+def statement_time(doc: Doc, cue_start: int | None, content: tuple[int, int], published: dt.date | None) -> StatementTime:
+    """The time of the statement whose cue starts at `cue_start`."""
+    result = StatementTime()
+    if cue_start is None:
+        return result
+    cue = next((t for t in doc if t.idx == cue_start), None)
+    if cue is None:
+        return result
+    sentence = cue.sent
+    # the date expression nearest the cue, outside the content
+    dates = [e for e in sentence.ents if e.label_ in ("DATE", "TIME") and not (content[0] <= e.start_char < content[1])]
+    if dates:
+        ent = min(dates, key=lambda e: abs(e.start - cue.i))
+        if abs(ent.start - cue.i) <= 12:
+            prep = doc[ent.start - 1] if ent.start > 0 and doc[ent.start - 1].lower_ in ("on", "in", "last", "this") else None
+            result.text = doc[prep.i if prep is not None else ent.start : ent.end].text
+            _resolve(result, ent.text, published)
+    aux = [c.lower_ for c in cue.children if c.dep_ == "aux"]
+    adverbs = {c.lower_ for c in cue.children if c.dep_ in ("advmod", "npadvmod")}
+    words = set((result.text or "").lower().split())
+    if "had" in aux or adverbs & EARLIER_WORDS or words & {"earlier", "previously", "last"}:
+        result.earlier = True
+    return result
+
+
+def _resolve(result: StatementTime, text: str, published: dt.date | None) -> None:
+    lower = text.lower().strip()
+    if published is None:
+        absolute = dateparser.parse(text, languages=["en"], settings={**_DATE_SETTINGS, "STRICT_PARSING": True})
+        if absolute is not None:
+            result.value = absolute.date()
+        return
+    monday = published - dt.timedelta(days=published.weekday())
+    if "this week" in lower:
+        result.start, result.end = monday, published - dt.timedelta(days=1) if "earlier" in lower else published
+        return
+    if "last week" in lower:
+        result.start, result.end = monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+        return
+    if "last month" in lower or "earlier this month" in lower:
+        first = published.replace(day=1)
+        if "last month" in lower:
+            last = first - dt.timedelta(days=1)
+            result.start, result.end = last.replace(day=1), last
+        else:
+            result.start, result.end = first, published
+        return
+    base = dt.datetime.combine(published, dt.time(12))
+    parsed = dateparser.parse(re.sub(r"^(on|in)\s+", "", text, flags=re.I), languages=["en"],
+                              settings={**_DATE_SETTINGS, "RELATIVE_BASE": base})
+    if parsed is not None and parsed.date() <= published:
+        if re.fullmatch(r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", lower) and parsed.date() == published:
+            parsed -= dt.timedelta(days=7)  # "on Sunday" in Sunday's paper is usually the week before... unless said today
+        result.value = parsed.date()
