@@ -161,6 +161,8 @@ class Statement:
     date_start: dt.date | None = None  # an interval, when the text gives one ("earlier this week")
     date_end: dt.date | None = None
     earlier: bool = False  # tense or an adverb puts it before the article's main event ("had denied")
+    side: str | None = None  # whom the speaker speaks for: "state:IRN", "org:calder bay port authority", "actor:a2"
+    side_name: str | None = None  # the same, for people: "Iran", "The Calder Bay Port Authority"
     frame: str | None = None  # how the extractor found it (quote, that, gerund, object, ...)
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,6 +185,7 @@ class Statement:
             "stance": self.stance.value if self.stance else None,
             "claim": self.claim_id,
             "frame": self.frame,
+            "speaks_for": self.side_name,
             "sentence": self.sentence_index,
             "paragraph": self.paragraph_index,
             "date": {
@@ -201,9 +204,12 @@ class Claim:
     id: str
     text: str
     statement_ids: list[str] = field(default_factory=list)
+    frame: str | None = None  # the predicate frame ("transfer"), None for a claim known only by its text
+    terms: list[str] = field(default_factory=list)  # participants: "C:IRN", "T:drone", "N:guterres"
+    recipients: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "text": self.text, "statements": list(self.statement_ids)}
+        return {"id": self.id, "text": self.text, "statements": list(self.statement_ids), "frame": self.frame}
 
 
 @dataclass
@@ -240,6 +246,7 @@ class Reversal:
     after: list[str] = field(default_factory=list)
     kind: str = "reversal"
     first_affirmation: bool = False  # an admission that is the side's first affirmation
+    side: str = ""  # whose position: "state:IRN", "actor:a3"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -182,7 +182,7 @@ class Record:
                 article_id = next(a.id for a in articles if a.source_ref == result.source_ref)
                 self.store.save_analysis(article_id, [], [])
                 continue
-            self.store.save_analysis(result.article.id, result.statements, result.actors, result.headline)
+            self.store.save_analysis(result.article.id, result.statements, result.actors, result.headline, result.claims)
             report.counts["analyzed"] += 1
 
     def article(self, article_id: str) -> Article | None:

@@ -63,6 +63,7 @@ class Proposition:
     anaphoric: bool = False  # "the accusations": stands for a claim made elsewhere
     agent: str | None = None  # the predicate's subject, as a participant key
     theme: str | None = None  # what is supplied, used, built...
+    theme_text: str | None = None  # the theme as written ("drones")
 
     @property
     def completeness(self) -> int:
@@ -78,13 +79,20 @@ class Proposition:
         """Both name who receives, and they differ (exports to India, to China)."""
         return bool(self.recipients and other.recipients and not (self.recipients & other.recipients))
 
-    def matches(self, other: Proposition) -> bool:
+    def matches(self, other: Proposition, same_article: bool = False) -> bool:
+        """Same frame, no clash, and a shared participant; within one article a
+        frame without clashing agents is taken for one event ("tanker leaked
+        diesel" and "the leak was limited to one berth")."""
         if self.frame is None or other.frame is None or self.frame.name != other.frame.name:
             return False
         if self.clashes(other):
             return False
         if self.bare or other.bare:
             return True
+        if same_article:
+            agents_clash = (self.agent and other.agent and self.agent.startswith("C:") and other.agent.startswith("C:")
+                            and self.agent != other.agent)
+            return not agents_clash
         return bool(self.participants & other.participants)
 
 
@@ -106,7 +114,9 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
         prop.anaphoric = True
     if prop.predicate is not None:
         prop.agent = _agent(prop.predicate, speaker_country)
-        prop.theme = _theme(prop.predicate, speaker_country)
+        theme = _theme(prop.predicate, speaker_country)
+        if theme is not None:
+            prop.theme, prop.theme_text = _key(theme, speaker_country), theme.text
     return prop
 
 
@@ -201,18 +211,19 @@ def _agent(predicate: Token, speaker_country: str | None) -> str | None:
     return f"C:{speaker_country}" if speaker_country and predicate.tag_ == "VBG" else None
 
 
-def _theme(predicate: Token, speaker_country: str | None) -> str | None:
+def _theme(predicate: Token, speaker_country: str | None) -> Token | None:
+    """What the predicate is about: "supplied X with drones", "gave drones",
+    "a limited number of drones"."""
     for child in predicate.children:
         if child.dep_ == "prep" and child.lower_ == "with" and predicate.lemma_.lower() in RECIPIENT_VERBS:
             obj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if obj is not None:
-                return _key(obj, speaker_country)
+                return obj
     for child in predicate.children:
         if child.dep_ == "dobj" and predicate.lemma_.lower() not in RECIPIENT_VERBS:
             if child.lemma_.lower() in GENERIC_NOUNS:
-                of = next((g for c in child.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
-                return _key(of, speaker_country) if of is not None else None
-            return _key(child, speaker_country)
+                return next((g for c in child.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+            return child
     return None
 
 
@@ -232,15 +243,13 @@ def claim_text(prop: Proposition, fallback: str) -> str:
         return fallback
     countries = {c.iso3: c.name for c in gazetteer().by_name.values()}
 
-    def show(key: str, plural: bool = False) -> str:
+    def show(key: str) -> str:
         kind, value = key.split(":", 1)
-        if kind == "C":
-            return countries.get(value, value)
-        return value + ("s" if plural and kind == "T" and not value.endswith("s") else "")
+        return countries.get(value, value) if kind == "C" else value
 
     parts = [show(prop.agent), prop.frame.verb]
     if prop.theme:
-        parts.append(show(prop.theme, plural=True))
+        parts.append(show(prop.theme) if prop.theme.startswith("C:") else (prop.theme_text or show(prop.theme)).lower())
     if prop.recipients:
         parts += ["to", show(sorted(prop.recipients)[0])]
     else:
@@ -248,3 +257,11 @@ def claim_text(prop: Proposition, fallback: str) -> str:
         if where and where != prop.agent:
             parts += ["in", show(where)]
     return " ".join(parts)
+
+
+def same_signature(terms: list[str], recipients: list[str], other_terms: list[str], other_recipients: list[str]) -> bool:
+    """Whether two claims of one frame, known by their participants and
+    recipients (as the store keeps them), are the same claim."""
+    if recipients and other_recipients and not set(recipients) & set(other_recipients):
+        return False
+    return bool(set(terms) & set(other_terms))

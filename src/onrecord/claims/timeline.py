@@ -13,6 +13,7 @@ a reversal. A contradiction is two sides, one affirming and one denying.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -36,22 +37,42 @@ class Side:
     name: str  # "Iran", or the actor's name
 
 
-def side_of(actor: Actor | None, fallback: str | None) -> Side | None:
+# Role words that say what someone is, not whom they work for.
+ROLE_ONLY_WORDS = {"chief", "executive", "spokesman", "spokeswoman", "spokesperson", "director", "head", "deputy",
+                   "senior", "former", "acting", "official", "officer", "manager", "president", "chair", "chairman",
+                   "the", "of", "and", "for", "its", "his", "her"}
+
+
+def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor] = ()) -> Side | None:
+    """Whom a speaker speaks for: a state official for the state, a
+    spokesperson or executive for the organisation their role names ("port
+    spokesman", "the authority's chief executive"), anyone else for
+    themselves."""
     if actor is None:
         return Side(f"name:{fallback}", fallback) if fallback else None
     country = gazetteer().by_name.get(actor.name) if actor.type.value == "country" else None
     if actor.country and (actor.sector in STATE_SECTORS or actor.type.value == "country" or country):
         name = next((c.name for c in gazetteer().by_name.values() if c.iso3 == actor.country), actor.country)
         return Side(f"state:{actor.country}", name)
+    if actor.type.value == "person":
+        role_words = {w.strip("'’s").lower() for role in actor.roles for w in role.split()} - ROLE_ONLY_WORDS
+        for organisation in organisations:
+            if role_words & {w.lower() for w in organisation.name.split()}:
+                return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
+    if actor.type.value in ("organization", "group"):
+        return Side(f"org:{actor.name.lower().removeprefix('the ')}", actor.name)
     return Side(f"actor:{actor.id}", actor.name)
 
 
 def order_key(statement: Statement, event_day: dt.date | None, position: int) -> tuple:
     """When a statement was made, for ordering: its day (or the end of its
-    interval, or the article's main day), then "earlier" before the rest,
-    then its place in the text."""
+    interval, or the day of its article's main event), then "earlier" before
+    the rest, then its place in the text."""
     day = statement.date or statement.date_end or event_day or dt.date.max
     return (day, 0 if statement.earlier else 1, position)
+
+
+Fallback = Callable[[Statement], "dt.date | None"]
 
 
 def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], actors: list[Actor],
@@ -74,6 +95,12 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
             source = twin or parent
             if source is not None:
                 s.date, s.date_text = source.date, source.date_text
+    # whom each speaker speaks for
+    organisations = [a for a in actors if a.type.value in ("organization", "group") and a.name[:1].isupper()]
+    for s in statements + headline:
+        side = side_of(by_id.get(s.actor_id) if s.actor_id else None, s.speaker_name, organisations)
+        if side is not None:
+            s.side, s.side_name = side.key, side.name
     # stance and propositions
     props: dict[str, Proposition] = {}
     for s in statements + headline:
@@ -100,7 +127,7 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
             same_frame = [c for c in claims if any(q.frame and q.frame.name == p.frame.name for q in claim_props[c.id])]
             target = (same_speaker or same_frame or [None])[-1]
         elif p.frame is not None:
-            target = next((c for c in claims if any(p.matches(q) for q in claim_props[c.id])
+            target = next((c for c in claims if any(p.matches(q, same_article=True) for q in claim_props[c.id])
                            and not any(p.clashes(q) for q in claim_props[c.id])), None)
         if target is None and (p.frame is None or p.anaphoric):
             continue  # nothing to say what it claims
@@ -115,7 +142,13 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
     for claim in claims:
         best = max(zip(members[claim.id], claim_props[claim.id]), key=lambda mp: mp[1].completeness)
         claim.text = claim_text(best[1], best[0].content.text)
-    return claims, find_reversals(statements, claims, by_id, published)
+        framed = [q for q in claim_props[claim.id] if q.frame is not None]
+        claim.frame = framed[0].frame.name if framed else None
+        claim.terms = sorted(set().union(*(q.participants for q in framed))) if framed else []
+        claim.recipients = sorted(set().union(*(q.recipients for q in framed))) if framed else []
+    dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
+    event_day = max(dated) if dated else published
+    return claims, find_reversals(statements, claims, by_id, lambda s: event_day)
 
 
 def _pointed_claim_id(statement: Statement, statements: list[Statement]) -> str | None:
@@ -132,55 +165,57 @@ def _pointed_claim_id(statement: Statement, statements: list[Statement]) -> str 
 
 
 def find_reversals(statements: list[Statement], claims: list[Claim], actors: dict[str, Actor],
-                   published: dt.date | None) -> list[Reversal]:
-    """Reversals of each side on each claim, in time order."""
-    dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
-    event_day = max(dated) if dated else published
+                   event_day: Fallback) -> list[Reversal]:
+    """Reversals, softenings and contradictions of each side on each claim,
+    in time order. `statements` are in text (or article) order; `event_day`
+    gives the day an undated statement is taken to be from."""
     position = {s.id: i for i, s in enumerate(statements)}
+
+    def key(s: Statement) -> tuple:
+        return order_key(s, event_day(s), position[s.id])
+
     reversals: list[Reversal] = []
     for claim in claims:
         said = [s for s in statements if s.claim_id == claim.id and s.stance in POLAR | SOFTER]
         by_side: dict[str, list[Statement]] = {}
         names: dict[str, str] = {}
         for s in said:
-            side = side_of(actors.get(s.actor_id) if s.actor_id else None, s.speaker_name)
+            side = Side(s.side, s.side_name or s.side) if s.side else side_of(
+                actors.get(s.actor_id) if s.actor_id else None, s.speaker_name)
             if side is not None:
                 by_side.setdefault(side.key, []).append(s)
                 names[side.key] = side.name
-        for key, items in by_side.items():
-            items.sort(key=lambda s: order_key(s, event_day, position[s.id]))
+        for side_key, items in by_side.items():
+            items.sort(key=key)
             first = next((s for s in items if s.stance in POLAR), None)
             if first is None:
                 continue
-            before = [s for s in items if s.stance == first.stance and order_key(s, event_day, position[s.id])
-                      <= order_key(first, event_day, position[first.id])]
+            before = [s for s in items if s.stance == first.stance and key(s) <= key(first)]
             for later in items:
                 if later.stance in POLAR and later.stance != first.stance:
-                    earlier = [s for s in items if s.stance == first.stance
-                               and order_key(s, event_day, position[s.id]) < order_key(later, event_day, position[later.id])]
-                    after = [s for s in items if s.stance == later.stance
-                             and order_key(s, event_day, position[s.id]) >= order_key(later, event_day, position[later.id])]
+                    earlier = [s for s in items if s.stance == first.stance and key(s) < key(later)]
+                    after = [s for s in items if s.stance == later.stance and key(s) >= key(later)]
                     reversals.append(Reversal(
-                        actor=names[key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
-                        before=[s.id for s in earlier], after=[s.id for s in after], kind="reversal",
+                        actor=names[side_key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
+                        before=[s.id for s in earlier], after=[s.id for s in after], kind="reversal", side=side_key,
                         first_affirmation=later.stance is Stance.AFFIRM and not any(
                             s.stance is Stance.AFFIRM for s in earlier),
                     ))
                     break
                 if first.stance is Stance.DENY and later.stance in SOFTER and later is not first:
                     reversals.append(Reversal(
-                        actor=names[key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
-                        before=[s.id for s in before], after=[later.id], kind="softening",
+                        actor=names[side_key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
+                        before=[s.id for s in before], after=[later.id], kind="softening", side=side_key,
                     ))
                     break
         # contradictions: one side affirms what another denies
-        stances = {key: {s.stance for s in items if s.stance in POLAR} for key, items in by_side.items()}
+        stances = {k: {s.stance for s in items if s.stance in POLAR} for k, items in by_side.items()}
         affirmers = [k for k, v in stances.items() if v == {Stance.AFFIRM}]
         deniers = [k for k, v in stances.items() if v == {Stance.DENY}]
         for a in affirmers:
             for d in deniers:
                 reversals.append(Reversal(
                     actor=f"{names[a]} / {names[d]}", claim_id=claim.id, from_stance=Stance.AFFIRM, to_stance=Stance.DENY,
-                    before=[s.id for s in by_side[a]], after=[s.id for s in by_side[d]], kind="contradiction",
+                    before=[s.id for s in by_side[a]], after=[s.id for s in by_side[d]], kind="contradiction", side=f"{a}|{d}",
                 ))
     return reversals

@@ -14,6 +14,11 @@ from spacy.tokens import Doc
 
 # Words that place a statement before the article's main event.
 EARLIER_WORDS = {"previously", "earlier", "before", "formerly", "once", "initially", "originally", "already"}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_PART_OF_MONTH = re.compile(
+    r"\b(?P<part>early|mid|late)[\s-]+(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*", re.I
+)
 _DATE_SETTINGS = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False, "REQUIRE_PARTS": []}
 
 
@@ -48,6 +53,8 @@ def statement_time(doc: Doc, cue_start: int | None, content: tuple[int, int], pu
     words = set((result.text or "").lower().split())
     if "had" in aux or adverbs & EARLIER_WORDS or words & {"earlier", "previously", "last"}:
         result.earlier = True
+    if published is not None and result.end is not None and result.end < published - dt.timedelta(days=1):
+        result.earlier = True
     return result
 
 
@@ -73,10 +80,20 @@ def _resolve(result: StatementTime, text: str, published: dt.date | None) -> Non
         else:
             result.start, result.end = first, published
         return
+    weekday = re.sub(r"^on\s+", "", lower)
+    if weekday in _WEEKDAYS and _WEEKDAYS.index(weekday) == published.weekday():
+        result.value = published  # "said on Friday" in Friday's paper
+        return
     base = dt.datetime.combine(published, dt.time(12))
     parsed = dateparser.parse(re.sub(r"^(on|in)\s+", "", text, flags=re.I), languages=["en"],
                               settings={**_DATE_SETTINGS, "RELATIVE_BASE": base})
     if parsed is not None and parsed.date() <= published:
-        if re.fullmatch(r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)", lower) and parsed.date() == published:
-            parsed -= dt.timedelta(days=7)  # "on Sunday" in Sunday's paper is usually the week before... unless said today
-        result.value = parsed.date()
+        result.value = parsed.date()  # "on Friday" in Friday's paper is that day
+        return
+    part = _PART_OF_MONTH.search(lower)
+    if part is not None:
+        month = _MONTHS.index(part.group("month")[:3]) + 1
+        year = published.year if month <= published.month else published.year - 1
+        first_day, last_day = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}[part.group("part")]
+        last_of_month = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        result.start, result.end = dt.date(year, month, first_day), dt.date(year, month, min(last_day, last_of_month))

@@ -99,8 +99,20 @@ claims = Table(
     metadata,
     Column("id", String(40), primary_key=True),
     Column("text", Text, nullable=False),
-    Column("proposition", JSON),
+    Column("frame", String(32)),  # predicate frame (claims/data/frames.tsv), None for a claim known by its text
+    Column("proposition", JSON),  # participants and recipients
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_claims_frame", "frame"),
+)
+
+# The participants of each claim, indexed, so that matching a new claim looks
+# only at claims that share one of its participants.
+claim_terms = Table(
+    "claim_terms",
+    metadata,
+    Column("claim_id", String(40), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("term", String(200), primary_key=True),
+    Index("ix_claim_terms_term", "term"),
 )
 
 statements = Table(
@@ -128,6 +140,11 @@ statements = Table(
     Column("claim_id", String(40), ForeignKey("claims.id")),
     Column("date_text", Text),
     Column("said_on", Date),
+    Column("said_from", Date),  # an interval, when the text gives one ("earlier this week")
+    Column("said_until", Date),
+    Column("earlier", Boolean, nullable=False),  # before the article's main event ("had denied")
+    Column("side", Text),  # whom the speaker speaks for: "state:IRN", "org:...", "actor:..."
+    Column("side_name", Text),
     Column("frame", String(16)),
     Column("in_headline", Boolean, nullable=False),  # spans index the title, not the text
     Index("ix_statements_article", "article_id"),
@@ -159,8 +176,10 @@ reversals = Table(
     "reversals",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("kind", String(16), nullable=False),  # reversal | contradiction
+    Column("kind", String(16), nullable=False),  # reversal | softening | contradiction
     Column("actor", Text, nullable=False),
+    Column("side", Text, nullable=False),  # "state:IRN" or "actor:act_..." (who the position belongs to)
+    Column("first_affirmation", Boolean, nullable=False),
     Column("actor_id", String(40), ForeignKey("actors.id")),
     Column("claim_id", String(40), ForeignKey("claims.id"), nullable=False),
     Column("from_stance", String(16), nullable=False),

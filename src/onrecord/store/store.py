@@ -9,17 +9,29 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, literal_column, or_, select, table, column
+from sqlalchemy import and_, case, column, func, literal_column, or_, select, table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from onrecord.ingest.dedupe import NEAR_DUPLICATE_JACCARD, band_keys, signature, similarity
-from onrecord.model import Actor, ActorType, Article, DateSource, Failure, Mention, Statement, StatementKind
+from onrecord.model import (
+    Actor,
+    ActorType,
+    Article,
+    Claim,
+    DateSource,
+    Failure,
+    Mention,
+    Reversal,
+    Stance,
+    Statement,
+    StatementKind,
+)
 from onrecord.store import migrate
 from onrecord.store.engine import make_engine, resolve_url
-from onrecord.store.schema import actors, article_bands, articles, failures, statements
+from onrecord.store.schema import actors, article_bands, articles, claim_terms, claims, failures, reversals, statements
 
 _FTS = table("articles_fts", column("rowid"), column("rank"))
 _PHRASE_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
@@ -143,21 +155,123 @@ class Store:
             conn.execute(statement)
 
     def save_analysis(self, article_id: str, statement_list: list[Statement], actor_list: list[Actor],
-                      headline: list[Statement] = ()) -> None:
-        """Store an article's statements and actors, replacing what an earlier
-        analysis of it stored (re-analysis is idempotent). Actors are one
-        per type and name across the store: roles and aliases accumulate."""
+                      headline: list[Statement] = (), claim_list: list[Claim] = ()) -> None:
+        """Store an article's statements, actors and claims, replacing what an
+        earlier analysis of it stored (re-analysis is idempotent). Actors are
+        one per type and name across the store; an article's claims join the
+        store's claims they match; the reversals of every claim the article
+        touches are worked out again."""
         with self.engine.begin() as conn:
             global_ids = {actor.id: self._merge_actor(conn, actor) for actor in actor_list}
+            claim_ids = {claim.id: self._merge_claim(conn, article_id, claim) for claim in claim_list}
+            touched = set(claim_ids.values()) | set(
+                conn.execute(select(statements.c.claim_id).where(
+                    statements.c.article_id == article_id, statements.c.claim_id.is_not(None))).scalars()
+            )
             conn.execute(statements.delete().where(statements.c.article_id == article_id))
             rows = [
-                _statement_row(article_id, statement, global_ids, in_headline)
+                _statement_row(article_id, statement, global_ids, in_headline, claim_ids)
                 for in_headline, group in ((False, statement_list), (True, headline))
                 for statement in group
             ]
             if rows:
                 conn.execute(statements.insert(), rows)
             conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
+            for claim_id in sorted(touched):
+                self._recompute_reversals(conn, claim_id)
+
+    def _merge_claim(self, conn: Connection, article_id: str, claim: Claim) -> str:
+        """The store's claim this article's claim is: one with the same frame,
+        a shared participant and no clashing recipient (the most shared
+        participants wins), or, for a claim known only by its text, the same
+        text; else a new claim."""
+        from onrecord.claims.propositions import same_signature
+
+        if claim.frame is None:
+            existing = conn.execute(
+                select(claims.c.id).where(claims.c.frame.is_(None), func.lower(claims.c.text) == claim.text.lower()).limit(1)
+            ).scalar()
+            if existing:
+                return existing
+        elif claim.terms:
+            shared = (
+                select(claim_terms.c.claim_id, func.count().label("shared"))
+                .where(claim_terms.c.term.in_(claim.terms))
+                .group_by(claim_terms.c.claim_id)
+                .subquery()
+            )
+            candidates = conn.execute(
+                select(claims.c.id, claims.c.proposition, shared.c.shared)
+                .select_from(shared.join(claims, claims.c.id == shared.c.claim_id))
+                .where(claims.c.frame == claim.frame)
+                .order_by(shared.c.shared.desc(), claims.c.id)
+                .limit(50)
+            ).all()
+            for row in candidates:
+                known = row.proposition or {}
+                if same_signature(claim.terms, claim.recipients, known.get("terms", []), known.get("recipients", [])):
+                    terms = sorted(set(known.get("terms", [])) | set(claim.terms))
+                    recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
+                    conn.execute(claims.update().where(claims.c.id == row.id)
+                                 .values(proposition={"terms": terms, "recipients": recipients}))
+                    self._add_terms(conn, row.id, set(claim.terms) - set(known.get("terms", [])))
+                    return row.id
+        claim_id = "clm_" + _sha256(f"{article_id}\x00{claim.id}")[:16]
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        conn.execute(
+            insert(claims).values(id=claim_id, text=claim.text, frame=claim.frame, created_at=_utcnow(),
+                                  proposition={"terms": list(claim.terms), "recipients": list(claim.recipients)})
+            .on_conflict_do_nothing(index_elements=[claims.c.id])
+        )
+        self._add_terms(conn, claim_id, set(claim.terms))
+        return claim_id
+
+    def _add_terms(self, conn: Connection, claim_id: str, terms: set[str]) -> None:
+        if not terms:
+            return
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        conn.execute(insert(claim_terms).on_conflict_do_nothing(),
+                     [{"claim_id": claim_id, "term": term[:200]} for term in sorted(terms)])
+
+    def _recompute_reversals(self, conn: Connection, claim_id: str) -> None:
+        """Reversals, softenings and contradictions on one claim, across every
+        article in the store (run for the claims an analysis touched)."""
+        from onrecord.claims.timeline import find_reversals
+
+        rows = conn.execute(
+            select(statements, articles.c.published.label("article_published"),
+                   actors.c.name.label("a_name"), actors.c.type.label("a_type"),
+                   actors.c.country.label("a_country"), actors.c.sector.label("a_sector"))
+            .select_from(statements.join(articles, statements.c.article_id == articles.c.id)
+                         .outerjoin(actors, statements.c.actor_id == actors.c.id))
+            .where(statements.c.claim_id == claim_id)
+            .order_by(articles.c.published.nulls_last(), articles.c.pk, statements.c.in_headline.desc(),
+                      statements.c.content_start)
+        ).all()
+        said = [_statement_from_row(row) for row in rows]
+        people = {row.actor_id: Actor(id=row.actor_id, name=row.a_name, type=ActorType(row.a_type),
+                                      country=row.a_country, sector=row.a_sector)
+                  for row in rows if row.actor_id}
+        # an undated statement is from its article's main event: the latest day
+        # the article's statements give, else its publication day
+        article_ids = sorted({row.article_id for row in rows})
+        event_days = dict(conn.execute(
+            select(statements.c.article_id, func.max(func.coalesce(statements.c.said_on, statements.c.said_until)))
+            .where(statements.c.article_id.in_(article_ids)).group_by(statements.c.article_id)
+        ).all()) if article_ids else {}
+        day = {row.id: event_days.get(row.article_id) or row.article_published for row in rows}
+        found = find_reversals(said, [Claim(id=claim_id, text="")], people, lambda s: day.get(s.id))
+        conn.execute(reversals.delete().where(reversals.c.claim_id == claim_id))
+        if found:
+            now = _utcnow()
+            conn.execute(reversals.insert(), [
+                {"id": _sha256(f"{claim_id}\x00{r.side}\x00{r.kind}\x00{r.from_stance.value}\x00{r.to_stance.value}")[:40],
+                 "kind": r.kind, "actor": r.actor, "side": r.side, "first_affirmation": r.first_affirmation,
+                 "actor_id": r.side.removeprefix("actor:") if r.side.startswith("actor:") and "|" not in r.side else None,
+                 "claim_id": claim_id, "from_stance": r.from_stance.value, "to_stance": r.to_stance.value,
+                 "before": r.before, "after": r.after, "detected_at": now}
+                for r in found
+            ])
 
     def _merge_actor(self, conn: Connection, actor: Actor) -> str:
         key = _sha256(f"{actor.type.value}\x00{_actor_key(actor.name)}")
@@ -312,6 +426,90 @@ class Store:
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    def list_claims(self, *, query: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Claims, the most discussed first, with their stance counts."""
+        counts = (
+            select(
+                statements.c.claim_id,
+                func.count().label("statements"),
+                func.count(func.distinct(statements.c.article_id)).label("articles"),
+                func.sum(case((statements.c.stance == "affirm", 1), else_=0)).label("affirm"),
+                func.sum(case((statements.c.stance == "deny", 1), else_=0)).label("deny"),
+            ).where(statements.c.claim_id.is_not(None)).group_by(statements.c.claim_id).subquery()
+        )
+        flips = select(reversals.c.claim_id, func.count().label("n")).group_by(reversals.c.claim_id).subquery()
+        q = (
+            select(claims.c.id, claims.c.text, claims.c.frame, counts.c.statements, counts.c.articles, counts.c.affirm,
+                   counts.c.deny, func.coalesce(flips.c.n, 0).label("changes"))
+            .select_from(claims.join(counts, counts.c.claim_id == claims.c.id).outerjoin(flips, flips.c.claim_id == claims.c.id))
+        )
+        if query:
+            q = q.where(func.lower(claims.c.text).like(f"%{query.lower()}%"))
+        q = q.order_by(counts.c.statements.desc(), claims.c.id).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(q)]
+
+    def get_claim(self, claim_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(claims).where(or_(claims.c.id == claim_id, claims.c.id.startswith(claim_id)))
+                               .order_by(claims.c.id).limit(1)).first()
+        return dict(row._mapping) if row is not None else None
+
+    def claim_timeline(self, claim_id: str) -> list[dict[str, Any]]:
+        """A claim's statements in time order: who (and for whom), stance,
+        when, and in which article."""
+        q = (
+            select(statements, actors.c.name.label("actor_name"), actors.c.country.label("actor_country"),
+                   actors.c.sector.label("actor_sector"), actors.c.type.label("actor_type"),
+                   articles.c.title.label("article_title"), articles.c.url.label("article_url"),
+                   articles.c.published.label("article_published"))
+            .select_from(statements.join(articles, statements.c.article_id == articles.c.id)
+                         .outerjoin(actors, statements.c.actor_id == actors.c.id))
+            .where(statements.c.claim_id == claim_id)
+        )
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(q)]
+        for row in rows:
+            row["when"] = row["said_on"] or row["said_until"] or row["article_published"]
+        rows.sort(key=lambda r: (r["when"] or dt.date.max, not r["earlier"], r["article_published"] or dt.date.max,
+                                 r["article_id"], r["content_start"] or 0))
+        return rows
+
+    def list_reversals(self, *, kind: str | None = "reversal", actor: str | None = None, since: dt.date | None = None,
+                       limit: int = 100) -> list[dict[str, Any]]:
+        """Changes of position (or contradictions, with kind="contradiction"),
+        with the claim and the statements before and after."""
+        q = select(reversals, claims.c.text.label("claim_text")).select_from(
+            reversals.join(claims, claims.c.id == reversals.c.claim_id))
+        if kind:
+            q = q.where(reversals.c.kind == kind)
+        if actor:
+            q = q.where(func.lower(reversals.c.actor).like(f"%{actor.lower()}%"))
+        q = q.order_by(reversals.c.detected_at.desc(), reversals.c.id).limit(limit)
+        with self.engine.connect() as conn:
+            found = [dict(row._mapping) for row in conn.execute(q)]
+            ids = sorted({i for r in found for i in list(r["before"]) + list(r["after"])})
+            details = {}
+            if ids:
+                for row in conn.execute(
+                    select(statements.c.id, statements.c.article_id, statements.c.speaker_name, statements.c.stance,
+                           statements.c.content_text, statements.c.said_on, statements.c.said_until,
+                           articles.c.published, articles.c.title)
+                    .select_from(statements.join(articles, statements.c.article_id == articles.c.id))
+                    .where(statements.c.id.in_(ids))
+                ):
+                    details[row.id] = {
+                        "statement": row.id, "article": row.article_id, "article_title": row.title,
+                        "speaker": row.speaker_name, "stance": row.stance, "text": row.content_text,
+                        "date": _iso(row.said_on or row.said_until or row.published),
+                    }
+        for r in found:
+            r["before"] = [details[i] for i in r["before"] if i in details]
+            r["after"] = [details[i] for i in r["after"] if i in details]
+        if since:
+            found = [r for r in found if any((s["date"] or "") >= since.isoformat() for s in r["after"])]
+        return found
+
     def list_failures(self, *, limit: int = 100) -> list[Failure]:
         statement = select(failures).order_by(failures.c.last_seen.desc(), failures.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
@@ -377,7 +575,19 @@ def _actor_key(name: str) -> str:
     return " ".join(re.findall(r"\w+", name.casefold().removeprefix("the ")))
 
 
-def _statement_row(article_id: str, statement: Statement, global_ids: dict[str, str], in_headline: bool) -> dict[str, Any]:
+def _statement_from_row(row: Row) -> Statement:
+    """A stored statement, as much of it as timelines and reversals need."""
+    return Statement(
+        id=row.id, kind=StatementKind(row.kind), content=Mention(row.content_text, None),
+        speaker_name=row.speaker_name, actor_id=row.actor_id, cue_class=row.cue_class,
+        stance=Stance(row.stance) if row.stance else None, claim_id=row.claim_id,
+        date=row.said_on, date_start=row.said_from, date_end=row.said_until, earlier=row.earlier,
+        side=row.side, side_name=row.side_name,
+    )
+
+
+def _statement_row(article_id: str, statement: Statement, global_ids: dict[str, str], in_headline: bool,
+                   claim_ids: dict[str, str] | None = None) -> dict[str, Any]:
     def start(mention: Mention | None) -> int | None:
         return mention.span[0] if mention is not None and mention.span else None
 
@@ -404,9 +614,15 @@ def _statement_row(article_id: str, statement: Statement, global_ids: dict[str, 
         "sentence_index": statement.sentence_index,
         "paragraph_index": statement.paragraph_index,
         "stance": statement.stance.value if statement.stance else None,
-        "claim_id": None,
+        "claim_id": (claim_ids or {}).get(statement.claim_id) if statement.claim_id else None,
         "date_text": statement.date_text,
         "said_on": statement.date,
+        "said_from": statement.date_start,
+        "said_until": statement.date_end,
+        "earlier": statement.earlier,
+        "side": statement.side if statement.side and not statement.side.startswith("actor:") else (
+            f"actor:{global_ids.get(statement.actor_id)}" if statement.actor_id else statement.side),
+        "side_name": statement.side_name,
         "frame": statement.frame,
         "in_headline": in_headline,
     }

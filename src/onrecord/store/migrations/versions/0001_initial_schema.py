@@ -70,10 +70,22 @@ def upgrade() -> None:
     op.create_table('claims',
     sa.Column('id', sa.String(length=40), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('frame', sa.String(length=32), nullable=True),
     sa.Column('proposition', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    with op.batch_alter_table('claims', schema=None) as batch_op:
+        batch_op.create_index('ix_claims_frame', ['frame'], unique=False)
+
+    op.create_table('claim_terms',
+    sa.Column('claim_id', sa.String(length=40), nullable=False),
+    sa.Column('term', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['claim_id'], ['claims.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('claim_id', 'term')
+    )
+    with op.batch_alter_table('claim_terms', schema=None) as batch_op:
+        batch_op.create_index('ix_claim_terms_term', ['term'], unique=False)
     op.create_table('failures',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
@@ -100,6 +112,8 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('actor', sa.Text(), nullable=False),
+    sa.Column('side', sa.Text(), nullable=False),
+    sa.Column('first_affirmation', sa.Boolean(), nullable=False),
     sa.Column('actor_id', sa.String(length=40), nullable=True),
     sa.Column('claim_id', sa.String(length=40), nullable=False),
     sa.Column('from_stance', sa.String(length=16), nullable=False),
@@ -138,6 +152,11 @@ def upgrade() -> None:
     sa.Column('claim_id', sa.String(length=40), nullable=True),
     sa.Column('date_text', sa.Text(), nullable=True),
     sa.Column('said_on', sa.Date(), nullable=True),
+    sa.Column('said_from', sa.Date(), nullable=True),
+    sa.Column('said_until', sa.Date(), nullable=True),
+    sa.Column('earlier', sa.Boolean(), nullable=False),
+    sa.Column('side', sa.Text(), nullable=True),
+    sa.Column('side_name', sa.Text(), nullable=True),
     sa.Column('frame', sa.String(length=16), nullable=True),
     sa.Column('in_headline', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], ),
@@ -246,6 +265,13 @@ def downgrade() -> None:
 
     op.drop_table('article_bands')
     op.drop_table('failures')
+    with op.batch_alter_table('claim_terms', schema=None) as batch_op:
+        batch_op.drop_index('ix_claim_terms_term')
+
+    op.drop_table('claim_terms')
+    with op.batch_alter_table('claims', schema=None) as batch_op:
+        batch_op.drop_index('ix_claims_frame')
+
     op.drop_table('claims')
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.drop_index('ix_articles_source')
