@@ -117,7 +117,10 @@ def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Anal
         for item in StatementFinder(title_doc).find():
             if item.speaker is not None:
                 # the sentence-cased copy has the title's offsets: texts come from the title itself
-                headline_found.append((item, article.title, resolver.resolve_mention(item.speaker)))
+                name, actor = resolver.resolve_mention(item.speaker)
+                if actor is not None:
+                    actor.speaks = True
+                headline_found.append((item, article.title, (name, actor)))
     actors, actor_ids = to_actors(resolver.actors())
     statements = [
         _statement(f"s{number}", item, finder.text, name, actor, actor_ids)

@@ -341,6 +341,134 @@ def actors(
     out.print(table)
 
 
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
+
+
+def _check_format(value: str) -> None:
+    if value not in ("text", "json"):
+        raise typer.BadParameter("must be text or json", param_hint="--format")
+
+
+@app.command()
+def claims(
+    query: Annotated[Optional[str], typer.Argument(help="Words the claim's text contains.")] = None,
+    db: DbOption = None,
+    limit: LimitOption = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """Claims, the most discussed first, with how many affirm and deny them."""
+    with _open_record(db) as record:
+        found = record.claims(query=query, limit=limit)
+    if as_json:
+        _print_json(found)
+        return
+    table = Table("claim", "text", "statements", "articles", "affirm", "deny", "changes", box=None, header_style="bold")
+    for row in found:
+        table.add_row(row["id"], escape(row["text"]), str(row["statements"]), str(row["articles"]), str(row["affirm"]),
+                      str(row["deny"]), str(row["changes"]))
+    out.print(table)
+
+
+def _timeline_line(row: dict[str, Any]) -> str:
+    when = row["when"].isoformat() if row["when"] else "undated"
+    if row.get("earlier"):
+        when = f"before {when}"
+    speaks_for = f" [dim](for {escape(row['side_name'])})[/]" if row.get("side_name") and row["side_name"] != row["speaker_name"] else ""
+    colour = {"affirm": "green", "deny": "red"}.get(row["stance"] or "", "yellow")
+    return (f"{when:>18}  [cyan]{escape(row['speaker_name'] or '?')}[/]{speaks_for} [{colour}]{row['stance'] or '-'}[/] "
+            f"{escape(row['content_text'])} [dim]— {escape(row['article_title'] or row['article_id'])}[/]")
+
+
+@app.command()
+def timeline(
+    claim_id: Annotated[str, typer.Argument(help="Claim id (or a unique prefix).")],
+    db: DbOption = None,
+    output_format: FormatOption = "text",
+) -> None:
+    """A claim's statements in time order: who, for whom, stance, when, where."""
+    _check_format(output_format)
+    with _open_record(db) as record:
+        claim, rows = record.timeline(claim_id)
+    if claim is None:
+        err.print(f"[red]error:[/] no claim {escape(claim_id)}")
+        raise typer.Exit(EXIT_FAILURES)
+    if output_format == "json":
+        _print_json({"claim": claim, "timeline": rows})
+        return
+    out.print(f"[bold]{escape(claim['text'])}[/] [dim]({claim['id']})[/]")
+    for row in rows:
+        out.print(_timeline_line(row), highlight=False)
+
+
+def _print_reversals(found: list[dict[str, Any]], output_format: str) -> None:
+    if output_format == "json":
+        _print_json(found)
+        return
+    for r in found:
+        first = " [bold](first affirmation)[/]" if r.get("first_affirmation") else ""
+        out.print(f"[bold]{escape(r['actor'])}[/] {r['kind']}: [red]{r['from_stance']}[/] → [green]{r['to_stance']}[/]"
+                  f"{first} on [italic]{escape(r['claim_text'])}[/] [dim]({r['claim_id']})[/]")
+        for label, items in (("before", r["before"]), ("after", r["after"])):
+            for item in items:
+                out.print(f"    {label:6} {item['date'] or 'undated':>10}  {escape(item['speaker'] or '?')}: "
+                          f"{escape(item['text'])} [dim]({item['article']})[/]", highlight=False)
+    if not found:
+        err.print("none found")
+
+
+@app.command()
+def reversals(
+    db: DbOption = None,
+    since: Annotated[Optional[str], typer.Option(help="Changes whose later statements are on or after this date.")] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Actor (state, organisation or person), or part of the name.")] = None,
+    output_format: FormatOption = "text",
+    include_softenings: Annotated[bool, typer.Option("--softenings", help="Also deny -> conditional or qualify.")] = False,
+) -> None:
+    """When an actor changed its story: denied, then admitted (or the reverse)."""
+    _check_format(output_format)
+    date = _date_option(since, "--since")
+    with _open_record(db) as record:
+        found = record.reversals(kind="reversal", actor=actor, since=date)
+        if include_softenings:
+            found += record.reversals(kind="softening", actor=actor, since=date)
+    _print_reversals(found, output_format)
+
+
+@app.command()
+def contradictions(db: DbOption = None, output_format: FormatOption = "text") -> None:
+    """Claims that one actor affirms and another denies."""
+    _check_format(output_format)
+    with _open_record(db) as record:
+        found = record.reversals(kind="contradiction")
+    _print_reversals(found, output_format)
+
+
+@app.command()
+def check(
+    claim_text: Annotated[str, typer.Argument(help='The claim, in plain words: "Iran supplied drones to Russia".')],
+    db: DbOption = None,
+    model: ModelOption = None,
+    output_format: FormatOption = "text",
+) -> None:
+    """What the store holds about a claim: who said what about it, and when."""
+    _check_format(output_format)
+    with _open_record(db, model=model) as record:
+        try:
+            found = record.check(claim_text)
+        except ModelNotFound as exc:
+            raise _usage_error(str(exc)) from None
+    if output_format == "json":
+        _print_json(found)
+        return
+    if not found:
+        err.print("nothing in the store about this claim")
+        raise typer.Exit(EXIT_FAILURES)
+    for claim in found:
+        out.print(f"[bold]{escape(claim['text'])}[/] [dim]({claim['id']})[/]")
+        for row in claim["timeline"]:
+            out.print(_timeline_line(row), highlight=False)
+
+
 @app.command()
 def reanalyze(db: DbOption = None, model: ModelOption = None, quiet: QuietOption = False) -> None:
     """Find statements again in every stored article (after an upgrade of onrecord)."""
@@ -456,6 +584,20 @@ def _print_analysis(analysis) -> None:
         for statement in statements:
             out.print("  " + _statement_line(statement, actors.get(statement.actor_id)), highlight=False)
         out.print()
+    if analysis.claims:
+        out.print(f"[bold]Claims[/] ({len(analysis.claims)})")
+        for claim in analysis.claims:
+            out.print(f"  [bold]{claim.id}[/] {escape(claim.text)} [dim]({', '.join(claim.statement_ids)})[/]", highlight=False)
+        out.print()
+    for label, changes in (("Reversals", analysis.reversals), ("Contradictions", analysis.contradictions)):
+        if changes:
+            out.print(f"[bold]{label}[/] ({len(changes)})")
+            for change in changes:
+                first = " (first affirmation)" if change.first_affirmation else ""
+                out.print(f"  [bold]{escape(change.actor)}[/] {change.kind} on {change.claim_id}: "
+                          f"[red]{change.from_stance.value}[/] ({', '.join(change.before)}) → "
+                          f"[green]{change.to_stance.value}[/] ({', '.join(change.after)}){first}", highlight=False)
+            out.print()
     if analysis.actors:
         out.print(f"[bold]Actors[/] ({len(analysis.actors)})")
         for actor in analysis.actors:
@@ -469,6 +611,22 @@ def _actor_line(actor) -> str:
 
 
 def _statement_line(statement, actor) -> str:
+    extras = []
+    if statement.stance:
+        extras.append(statement.stance.value)
+    if statement.claim_id:
+        extras.append(statement.claim_id)
+    if statement.date:
+        extras.append(statement.date.isoformat())
+    elif statement.date_start and statement.date_end:
+        extras.append(f"{statement.date_start.isoformat()}…{statement.date_end.isoformat()}")
+    if statement.earlier:
+        extras.append("earlier")
+    tail = f" [dim]{escape('[' + ' · '.join(extras) + ']')}[/]" if extras else ""
+    return _statement_core(statement, actor) + tail
+
+
+def _statement_core(statement, actor) -> str:
     speaker = statement.speaker_name or (statement.speaker.text if statement.speaker else "?")
     affiliation = ""
     if actor is not None and (actor.roles or actor.country):

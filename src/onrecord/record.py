@@ -203,6 +203,29 @@ class Record:
     def actors(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.list_actors(**filters)
 
+    def claims(self, **filters: Any) -> list[dict[str, Any]]:
+        return self.store.list_claims(**filters)
+
+    def timeline(self, claim_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """A claim (by id or unique prefix) and its statements in time order."""
+        claim = self.store.get_claim(claim_id)
+        return claim, (self.store.claim_timeline(claim["id"]) if claim else [])
+
+    def reversals(self, **filters: Any) -> list[dict[str, Any]]:
+        return self.store.list_reversals(**filters)
+
+    def check(self, claim_text: str) -> list[dict[str, Any]]:
+        """What the store holds about a claim written in plain words: the
+        matching claims, each with its timeline of stances."""
+        from onrecord.claims.propositions import proposition
+
+        doc = self.analyzer.nlp(claim_text)
+        prop = proposition(doc, 0, len(claim_text))
+        found = self.store.find_claims(
+            prop.frame.name if prop.frame else None, sorted(prop.participants), sorted(prop.recipients), claim_text
+        )
+        return [{**claim, "timeline": self.store.claim_timeline(claim["id"])} for claim in found]
+
     def failures(self, *, limit: int = 100) -> list[Failure]:
         return self.store.list_failures(limit=limit)
 

@@ -181,11 +181,15 @@ def _participants(span: Span, speaker_country: str | None) -> set[str]:
 
 
 def _recipients(predicate: Token, speaker_country: str | None) -> set[str]:
-    """Who receives, for a transfer: "to X", or the object of "supply X with Y"."""
+    """Who receives or is aimed at: "to X" on the verb or on its object
+    ("banned rice exports to India"), or the object of "supply X with Y"."""
     found = set()
+    heads = [predicate] + [c for c in predicate.children if c.dep_ in ("dobj", "nsubjpass")]
+    for head in heads:
+        for child in head.children:
+            if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "into", "against"):
+                found |= {k for k in (_key(c, speaker_country) for c in child.children if c.dep_ == "pobj") if k}
     for child in predicate.children:
-        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "into"):
-            found |= {k for k in (_key(c, speaker_country) for c in child.children if c.dep_ == "pobj") if k}
         if child.dep_ == "dobj" and predicate.lemma_.lower() in RECIPIENT_VERBS:
             key = _key(child, speaker_country)
             if key:

@@ -98,6 +98,8 @@ def text_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
             if not (_lexicon()["deny"].search(answer) or re.search(r"\b(no|not|nope)\b", answer, re.I)):
                 return Stance.NEUTRAL
         return Stance.DENY
+    if signals.question_mark and re.search(r"\b(no|not|nope)\b", text.rsplit("?", 1)[1], re.I):
+        return Stance.DENY  # "Giant squid on the beach? Probably not"
     if signals.has("confirm"):
         return Stance.AFFIRM
     if signals.has("hedge") or signals.question_mark or signals.attributed:

@@ -13,6 +13,7 @@ a reversal. A contradiction is two sides, one affirming and one denying.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -43,6 +44,11 @@ ROLE_ONLY_WORDS = {"chief", "executive", "spokesman", "spokeswoman", "spokespers
                    "the", "of", "and", "for", "its", "his", "her"}
 
 
+_EMPLOYER = re.compile(
+    r"\bof (?:the )?(?P<of>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)$|^(?P<own>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)['’]s? "
+)
+
+
 def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor] = ()) -> Side | None:
     """Whom a speaker speaks for: a state official for the state, a
     spokesperson or executive for the organisation their role names ("port
@@ -55,6 +61,11 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
         name = next((c.name for c in gazetteer().by_name.values() if c.iso3 == actor.country), actor.country)
         return Side(f"state:{actor.country}", name)
     if actor.type.value == "person":
+        for role in actor.roles:
+            named = _EMPLOYER.search(role)  # "chief executive of Orvin Motors", "Orvin Motors' spokesman"
+            if named:
+                name = named.group("of") or named.group("own")
+                return Side(f"org:{name.lower()}", name)
         role_words = {w.strip("'’s").lower() for role in actor.roles for w in role.split()} - ROLE_ONLY_WORDS
         for organisation in organisations:
             if role_words & {w.lower() for w in organisation.name.split()}:

@@ -204,6 +204,8 @@ class StatementFinder:
         if content is None:
             return
         spans, quotes, frame = content
+        if frame in ("object", "gerund") and any(self._heads_content(verb, f) for f in self.found):
+            return  # "denied that she had accepted bribes": the words denied, not an admission
         if not can_speak(speaker, any_noun=frame == "quote", documents=frame == "that"):
             return  # "drones slamming into ...", "a common belief is that ..."
         if cue.speech_act == "believe" and frame != "quote":
@@ -392,6 +394,14 @@ class StatementFinder:
         if not tokens or not any(t.pos_ in ("NOUN", "PROPN") for t in tokens):
             return None
         return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
+
+    def _heads_content(self, verb: Token, statement: FoundStatement) -> bool:
+        """Whether `verb` is the head of another statement's content clause."""
+        for s, e in statement.content:
+            if s <= verb.idx < e:
+                span = self.doc.char_span(s, e, alignment_mode="expand")
+                return span is not None and span.root.i == verb.i
+        return False
 
     def _that_clause_after(self, verb: Token, sentence: Span) -> Token | None:
         """A "that" just after the cue (perhaps after "on Saturday" or an

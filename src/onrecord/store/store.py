@@ -185,8 +185,6 @@ class Store:
         a shared participant and no clashing recipient (the most shared
         participants wins), or, for a claim known only by its text, the same
         text; else a new claim."""
-        from onrecord.claims.propositions import same_signature
-
         if claim.frame is None:
             existing = conn.execute(
                 select(claims.c.id).where(claims.c.frame.is_(None), func.lower(claims.c.text) == claim.text.lower()).limit(1)
@@ -194,28 +192,14 @@ class Store:
             if existing:
                 return existing
         elif claim.terms:
-            shared = (
-                select(claim_terms.c.claim_id, func.count().label("shared"))
-                .where(claim_terms.c.term.in_(claim.terms))
-                .group_by(claim_terms.c.claim_id)
-                .subquery()
-            )
-            candidates = conn.execute(
-                select(claims.c.id, claims.c.proposition, shared.c.shared)
-                .select_from(shared.join(claims, claims.c.id == shared.c.claim_id))
-                .where(claims.c.frame == claim.frame)
-                .order_by(shared.c.shared.desc(), claims.c.id)
-                .limit(50)
-            ).all()
-            for row in candidates:
+            for row in self._claim_candidates(conn, claim.frame, claim.terms, claim.recipients):
                 known = row.proposition or {}
-                if same_signature(claim.terms, claim.recipients, known.get("terms", []), known.get("recipients", [])):
-                    terms = sorted(set(known.get("terms", [])) | set(claim.terms))
-                    recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
-                    conn.execute(claims.update().where(claims.c.id == row.id)
-                                 .values(proposition={"terms": terms, "recipients": recipients}))
-                    self._add_terms(conn, row.id, set(claim.terms) - set(known.get("terms", [])))
-                    return row.id
+                terms = sorted(set(known.get("terms", [])) | set(claim.terms))
+                recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
+                conn.execute(claims.update().where(claims.c.id == row.id)
+                             .values(proposition={"terms": terms, "recipients": recipients}))
+                self._add_terms(conn, row.id, set(claim.terms) - set(known.get("terms", [])))
+                return row.id
         claim_id = "clm_" + _sha256(f"{article_id}\x00{claim.id}")[:16]
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         conn.execute(
@@ -225,6 +209,37 @@ class Store:
         )
         self._add_terms(conn, claim_id, set(claim.terms))
         return claim_id
+
+    @staticmethod
+    def _claim_candidates(conn: Connection, frame: str, terms: list[str], recipients: list[str]) -> list[Row]:
+        """Stored claims of this frame that share a participant and do not
+        clash, the most shared first."""
+        from onrecord.claims.propositions import same_signature
+
+        shared = (
+            select(claim_terms.c.claim_id, func.count().label("shared"))
+            .where(claim_terms.c.term.in_(terms))
+            .group_by(claim_terms.c.claim_id)
+            .subquery()
+        )
+        rows = conn.execute(
+            select(claims.c.id, claims.c.text, claims.c.proposition, shared.c.shared)
+            .select_from(shared.join(claims, claims.c.id == shared.c.claim_id))
+            .where(claims.c.frame == frame)
+            .order_by(shared.c.shared.desc(), claims.c.id)
+            .limit(50)
+        ).all()
+        return [r for r in rows if same_signature(terms, recipients, (r.proposition or {}).get("terms", []),
+                                                  (r.proposition or {}).get("recipients", []))]
+
+    def find_claims(self, frame: str | None, terms: list[str], recipients: list[str], text: str) -> list[dict[str, Any]]:
+        """Stored claims that a proposition (or, without a frame, a text) is."""
+        with self.engine.connect() as conn:
+            if frame and terms:
+                rows = self._claim_candidates(conn, frame, terms, recipients)
+            else:
+                rows = conn.execute(select(claims).where(func.lower(claims.c.text).like(f"%{text.lower()}%")).limit(20)).all()
+        return [{"id": r.id, "text": r.text} for r in rows]
 
     def _add_terms(self, conn: Connection, claim_id: str, terms: set[str]) -> None:
         if not terms:
@@ -252,13 +267,7 @@ class Store:
         people = {row.actor_id: Actor(id=row.actor_id, name=row.a_name, type=ActorType(row.a_type),
                                       country=row.a_country, sector=row.a_sector)
                   for row in rows if row.actor_id}
-        # an undated statement is from its article's main event: the latest day
-        # the article's statements give, else its publication day
-        article_ids = sorted({row.article_id for row in rows})
-        event_days = dict(conn.execute(
-            select(statements.c.article_id, func.max(func.coalesce(statements.c.said_on, statements.c.said_until)))
-            .where(statements.c.article_id.in_(article_ids)).group_by(statements.c.article_id)
-        ).all()) if article_ids else {}
+        event_days = _event_days(conn, {row.article_id for row in rows})
         day = {row.id: event_days.get(row.article_id) or row.article_published for row in rows}
         found = find_reversals(said, [Claim(id=claim_id, text="")], people, lambda s: day.get(s.id))
         conn.execute(reversals.delete().where(reversals.c.claim_id == claim_id))
@@ -469,8 +478,10 @@ class Store:
         )
         with self.engine.connect() as conn:
             rows = [dict(row._mapping) for row in conn.execute(q)]
+            event_days = _event_days(conn, {row["article_id"] for row in rows})
         for row in rows:
-            row["when"] = row["said_on"] or row["said_until"] or row["article_published"]
+            # undated: the day of the article's main event, as for reversals
+            row["when"] = row["said_on"] or row["said_until"] or event_days.get(row["article_id"]) or row["article_published"]
         rows.sort(key=lambda r: (r["when"] or dt.date.max, not r["earlier"], r["article_published"] or dt.date.max,
                                  r["article_id"], r["content_start"] or 0))
         return rows
@@ -491,17 +502,19 @@ class Store:
             ids = sorted({i for r in found for i in list(r["before"]) + list(r["after"])})
             details = {}
             if ids:
-                for row in conn.execute(
+                rows = conn.execute(
                     select(statements.c.id, statements.c.article_id, statements.c.speaker_name, statements.c.stance,
                            statements.c.content_text, statements.c.said_on, statements.c.said_until,
                            articles.c.published, articles.c.title)
                     .select_from(statements.join(articles, statements.c.article_id == articles.c.id))
                     .where(statements.c.id.in_(ids))
-                ):
+                ).all()
+                event_days = _event_days(conn, {row.article_id for row in rows})
+                for row in rows:
                     details[row.id] = {
                         "statement": row.id, "article": row.article_id, "article_title": row.title,
                         "speaker": row.speaker_name, "stance": row.stance, "text": row.content_text,
-                        "date": _iso(row.said_on or row.said_until or row.published),
+                        "date": _iso(row.said_on or row.said_until or event_days.get(row.article_id) or row.published),
                     }
         for r in found:
             r["before"] = [details[i] for i in r["before"] if i in details]
@@ -573,6 +586,18 @@ def _fts5_query(query: str) -> str:
 
 def _actor_key(name: str) -> str:
     return " ".join(re.findall(r"\w+", name.casefold().removeprefix("the ")))
+
+
+def _event_days(conn: Connection, article_ids: set[str]) -> dict[str, dt.date]:
+    """Each article's main event day: the latest day its statements give. An
+    undated statement ("had previously denied") is placed by it."""
+    if not article_ids:
+        return {}
+    rows = conn.execute(
+        select(statements.c.article_id, func.max(func.coalesce(statements.c.said_on, statements.c.said_until)))
+        .where(statements.c.article_id.in_(sorted(article_ids))).group_by(statements.c.article_id)
+    ).all()
+    return {article_id: day for article_id, day in rows if day is not None}
 
 
 def _statement_from_row(row: Row) -> Statement:
