@@ -1,0 +1,109 @@
+"""Query latency on a store of synthetic but realistic statements.
+
+Builds N statements (default 100,000) over N/10 articles, N/20 claims and
+N/50 actors, with stances that flip for some sides, then times the queries
+people run: a claim's timeline, reversals (all, by actor), statements by
+speaker, and the incremental recomputation of one claim's reversals that
+every newly analysed article triggers. Prints median and p95 in ms.
+
+    .venv/bin/python bench/store_queries.py [N] [DB_URL]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+
+from onrecord.store import Store
+from onrecord.store.schema import actors, articles, claim_terms, claims, statements
+
+BATCH = 5000
+
+
+def build(store: Store, n: int, rng: random.Random) -> None:
+    n_articles, n_claims, n_actors = max(1, n // 10), max(1, n // 20), max(1, n // 50)
+    countries = ["IRN", "RUS", "UKR", "USA", "CHN", "FRA", "GBR", "DEU", "TUR", "ISR"]
+    now = dt.datetime.now(dt.timezone.utc)
+    with store.engine.begin() as conn:
+        conn.execute(actors.insert(), [
+            {"id": f"act_{i:08d}", "key": f"k{i}", "name": f"Speaker {i}", "type": "person",
+             "country": countries[i % len(countries)], "sector": "GOV" if i % 3 else None, "roles": [], "aliases": []}
+            for i in range(n_actors)
+        ])
+        conn.execute(claims.insert(), [
+            {"id": f"clm_{i:08d}", "text": f"Claim number {i}", "frame": "transfer", "created_at": now,
+             "proposition": {"terms": [f"C:{countries[i % 10]}", f"T:thing{i % 97}"], "recipients": []}}
+            for i in range(n_claims)
+        ])
+        conn.execute(claim_terms.insert(), [
+            {"claim_id": f"clm_{i:08d}", "term": term}
+            for i in range(n_claims) for term in (f"C:{countries[i % 10]}", f"T:thing{i % 97}")
+        ])
+        start = dt.date(2020, 1, 1)
+        for offset in range(0, n_articles, BATCH):
+            conn.execute(articles.insert(), [
+                {"id": f"art_{i:012d}", "url": None, "url_hash": None, "content_hash": f"{i:064d}",
+                 "source_ref": f"bench#{i}", "title": f"Article {i}", "authors": [], "published": start + dt.timedelta(days=i % 1500),
+                 "date_source": "metadata", "language": "en", "text": "x", "word_count": 1, "ingested_at": now,
+                 "analyzed_at": now}
+                for i in range(offset, min(n_articles, offset + BATCH))
+            ])
+        for offset in range(0, n, BATCH):
+            rows = []
+            for i in range(offset, min(n, offset + BATCH)):
+                article, claim, actor = i // 10, rng.randrange(n_claims), rng.randrange(n_actors)
+                stance = "deny" if (article % 1500) < 700 and claim % 4 == 0 else rng.choice(["affirm", "affirm", "deny", "neutral"])
+                rows.append({
+                    "id": f"art_{article:012d}:s{i % 10}", "article_id": f"art_{article:012d}", "kind": "indirect",
+                    "actor_id": f"act_{actor:08d}", "speaker_name": f"Speaker {actor}", "speaker_text": f"Speaker {actor}",
+                    "content_text": f"statement {i}", "content_start": i % 10 * 100, "content_end": i % 10 * 100 + 50,
+                    "stance": stance, "claim_id": f"clm_{claim:08d}", "said_on": None, "earlier": False,
+                    "side": f"state:{countries[actor % 10]}" if actor % 3 else f"actor:act_{actor:08d}",
+                    "side_name": countries[actor % 10] if actor % 3 else f"Speaker {actor}",
+                    "cue_class": "assert", "in_headline": False,
+                })
+            conn.execute(statements.insert(), rows)
+    with store.engine.begin() as conn:
+        for i in range(0, n_claims, max(1, n_claims // 500)):  # reversals for a sample of claims, as ingest would
+            store._recompute_reversals(conn, f"clm_{i:08d}")
+
+
+def timed(label: str, run, repeats: int = 50) -> None:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    p95 = times[int(len(times) * 0.95) - 1]
+    print(f"  {label:42s} median {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms")
+
+
+def main(n: int, url: str | None) -> None:
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(url or f"sqlite:///{tmp}/bench.db")
+        start = time.perf_counter()
+        build(store, n, rng)
+        print(f"{store.dialect}: {n:,} statements built in {time.perf_counter() - start:.1f} s")
+        n_claims, n_actors = max(1, n // 20), max(1, n // 50)
+        timed("timeline of a claim", lambda: store.claim_timeline(f"clm_{rng.randrange(n_claims):08d}"))
+        timed("reversals (latest 100)", lambda: store.list_reversals(limit=100))
+        timed("reversals of an actor", lambda: store.list_reversals(actor="IRN"))
+        timed("statements by speaker (50)", lambda: store.list_statements(speaker=f"Speaker {rng.randrange(n_actors)}"))
+        timed("claims, most discussed (50)", lambda: store.list_claims(limit=50), repeats=10)
+
+        def recompute() -> None:
+            with store.engine.begin() as conn:
+                store._recompute_reversals(conn, f"clm_{rng.randrange(n_claims):08d}")
+
+        timed("recompute one claim's reversals", recompute)
+        store.close()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000, sys.argv[2] if len(sys.argv) > 2 else None)
