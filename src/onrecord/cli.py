@@ -642,6 +642,15 @@ def _statement_core(statement, actor) -> str:
     )
 
 
+def _pipeline(model: str | None):
+    from onrecord.nlp.pipeline import load_pipeline
+
+    try:
+        return load_pipeline(model)
+    except ModelNotFound as exc:
+        raise _usage_error(str(exc)) from None
+
+
 def _read_jsonl_input(path: str, fields: tuple[str, ...]) -> tuple[list[dict[str, Any]], int]:
     """Objects with the given string fields from a JSONL file or "-"; a line
     without them is reported and skipped."""
@@ -677,13 +686,9 @@ def stance(
 ) -> None:
     """What each text says of its claim: affirm, deny, or neutral (only reports it)."""
     from onrecord.claims.stance import text_stance
-    from onrecord.nlp.pipeline import load_pipeline
 
     rows, bad = _read_jsonl_input(input_path, ("claim", "text"))
-    try:
-        nlp = load_pipeline(model)
-    except ModelNotFound as exc:
-        raise _usage_error(str(exc)) from None
+    nlp = _pipeline(model)
     for row, doc in zip(rows, nlp.pipe(r["text"] for r in rows)):
         sys.stdout.write(json.dumps({"id": row.get("id"), "stance": text_stance(row["claim"], row["text"], doc).value}) + "\n")
     raise typer.Exit(EXIT_FAILURES if bad else EXIT_OK)
@@ -697,13 +702,9 @@ def group(
 ) -> None:
     """Group texts by the claim they make: texts with the same claim id say the same thing."""
     from onrecord.claims.matching import GROUP_THRESHOLD, group_texts
-    from onrecord.nlp.pipeline import load_pipeline
 
     rows, bad = _read_jsonl_input(input_path, ("text",))
-    try:
-        nlp = load_pipeline(model)
-    except ModelNotFound as exc:
-        raise _usage_error(str(exc)) from None
+    nlp = _pipeline(model)
     labels = group_texts(nlp.pipe(r["text"] for r in rows), threshold if threshold is not None else GROUP_THRESHOLD)
     numbering: dict[int, str] = {}
     for row, label in zip(rows, labels):
