@@ -148,3 +148,46 @@ def test_statements_and_actors_commands(db_url, tmp_path):
     actors = json.loads(run("actors", "--db", db_url, "--json").stdout)
     assert actors[0]["name"] == "Olga Brandt" and actors[0]["statements"] >= 2
     assert run("reanalyze", "--db", db_url).exit_code == 0
+
+
+def test_claims_commands(db_url, tmp_path):
+    (tmp_path / "a.txt").write_text("Norway Denies Licence Sale\n\nMarch 3, 2025\n\nThe government of Norway on Monday "
+                                    "denied that it had sold fishing licences to Iceland.", "utf-8")
+    (tmp_path / "b.txt").write_text("Norway Admits Licence Sale\n\nApril 14, 2025\n\nNorway's fisheries minister, Petra "
+                                    "Aalto, acknowledged on Monday that the government sold fishing licences to Iceland.", "utf-8")
+    assert run("ingest", tmp_path, "--db", db_url).exit_code == 0
+    [claim] = [c for c in json.loads(run("claims", "--db", db_url, "--json").stdout) if "licences" in c["text"]]
+    assert claim["text"] == "Norway supplied licences to Iceland" and claim["deny"] >= 1 and claim["affirm"] >= 1
+    [reversal] = json.loads(run("reversals", "--db", db_url, "--format", "json").stdout)
+    assert (reversal["actor"], reversal["from_stance"], reversal["to_stance"], reversal["claim_id"]) == (
+        "Norway", "deny", "affirm", claim["id"])
+    assert reversal["claim_text"] == claim["text"]
+    for item in reversal["before"] + reversal["after"]:
+        assert set(item) >= {"article", "date", "text", "speaker", "stance"}
+    assert run("reversals", "--db", db_url, "--since", "2026-01-01", "--format", "json").stdout.strip() == "[]"
+    assert "deny" in run("timeline", claim["id"], "--db", db_url).stdout
+    assert json.loads(run("check", "Norway sold licences to Iceland", "--db", db_url, "--format", "json").stdout)[0]["id"] == claim["id"]
+    assert run("check", "Chile banned copper exports to Peru", "--db", db_url).exit_code == 1
+    assert json.loads(run("contradictions", "--db", db_url, "--format", "json").stdout) == []
+    assert run("timeline", "clm_nothing", "--db", db_url).exit_code == 1
+    assert run("reversals", "--db", db_url, "--format", "yaml").exit_code == 2
+
+
+def test_stance_and_group_commands(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join(json.dumps(x) for x in [
+        {"id": "a", "claim": "A shark was seen in the Thames", "text": "Shark spotted in the Thames"},
+        {"id": "b", "claim": "A shark was seen in the Thames", "text": "Thames shark sighting was a hoax"},
+        {"id": "c", "claim": "A shark was seen in the Thames", "text": "Shark reportedly seen in the Thames"},
+        {"id": "d", "text": "no claim here"},
+    ]) + "\nnot json\n", "utf-8")
+    result = run("stance", "--input", pairs)
+    assert result.exit_code == 1  # two bad lines, reported, the rest answered
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"id": "a", "stance": "affirm"}, {"id": "b", "stance": "deny"}, {"id": "c", "stance": "neutral"}]
+    texts = tmp_path / "texts.jsonl"
+    texts.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in enumerate([
+        "Shark spotted in the Thames near London Bridge", "Thames shark near London Bridge was a hoax",
+        "Apple to open a store on the Moon", "Apple's Moon store opens next year"])) + "\n", "utf-8")
+    groups = [json.loads(line)["claim"] for line in run("group", "--input", texts).stdout.splitlines()]
+    assert groups[0] == groups[1] != groups[2] == groups[3]

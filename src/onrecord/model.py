@@ -207,6 +207,7 @@ class Claim:
     frame: str | None = None  # the predicate frame ("transfer"), None for a claim known only by its text
     terms: list[str] = field(default_factory=list)  # participants: "C:IRN", "T:drone", "N:guterres"
     recipients: list[str] = field(default_factory=list)
+    canonical: bool = False  # `text` is written from the proposition, not quoted from a statement
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "statements": list(self.statement_ids), "frame": self.frame}

@@ -202,7 +202,9 @@ def _agent(predicate: Token, speaker_country: str | None) -> str | None:
     for _ in range(3):
         subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
-            if node is not predicate or subject.lower_ in ("country",) or any(c.lower_ in THIRD_PERSON_OWN for c in subject.children):
+            own = subject.lower_ in ("country", "it", "they", "we") or any(c.lower_ in THIRD_PERSON_OWN for c in subject.children)
+            if node is not predicate or own:
+                # "X denied that it had sold ...": in reported words "it" is mostly the speaker
                 # "officials denied arming Russia": the subject of the cue is the
                 # speaker, whose side is the one said to act
                 return f"C:{speaker_country}" if speaker_country else _key(subject, speaker_country)
@@ -241,9 +243,14 @@ def _location(predicate: Token, speaker_country: str | None) -> str | None:
     return None
 
 
+def is_canonical(prop: Proposition) -> bool:
+    """Whether `claim_text` can write this proposition out (else it uses the words as said)."""
+    return prop.frame is not None and prop.predicate is not None and prop.agent is not None
+
+
 def claim_text(prop: Proposition, fallback: str) -> str:
     """A readable canonical text: "Iran supplied drones to Russia"."""
-    if prop.frame is None or prop.predicate is None or prop.agent is None:
+    if not is_canonical(prop):
         return fallback
     countries = {c.iso3: c.name for c in gazetteer().by_name.values()}
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from onrecord.claims.propositions import Proposition, claim_text, proposition
+from onrecord.claims.propositions import Proposition, claim_text, is_canonical, proposition
 from onrecord.claims.stance import statement_stance
 from onrecord.model import Actor, Claim, Reversal, Stance, Statement
 from onrecord.nlp.dates import statement_time
@@ -153,6 +153,7 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
     for claim in claims:
         best = max(zip(members[claim.id], claim_props[claim.id]), key=lambda mp: mp[1].completeness)
         claim.text = claim_text(best[1], best[0].content.text)
+        claim.canonical = is_canonical(best[1])
         framed = [q for q in claim_props[claim.id] if q.frame is not None]
         claim.frame = framed[0].frame.name if framed else None
         claim.terms = sorted(set().union(*(q.participants for q in framed))) if framed else []

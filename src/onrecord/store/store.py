@@ -196,15 +196,19 @@ class Store:
                 known = row.proposition or {}
                 terms = sorted(set(known.get("terms", [])) | set(claim.terms))
                 recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
-                conn.execute(claims.update().where(claims.c.id == row.id)
-                             .values(proposition={"terms": terms, "recipients": recipients}))
+                canonical = known.get("canonical", False) or claim.canonical
+                values = {"proposition": {"terms": terms, "recipients": recipients, "canonical": canonical}}
+                if claim.canonical and not known.get("canonical", False):
+                    values["text"] = claim.text  # a written-out proposition reads better than words as said
+                conn.execute(claims.update().where(claims.c.id == row.id).values(**values))
                 self._add_terms(conn, row.id, set(claim.terms) - set(known.get("terms", [])))
                 return row.id
         claim_id = "clm_" + _sha256(f"{article_id}\x00{claim.id}")[:16]
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         conn.execute(
             insert(claims).values(id=claim_id, text=claim.text, frame=claim.frame, created_at=_utcnow(),
-                                  proposition={"terms": list(claim.terms), "recipients": list(claim.recipients)})
+                                  proposition={"terms": list(claim.terms), "recipients": list(claim.recipients),
+                                               "canonical": claim.canonical})
             .on_conflict_do_nothing(index_elements=[claims.c.id])
         )
         self._add_terms(conn, claim_id, set(claim.terms))
