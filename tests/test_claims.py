@@ -187,7 +187,7 @@ CORPUS = {
     '04-retraction.txt': 'Orvin Motors Drops Plant Plan\n\nJune 20, 2025\n\nHelmut Brandt, the chief executive of Orvin Motors, denied on Friday that the company would build a battery plant in Kestor, saying the plans had never been final.\n',
     '05-consistent.txt': 'Mayor Rejects Bribery Claims\n\nJuly 7, 2025\n\nMayor Lena Falk denied on Monday that she had accepted bribes from the Dunmore Construction Company. Falk again denied taking any payment from the firm in a statement on Tuesday.\n',
     '06-rice.txt': 'Trade Ministry Confirms Rice Export Ban\n\nAugust 4, 2025\n\nThe trade ministry of Vietnam confirmed on Monday that Vietnam has banned rice exports to India. Separately, Vietnamese officials denied that Vietnam had banned rice exports to China.\n',
-    '07-conditional.txt': 'Dam Operator Responds To Flood Claims\n\nSeptember 10, 2025\n\nThe Harrow Water Company, which runs the Harrow Dam, denied on Monday that it had discharged water before the flood. "If it is proven that water was discharged early, we will compensate every family," Maud Rees, the director of the Harrow Water Company, said on Tuesday.\n',
+    '07-conditional.txt': 'Dam Operator Responds To Flood Claims\n\nSeptember 10, 2025\n\nThe Harrow Water Company, which runs the Harrow Dam, denied on Monday that it had spilled water before the flood. "If it is proven that water was spilled early, we will compensate every family," Maud Rees, the director of the Harrow Water Company, said on Tuesday.\n',
     '08-contradiction.txt': 'Neighbours Dispute Border Incident\n\nOctober 6, 2025\n\nThe government of Armenia said on Monday that Azerbaijan had sent troops across the border. The government of Azerbaijan denied that it had sent troops across the border.\n',
 }
 
