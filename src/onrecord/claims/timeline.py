@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from onrecord.claims.propositions import Proposition, claim_text, is_canonical, proposition
+from onrecord.claims.propositions import Proposition, claim_text, frames, is_canonical, proposition
 from onrecord.claims.stance import statement_stance
 from onrecord.model import Actor, Claim, Reversal, Stance, Statement
 from onrecord.nlp.dates import statement_time
@@ -122,6 +122,8 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
             props[s.id] = proposition(title_doc, s.content.span[0], s.content.span[1], country) if title_doc else Proposition()
         else:
             props[s.id] = proposition(doc, s.content.span[0], s.content.span[1], country)
+        if s.stance is Stance.AFFIRM and _restricts_presupposed_event(props[s.id]):
+            s.stance = Stance.QUALIFY
     # claims: each statement joins the first claim it matches, in text order
     claims: list[Claim] = []
     members: dict[str, list[Statement]] = {}
@@ -161,6 +163,17 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
     dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
     event_day = max(dated) if dated else published
     return claims, find_reversals(statements, claims, by_id, lambda s: event_day)
+
+
+def _restricts_presupposed_event(p: Proposition) -> bool:
+    """"The transfer took place before the war": the event is taken as given
+    (a noun subject) and the clause only limits it, in time or extent; a
+    qualified affirmation. "We gave drones to Russia" states the event itself."""
+    predicate = p.predicate
+    return (
+        predicate is not None and predicate.pos_ == "NOUN" and predicate.dep_ in ("nsubj", "nsubjpass")
+        and predicate.head.lemma_.lower() not in frames()
+    )
 
 
 def _pointed_claim_id(statement: Statement, statements: list[Statement]) -> str | None:
@@ -203,8 +216,12 @@ def find_reversals(statements: list[Statement], claims: list[Claim], actors: dic
             if first is None:
                 continue
             before = [s for s in items if s.stance == first.stance and key(s) <= key(first)]
-            for later in items:
-                if later.stance in POLAR and later.stance != first.stance:
+            # a full change of side first; only without one is a move to a
+            # condition or a qualification reported, as a softening
+            changes = [s for s in items if s.stance in POLAR and s.stance != first.stance]
+            softer = [s for s in items if first.stance is Stance.DENY and s.stance in SOFTER and key(s) > key(first)]
+            for later in (changes or softer)[:1]:
+                if later.stance in POLAR:
                     earlier = [s for s in items if s.stance == first.stance and key(s) < key(later)]
                     after = [s for s in items if s.stance == later.stance and key(s) >= key(later)]
                     reversals.append(Reversal(
@@ -213,13 +230,11 @@ def find_reversals(statements: list[Statement], claims: list[Claim], actors: dic
                         first_affirmation=later.stance is Stance.AFFIRM and not any(
                             s.stance is Stance.AFFIRM for s in earlier),
                     ))
-                    break
-                if first.stance is Stance.DENY and later.stance in SOFTER and later is not first:
+                else:
                     reversals.append(Reversal(
                         actor=names[side_key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
                         before=[s.id for s in before], after=[later.id], kind="softening", side=side_key,
                     ))
-                    break
         # contradictions: one side affirms what another denies
         stances = {k: {s.stance for s in items if s.stance in POLAR} for k, items in by_side.items()}
         affirmers = [k for k, v in stances.items() if v == {Stance.AFFIRM}]
