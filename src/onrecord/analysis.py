@@ -22,6 +22,7 @@ from onrecord.ingest.draft import Draft, IngestOptions, finish
 from onrecord.ingest.html import looks_like_html, read_html
 from onrecord.ingest.sources import text_draft
 from onrecord.claims.timeline import annotate
+from onrecord.events.coder import code_events
 from onrecord.model import Actor, Article, Claim, DateSource, Event, Failure, Mention, Reversal, Statement
 from onrecord.nlp.pipeline import load_pipeline
 from onrecord.nlp.speakers import SpeakerResolver, to_actors
@@ -131,8 +132,10 @@ def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None) -> Anal
         for number, (item, title, (name, actor)) in enumerate(headline_found, start=1)
     ]
     claims, reversals = annotate(doc, statements, headline, actors, article.published, title_doc)
+    events = code_events(doc, statements, actors)
     return Analysis(article=article, sentences=len(finder.sentences), statements=statements, headline=headline,
-                    actors=actors, claims=claims, reversals=[r for r in reversals if r.kind != "contradiction"],
+                    actors=actors, claims=claims, events=events,
+                    reversals=[r for r in reversals if r.kind != "contradiction"],
                     contradictions=[r for r in reversals if r.kind == "contradiction"])
 
 

@@ -222,9 +222,21 @@ class Event:
     reported_by: str | None = None  # statement id, when the event sits inside one
     stance: Stance | None = None  # for negated or hypothetical events
 
+    @property
+    def happened(self) -> bool:
+        """Coded as having happened: not denied, negated or hypothetical."""
+        return self.stance not in (Stance.DENY, Stance.CONDITIONAL, Stance.QUESTION)
+
     def to_dict(self) -> dict[str, Any]:
+        from onrecord.events.codes import cameo_codes
+
+        known = cameo_codes().get(self.code)
         return {
             "code": self.code,
+            "name": known.name if known else None,
+            "plover": known.plover if known else None,
+            "quad_class": known.quad_class if known else None,
+            "happened": self.happened,
             "source": self.source,
             "target": self.target,
             "span": list(self.span) if self.span else None,
