@@ -191,3 +191,20 @@ def test_stance_and_group_commands(tmp_path):
         "Apple to open a store on the Moon", "Apple's Moon store opens next year"])) + "\n", "utf-8")
     groups = [json.loads(line)["claim"] for line in run("group", "--input", texts).stdout.splitlines()]
     assert groups[0] == groups[1] != groups[2] == groups[3]
+
+
+def test_events_command(db_url, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "Germany Sends Aid\n\nGermany sent food and medicine to Syria after the earthquake. "
+        "Venezuela did not release the American prisoners.", "utf-8")
+    assert run("ingest", tmp_path, "--db", db_url).exit_code == 0
+    rows = json.loads(run("events", "--db", db_url, "--code", "07", "--format", "json").stdout)
+    assert [(r["code"], r["source_code"], r["target_code"], r["happened"]) for r in rows] == [("073", "DEU", "SYR", True)]
+    tsv = run("events", "--db", db_url, "--format", "tsv").stdout.splitlines()
+    header, *lines = [line.split("\t") for line in tsv]
+    assert header[:5] == ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor2Code", "EventCode"]
+    released = [line for line in lines if line[4] == "084"]
+    assert released and released[0][8] == "0"  # negated: coded, not happened
+    assert json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout) != []
+    assert all(r["happened"] for r in json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout))
+    assert "073" in run("events", "--db", db_url, "--source", "DEU").stdout

@@ -469,6 +469,50 @@ def check(
             out.print(_timeline_line(row), highlight=False)
 
 
+GDELT_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "EventRootCode", "QuadClass",
+                 "PLOVER", "Happened", "Stance", "ArticleID", "StatementID", "SOURCEURL"]
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    code: Annotated[Optional[str], typer.Option(help="CAMEO code or prefix: 07, 072.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Source actor code or prefix: IRN, IRNGOV.")] = None,
+    target: Annotated[Optional[str], typer.Option(help="Target actor code or prefix.")] = None,
+    happened_only: Annotated[bool, typer.Option("--happened", help="Leave out denied and hypothetical events.")] = False,
+    limit: LimitOption = 100,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json, or tsv (GDELT-like columns).")] = "text",
+) -> None:
+    """Who did what to whom: CAMEO-coded events in the store."""
+    from onrecord.events.codes import cameo_codes
+
+    if output_format not in ("text", "json", "tsv"):
+        raise typer.BadParameter("must be text, json or tsv", param_hint="--format")
+    with _open_record(db) as record:
+        found = record.events(code=code, source=source, target=target, happened=True if happened_only else None, limit=limit)
+    table = cameo_codes()
+    if output_format == "json":
+        _print_json(found)
+        return
+    if output_format == "tsv":
+        sys.stdout.write("\t".join(GDELT_COLUMNS) + "\n")
+        for row in found:
+            known = table.get(row["code"])
+            day = row["said_on"] or row["published"]
+            sys.stdout.write("\t".join(str(x) if x is not None else "" for x in [
+                row["id"], day.strftime("%Y%m%d") if day else "", row["source_code"], row["target_code"], row["code"],
+                row["root"], known.quad_class if known else "", known.plover if known else "", int(row["happened"]),
+                row["stance"], row["article_id"], row["statement_id"], row["url"]]) + "\n")
+        return
+    for row in found:
+        known = table.get(row["code"])
+        mark = "" if row["happened"] else f" [yellow]({row['stance'] or 'not happened'})[/]"
+        out.print(f"{row['code']} [dim]{escape(known.name if known else '')}[/] [cyan]{row['source_code'] or '?'}[/] → "
+                  f"[cyan]{row['target_code'] or '-'}[/]{mark}: {escape(row['sentence'] or '')}", highlight=False)
+    if not found:
+        err.print("no events match")
+
+
 @app.command()
 def reanalyze(db: DbOption = None, model: ModelOption = None, quiet: QuietOption = False) -> None:
     """Find statements again in every stored article (after an upgrade of onrecord)."""
@@ -598,6 +642,18 @@ def _print_analysis(analysis) -> None:
                           f"[red]{change.from_stance.value}[/] ({', '.join(change.before)}) → "
                           f"[green]{change.to_stance.value}[/] ({', '.join(change.after)}){first}", highlight=False)
             out.print()
+    if analysis.events:
+        from onrecord.events.codes import cameo_codes
+
+        out.print(f"[bold]Events[/] ({len(analysis.events)})")
+        for event in analysis.events:
+            known = cameo_codes().get(event.code)
+            where = article.text[event.span[0]:event.span[1]] if event.span else ""
+            note = "" if event.happened else f" ({event.stance.value if event.stance else 'not happened'})"
+            reported = f", reported by {event.reported_by}" if event.reported_by else ""
+            out.print(f"  {event.code} {escape(known.name if known else '')}: {event.source or '?'} → {event.target or '-'}"
+                      f"{escape(note)} [dim]“{escape(where)}”{reported}[/]", highlight=False)
+        out.print()
     if analysis.actors:
         out.print(f"[bold]Actors[/] ({len(analysis.actors)})")
         for actor in analysis.actors:

@@ -182,7 +182,8 @@ class Record:
                 article_id = next(a.id for a in articles if a.source_ref == result.source_ref)
                 self.store.save_analysis(article_id, [], [])
                 continue
-            self.store.save_analysis(result.article.id, result.statements, result.actors, result.headline, result.claims)
+            self.store.save_analysis(result.article.id, result.statements, result.actors, result.headline, result.claims,
+                                     result.events)
             report.counts["analyzed"] += 1
 
     def article(self, article_id: str) -> Article | None:
@@ -225,6 +226,10 @@ class Record:
             prop.frame.name if prop.frame else None, sorted(prop.participants), sorted(prop.recipients), claim_text
         )
         return [{**claim, "timeline": self.store.claim_timeline(claim["id"])} for claim in found]
+
+    def events(self, **filters: Any) -> list[dict[str, Any]]:
+        """Coded events; see `Store.list_events` for the filters."""
+        return self.store.list_events(**filters)
 
     def failures(self, *, limit: int = 100) -> list[Failure]:
         return self.store.list_failures(limit=limit)

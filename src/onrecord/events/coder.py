@@ -61,6 +61,11 @@ def patterns() -> dict[tuple[str, bool], list[Pattern]]:
     return index
 
 
+def _is(token: Token, words: frozenset[str]) -> bool:
+    """The word is one of these, as written or as its lemma ("relations", "relation")."""
+    return token.lemma_.lower() in words or token.lower_ in words
+
+
 def _matches(pattern: Pattern, token: Token) -> bool:
     if pattern.kind is None:
         return True
@@ -68,18 +73,18 @@ def _matches(pattern: Pattern, token: Token) -> bool:
         objects = [c for c in token.children if c.dep_ in ("dobj", "attr", "oprd", "nsubjpass")]
         if not pattern.words:
             return bool(objects)
-        return any(t.lemma_.lower() in pattern.words for o in objects for t in o.subtree)
+        return any(_is(t, pattern.words) for o in objects for t in o.subtree)
     if pattern.kind == "to":
         verbs = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
         if not pattern.words:
             return bool(verbs)
-        return any(v.lemma_.lower() in pattern.words or any(c.lemma_.lower() in pattern.words for c in v.children
-                                                                if c.dep_ == "conj") for v in verbs)
+        return any(_is(v, pattern.words) or any(_is(c, pattern.words) for c in v.children if c.dep_ == "conj")
+                   for v in verbs)
     for child in token.children:  # a preposition
         if child.dep_ in ("prep", "dative", "prt") and child.lower_ == pattern.kind:
             if not pattern.words:
                 return True
-            return any(t.lemma_.lower() in pattern.words for t in child.subtree)
+            return any(_is(t, pattern.words) for t in child.subtree)
     return False
 
 
@@ -167,6 +172,22 @@ def _targets(token: Token, source: Token | None) -> list[Token]:
     return objects
 
 
+def _nearest_actor(coder: ActorCoder, token: Token, *, before: bool, speaker_country: str | None,
+                   unlike: str | None = None) -> str | None:
+    """The code of the nearest named actor (a country, an organisation, a
+    person with a country) before or after the event word in its sentence."""
+    sentence = token.sent
+    words = [t for t in sentence if (t.i < token.i if before else t.i > token.i)]
+    if before:
+        words.reverse()
+    for word in words:
+        if word.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or word.pos_ == "PROPN":
+            code = coder.code(word, speaker_country)
+            if code and code != unlike:
+                return code
+    return None
+
+
 def _depth(token: Token) -> int:
     depth = 0
     while token.head.i != token.i and depth < 50:
@@ -194,8 +215,10 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
     events: list[Event] = []
     candidates_in_sentence: list[tuple[int, int, Event]] = []
     index = patterns()
+    # admissions and denials are coded from their statements (015, 016) below
+    statement_cues = {s.cue.span[0] for s in statements if s.cue and s.cue.span and s.cue_class in ("admit", "deny")}
     for token in doc:
-        if token.pos_ not in ("VERB", "NOUN"):
+        if token.pos_ not in ("VERB", "NOUN") or token.idx in statement_cues:
             continue
         candidates = index.get((token.lemma_.lower(), token.pos_ == "NOUN"), [])
         pattern = next((p for p in candidates if _matches(p, token)), None)
@@ -206,12 +229,17 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
         speaker_country = speaker.country if speaker is not None else None
         subject = _subject(token)
         source = coder.code(subject, speaker_country) if subject is not None else None
-        if source is None and subject is not None:
-            source = sector_of(subject.lemma_) or ""  # "police", "rebels": a sector without a country
         if source is None:
-            source = ""  # coded, its source unknown
+            # the parse gave no codable subject: the first actor before the
+            # event word in its sentence, as dictionary coders do
+            source = _nearest_actor(coder, token, before=True, speaker_country=speaker_country)
+        if source is None and subject is not None:
+            source = sector_of(subject.lemma_)  # "police", "rebels": a sector without a country
+        source = source or ""
         target = next((code for code in (coder.code(t, speaker_country) for t in _targets(token, subject))
                        if code and code != source), None)
+        if target is None:
+            target = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=source)
         negated = any(c.dep_ == "neg" for c in token.children)
         stance = carrier.stance if carrier is not None else None
         if negated or _hypothetical(token):
@@ -220,12 +248,17 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             code=pattern.code, source=source, target=target or "", span=(token.idx, token.idx + len(token.text)),
             reported_by=carrier.id if carrier is not None else None, stance=stance,
         )))
-    # per sentence, the main events: those nearest the root. Several pattern
-    # words in one sentence are mostly one event told with its circumstances.
-    nearest: dict[int, int] = {}
-    for depth, sentence, _ in candidates_in_sentence:
-        nearest[sentence] = min(depth, nearest.get(sentence, depth))
-    events += [e for depth, sentence, e in candidates_in_sentence if depth == nearest[sentence]]
+    # An event word governed by another event word in its sentence is part of
+    # that event ("agreed to resume talks" is one 03 event, not 03 and 04);
+    # independent clauses keep their own events.
+    # (Only within one statement's words: the parser sometimes hangs one
+    # statement's clause under another's.)
+    event_tokens = {doc.char_span(*e.span, alignment_mode="expand").root.i: e.reported_by
+                    for _, _, e in candidates_in_sentence}
+    for _, _, event in candidates_in_sentence:
+        token = doc.char_span(*event.span, alignment_mode="expand").root
+        if not any(a.i in event_tokens and event_tokens[a.i] == event.reported_by for a in token.ancestors):
+            events.append(event)
     # admissions and denials of one's own side's deeds (015, 016)
     for statement in statements:
         actor = by_actor.get(statement.actor_id) if statement.actor_id else None

@@ -22,6 +22,7 @@ from onrecord.model import (
     Article,
     Claim,
     DateSource,
+    Event,
     Failure,
     Mention,
     Reversal,
@@ -31,7 +32,17 @@ from onrecord.model import (
 )
 from onrecord.store import migrate
 from onrecord.store.engine import make_engine, resolve_url
-from onrecord.store.schema import actors, article_bands, articles, claim_terms, claims, failures, reversals, statements
+from onrecord.store.schema import (
+    actors,
+    article_bands,
+    articles,
+    claim_terms,
+    claims,
+    events,
+    failures,
+    reversals,
+    statements,
+)
 
 _FTS = table("articles_fts", column("rowid"), column("rank"))
 _PHRASE_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
@@ -155,7 +166,7 @@ class Store:
             conn.execute(statement)
 
     def save_analysis(self, article_id: str, statement_list: list[Statement], actor_list: list[Actor],
-                      headline: list[Statement] = (), claim_list: list[Claim] = ()) -> None:
+                      headline: list[Statement] = (), claim_list: list[Claim] = (), event_list: list[Event] = ()) -> None:
         """Store an article's statements, actors and claims, replacing what an
         earlier analysis of it stored (re-analysis is idempotent). Actors are
         one per type and name across the store; an article's claims join the
@@ -168,6 +179,7 @@ class Store:
                 conn.execute(select(statements.c.claim_id).where(
                     statements.c.article_id == article_id, statements.c.claim_id.is_not(None))).scalars()
             )
+            conn.execute(events.delete().where(events.c.article_id == article_id))
             conn.execute(statements.delete().where(statements.c.article_id == article_id))
             rows = [
                 _statement_row(article_id, statement, global_ids, in_headline, claim_ids)
@@ -176,6 +188,15 @@ class Store:
             ]
             if rows:
                 conn.execute(statements.insert(), rows)
+            if event_list:
+                conn.execute(events.insert(), [
+                    {"id": f"{article_id}:e{number}", "article_id": article_id,
+                     "statement_id": f"{article_id}:{e.reported_by}" if e.reported_by else None,
+                     "code": e.code, "root": e.code[:2], "source_code": e.source or None, "target_code": e.target or None,
+                     "span_start": e.span[0] if e.span else None, "span_end": e.span[1] if e.span else None,
+                     "stance": e.stance.value if e.stance else None, "happened": e.happened}
+                    for number, e in enumerate(event_list, start=1)
+                ])
             conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
             for claim_id in sorted(touched):
                 self._recompute_reversals(conn, claim_id)
@@ -526,6 +547,34 @@ class Store:
         if since:
             found = [r for r in found if any((s["date"] or "") >= since.isoformat() for s in r["after"])]
         return found
+
+    def list_events(self, *, code: str | None = None, source: str | None = None, target: str | None = None,
+                    happened: bool | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        """Coded events, newest article first; `code`, `source` and `target`
+        match as prefixes ("07" is every provide-aid code, "IRN" every
+        Iranian actor)."""
+        q = select(events, articles.c.published, articles.c.url, articles.c.title, articles.c.text.label("article_text"),
+                    statements.c.said_on).select_from(
+            events.join(articles, events.c.article_id == articles.c.id)
+            .outerjoin(statements, statements.c.id == events.c.statement_id))
+        if code:
+            q = q.where(events.c.code.startswith(code))
+        if source:
+            q = q.where(events.c.source_code.startswith(source.upper()))
+        if target:
+            q = q.where(events.c.target_code.startswith(target.upper()))
+        if happened is not None:
+            q = q.where(events.c.happened == happened)
+        q = q.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.span_start).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(q)]
+        for row in rows:
+            text = row.pop("article_text")
+            row["text"] = text[row["span_start"]:row["span_end"]] if row["span_start"] is not None else None
+            sentence_start = text.rfind(".", 0, row["span_start"] or 0) + 1
+            sentence_end = text.find(".", row["span_end"] or 0)
+            row["sentence"] = text[sentence_start: sentence_end + 1 if sentence_end >= 0 else len(text)].strip()
+        return rows
 
     def list_failures(self, *, limit: int = 100) -> list[Failure]:
         statement = select(failures).order_by(failures.c.last_seen.desc(), failures.c.id.desc()).limit(limit)
