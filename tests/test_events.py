@@ -17,7 +17,7 @@ ROOT_SENTENCES = {
     '03': ('Japan agreed to resume talks with South Korea on fishing rights next month.', 'JPN'),
     '04': ('The Chilean president visited Argentina on Tuesday.', 'CHL'),
     '05': ('Brazil signed a trade agreement with Uruguay in Montevideo.', 'BRA'),
-    '06': ('Norway will share intelligence with Sweden about the smuggling network.', 'NOR'),
+    '06': ('Norway shared intelligence with Sweden about the smuggling network.', 'NOR'),
     '07': ('Germany sent food and medicine to Syria after the earthquake.', 'DEU'),
     '08': ('Venezuela released three American prisoners on Sunday.', 'VEN'),
     '09': ('Peru investigated the mining company over corruption claims.', 'PER'),
@@ -67,6 +67,15 @@ def test_negated_and_hypothetical_events_did_not_happen(analyzer):
     assert not negated.happened and negated.stance.value == "deny"
     hypothetical = [e for e in events_of(analyzer, "If talks fail, Russia could attack Ukraine.") if e.code.startswith("19")]
     assert hypothetical and not any(e.happened for e in hypothetical)
+
+
+def test_announced_cooperation_is_an_intention_and_militants_do_not_fight_wars(analyzer):
+    [intent] = [e for e in events_of(analyzer, "Norway will share intelligence with Sweden.") if e.code.startswith("03")]
+    assert (intent.code, intent.source, intent.target) == ("031", "NOR", "SWE")
+    attack = events_of(analyzer, "Gunmen attacked a police station in northern Mali.")
+    assert [e.code for e in attack] == ["180"]
+    army = events_of(analyzer, "The Malian army attacked rebel positions near Kidal.")
+    assert [e.code[:2] for e in army] == ["19"]
 
 
 def test_event_inside_a_denial_is_reported_not_happened(analyzer):

@@ -28,6 +28,15 @@ IGO_NAMES = {"un": "IGOUNO", "united nations": "IGOUNO", "security council": "IG
 TARGET_PREPOSITIONS = {"to", "against", "on", "at", "into", "with", "in", "from", "toward", "towards"}
 HYPOTHETICAL_MARKS = {"if", "unless", "whether"}
 MODALS = {"would", "could", "might", "may", "should"}
+# Who commits unconventional violence (CAMEO 18) rather than fights (19).
+NON_STATE_ATTACKERS = {"gunman", "militant", "terrorist", "bomber", "attacker", "insurgent", "assailant", "extremist",
+                       "jihadist", "kidnapper", "mob", "suicide", "rebel", "separatist", "guerrilla"}
+UNCONVENTIONAL = {"190": "180", "193": "180", "195": "183", "194": "183"}
+# An announced cooperative act is an intention to cooperate (CAMEO 03): the
+# intended act's root gives the sub-code.
+INTENT_OF_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+INTENT_WORDS = {"will", "would", "shall", "plan", "intend", "ready", "willing", "prepared", "offer", "pledge",
+                "promise", "vow", "expect", "hope", "seek", "aim"}
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,15 @@ def _nearest_actor(coder: ActorCoder, token: Token, *, before: bool, speaker_cou
     return None
 
 
+def _intended(token: Token) -> bool:
+    """The act is announced, not done: "will release", "would meet", "plans
+    to withdraw", "is ready to negotiate"."""
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll") for c in token.children):
+        return True
+    head = token.head
+    return token.dep_ in ("xcomp", "ccomp") and (head.lemma_.lower() in INTENT_WORDS)
+
+
 def _depth(token: Token) -> int:
     depth = 0
     while token.head.i != token.i and depth < 50:
@@ -242,10 +260,18 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             target = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=source)
         negated = any(c.dep_ == "neg" for c in token.children)
         stance = carrier.stance if carrier is not None else None
-        if negated or _hypothetical(token):
+        code = pattern.code
+        if code in UNCONVENTIONAL and subject is not None and (
+                subject.lemma_.lower() in NON_STATE_ATTACKERS or any(
+                    t.lemma_.lower() in NON_STATE_ATTACKERS for t in subject.subtree)):
+            code = UNCONVENTIONAL[code]
+        intended = _intended(token)
+        if intended and code[:2] in INTENT_OF_ROOT:
+            code = INTENT_OF_ROOT[code[:2]]
+        elif negated or (_hypothetical(token) and not intended):
             stance = Stance.DENY if negated else Stance.CONDITIONAL
         candidates_in_sentence.append((_depth(token), token.sent.start, Event(
-            code=pattern.code, source=source, target=target or "", span=(token.idx, token.idx + len(token.text)),
+            code=code, source=source, target=target or "", span=(token.idx, token.idx + len(token.text)),
             reported_by=carrier.id if carrier is not None else None, stance=stance,
         )))
     # An event word governed by another event word in its sentence is part of
