@@ -10,7 +10,6 @@ statement layer on top of the parse.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 

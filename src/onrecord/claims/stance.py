@@ -30,15 +30,11 @@ _ATTRIBUTION = re.compile(
     r"(?:(?::|--|\s-)\s*(?:[A-Z][\w.&'-]*\s?){1,3}\s*$)|(?:^(?:[A-Z][\w.'-]*\s?){1,2}:\s)"
 )
 _CONDITION = re.compile(r"\b(if|unless|provided that|as long as|should it be|in case)\b", re.I)
-# A restriction that turns an admission into a qualified one ("only a few",
-# "a limited number", "but not").
-_RESTRICTION = re.compile(r"\b(only|limited|but not|except|partly|partially|some but|merely|just a few)\b", re.I)
 _ASKS_FOR_EVIDENCE = re.compile(
     r"\b(should|must|need to|have to)\s+(provide|show|produce|present|give)\b.{0,40}\b(us|evidence|proof|documents)\b"
     r"|\bprovide\s+(evidence|proof)\b",
     re.I,
 )
-NEGATIONS = {"not", "n't", "never", "no", "nobody", "nothing", "neither", "nor"}
 
 
 @dataclass

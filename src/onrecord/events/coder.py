@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from onrecord.model import Actor, Event, Stance, Statement
 from onrecord.nlp.geo import gazetteer, sector_of
@@ -100,7 +100,7 @@ def _matches(pattern: Pattern, token: Token) -> bool:
 class ActorCoder:
     """Actor codes for the words of one article, using its resolved actors."""
 
-    def __init__(self, actors: list[Actor], speaker_country: dict[int, str] | None = None) -> None:
+    def __init__(self, actors: list[Actor]) -> None:
         self.by_name = {}
         for actor in actors:
             for name in [actor.name, *actor.aliases]:

@@ -12,7 +12,6 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import BinaryIO
 
 from onrecord.ingest.decode import decode_text, maybe_gunzip, open_maybe_gzip, read_capped

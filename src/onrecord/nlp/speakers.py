@@ -192,7 +192,6 @@ class SpeakerResolver:
         self.persons.remove(small)
 
     def _add_roles(self, actor: ActorDraft, ent: Span) -> None:
-        root = ent.root
         for role_head in _role_heads(ent):
             role = _role_text(role_head, exclude=ent)
             if not role or role in actor.roles or len(role) >= 120:
@@ -206,7 +205,6 @@ class SpeakerResolver:
             sector = sector_of_role(role)
             if sector and not actor.sector:
                 actor.sector = sector
-        del root
 
     def _country_in(self, text: str) -> Country | None:
         for start, _end, country in self.gazetteer.find_all(text):
@@ -249,7 +247,6 @@ class SpeakerResolver:
 
     def resolve_mention(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
         root = mention.root
-        lower = root.lower_
         # a person by name
         for ent in self.doc.ents:
             if ent.label_ == "PERSON" and ent.start < mention.end and mention.start < ent.end:
@@ -353,7 +350,6 @@ class SpeakerResolver:
     def _resolve_pronoun(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
         pronoun = mention.root.lower_
         at = mention.start_char
-        paragraph = self.paragraph_index(at)
         if pronoun in PERSONAL_PRONOUNS:
             actor = self.latest_person(at, PRONOUN_GENDER.get(pronoun))
             return (actor.name, actor) if actor is not None else (mention.text, None)

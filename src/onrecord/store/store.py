@@ -25,7 +25,6 @@ from onrecord.model import (
     Event,
     Failure,
     Mention,
-    Reversal,
     Stance,
     Statement,
     StatementKind,
