@@ -101,6 +101,6 @@ def test_seed_events(analyzer):
         hit = [e for e in found if e.code.startswith(want["code"]) and e.source[:3] == want["source"]
                and (not want.get("target") or e.target[:6].startswith(want["target"][:3]))]
         matched.append(bool(hit))
-    # 072 IRN->RUS, 015, 016 and the appeal by the USA are found; the drone
-    # strikes (195 RUS->UKR) and the protest (14x IRN) are not yet: see the issue note
-    assert matched[:3] == [True, True, True] and matched[4]
+    # 072 IRN->RUS, 015, 016, the drone strikes (195 RUS->UKR) and the appeal by
+    # the USA are found; the protest (14x IRN) is found without its source
+    assert matched[:5] == [True] * 5

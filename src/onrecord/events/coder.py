@@ -32,6 +32,12 @@ MODALS = {"would", "could", "might", "may", "should"}
 NON_STATE_ATTACKERS = {"gunman", "militant", "terrorist", "bomber", "attacker", "insurgent", "assailant", "extremist",
                        "jihadist", "kidnapper", "mob", "suicide", "rebel", "separatist", "guerrilla"}
 UNCONVENTIONAL = {"190": "180", "193": "180", "195": "183", "194": "183"}
+# Within fighting (19), the weapon decides the code: CAMEO's definitions.
+WEAPON_CODES = (
+    ("195", {"jet", "aircraft", "airstrike", "drone", "helicopter", "warplane", "bomber", "plane", "air", "missile"}),
+    ("194", {"artillery", "tank", "mortar", "rocket", "shell", "shelling", "howitzer", "cannon"}),
+    ("193", {"gun", "rifle", "gunfire", "gunman", "sniper", "shooting", "bullet", "machine"}),
+)
 # An announced cooperative act is an intention to cooperate (CAMEO 03): the
 # intended act's root gives the sub-code.
 INTENT_OF_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
@@ -265,6 +271,9 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
                 subject.lemma_.lower() in NON_STATE_ATTACKERS or any(
                     t.lemma_.lower() in NON_STATE_ATTACKERS for t in subject.subtree)):
             code = UNCONVENTIONAL[code]
+        if code == "190":
+            words = {t.lemma_.lower() for t in token.sent}
+            code = next((weapon_code for weapon_code, weapons in WEAPON_CODES if words & weapons), code)
         intended = _intended(token)
         if intended and code[:2] in INTENT_OF_ROOT:
             code = INTENT_OF_ROOT[code[:2]]
