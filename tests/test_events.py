@@ -71,7 +71,7 @@ def test_negated_and_hypothetical_events_did_not_happen(analyzer):
 
 def test_announced_cooperation_is_an_intention_and_militants_do_not_fight_wars(analyzer):
     [intent] = [e for e in events_of(analyzer, "Norway will share intelligence with Sweden.") if e.code.startswith("03")]
-    assert (intent.code, intent.source, intent.target) == ("031", "NOR", "SWE")
+    assert (intent.code, intent.source, intent.target) == ("0314", "NOR", "SWE")  # intent to share intelligence
     attack = events_of(analyzer, "Gunmen attacked a police station in northern Mali.")
     assert [e.code for e in attack] == ["180"]
     army = events_of(analyzer, "The Malian army attacked rebel positions near Kidal.")

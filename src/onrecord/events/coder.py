@@ -39,8 +39,13 @@ WEAPON_CODES = (
     ("193", {"gun", "rifle", "gunfire", "gunman", "sniper", "shooting", "bullet", "machine"}),
 )
 # An announced cooperative act is an intention to cooperate (CAMEO 03): the
-# intended act's root gives the sub-code.
+# intended act gives the sub-code, by the code table's own names (an intent to
+# ease economic sanctions, 0354, mirrors easing them, 085).
 INTENT_OF_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+INTENT_OF_CODE = {"061": "0311", "062": "0312", "063": "0313", "064": "0314",
+                  "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+                  "081": "0351", "082": "0352", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
+                  "042": "036", "043": "036", "046": "036", "057": "032"}
 INTENT_WORDS = {"will", "would", "shall", "plan", "intend", "ready", "willing", "prepared", "offer", "pledge",
                 "promise", "vow", "expect", "hope", "seek", "aim"}
 
@@ -276,7 +281,7 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             code = next((weapon_code for weapon_code, weapons in WEAPON_CODES if words & weapons), code)
         intended = _intended(token)
         if intended and code[:2] in INTENT_OF_ROOT:
-            code = INTENT_OF_ROOT[code[:2]]
+            code = INTENT_OF_CODE.get(code[:3], INTENT_OF_ROOT[code[:2]])
         elif negated or (_hypothetical(token) and not intended):
             stance = Stance.DENY if negated else Stance.CONDITIONAL
         candidates_in_sentence.append((_depth(token), token.sent.start, Event(
