@@ -36,7 +36,7 @@ UNCONVENTIONAL = {"190": "180", "193": "180", "195": "183", "194": "183"}
 WEAPON_CODES = (
     ("195", {"jet", "aircraft", "airstrike", "drone", "helicopter", "warplane", "bomber", "plane", "air", "missile"}),
     ("194", {"artillery", "tank", "mortar", "rocket", "shell", "shelling", "howitzer", "cannon"}),
-    ("193", {"gun", "rifle", "gunfire", "gunman", "sniper", "shooting", "bullet", "machine"}),
+    ("193", {"gun", "rifle", "gunfire", "gunman", "sniper", "shooting", "bullet", "machine", "fire", "shoot", "shot"}),
 )
 # An announced cooperative act is an intention to cooperate (CAMEO 03): the
 # intended act gives the sub-code, by the code table's own names (an intent to
