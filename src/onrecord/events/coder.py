@@ -264,9 +264,12 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             source = _nearest_actor(coder, token, before=True, speaker_country=speaker_country)
         if source is None and subject is not None:
             source = sector_of(subject.lemma_)  # "police", "rebels": a sector without a country
-        source = source or ""
         target = next((code for code in (coder.code(t, speaker_country) for t in _targets(token, subject))
                        if code and code != source), None)
+        if source is None:
+            # nothing codable before it: the nearest actor after it that is not the target
+            source = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=target)
+        source = source or ""
         if target is None:
             target = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=source)
         negated = any(c.dep_ == "neg" for c in token.children)
