@@ -126,7 +126,8 @@ def _main_predicate(span: Span) -> Token | None:
     ("they should provide documents that Russia used drones" is about use),
     so a frame word inside one wins; then the one nearest the root."""
     table = frames()
-    candidates = [t for t in span if t.lemma_.lower() in table and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")]
+    candidates = [t for t in span if t.lemma_.lower() in table and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")
+                  and not _under_knowledge(t, span)]
     if not candidates:
         return None
 
@@ -149,6 +150,15 @@ def _main_predicate(span: Span) -> Token | None:
         return False
 
     return min(candidates, key=lambda t: (not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
+
+
+# "Iran was unaware of the usage of its drones": what someone knows or does
+# not know of an event is not a claim that the event happened.
+EPISTEMIC = {"aware", "unaware", "know", "knowledge", "ignorant", "learn", "hear"}
+
+
+def _under_knowledge(token: Token, span: Span) -> bool:
+    return any(a.lemma_.lower() in EPISTEMIC and span.start <= a.i < span.end for a in token.ancestors)
 
 
 def _key(token: Token, speaker_country: str | None) -> str | None:
