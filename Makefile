@@ -24,6 +24,7 @@ demo: setup
 	$(BIN)/onrecord ingest examples/ --db $(DEMO_DB)
 	$(BIN)/onrecord articles --db $(DEMO_DB)
 	$(BIN)/onrecord statements --db $(DEMO_DB) --speaker Keller
+	$(BIN)/onrecord reversals --db $(DEMO_DB)
 
 test: setup
 	$(BIN)/python -m pytest
