@@ -152,13 +152,20 @@ def _main_predicate(span: Span) -> Token | None:
     return min(candidates, key=lambda t: (not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
 
 
-# "Iran was unaware of the usage of its drones": what someone knows or does
-# not know of an event is not a claim that the event happened.
-EPISTEMIC = {"aware", "unaware", "know", "knowledge", "ignorant", "learn", "hear"}
+# "Iran was unaware of the usage of its drones": not knowing of an event is
+# not a claim that it happened ("we now know that fuel escaped" is one).
+IGNORANCE = {"unaware", "ignorant", "oblivious"}
+KNOWING = {"know", "aware", "realize", "realise"}
 
 
 def _under_knowledge(token: Token, span: Span) -> bool:
-    return any(a.lemma_.lower() in EPISTEMIC and span.start <= a.i < span.end for a in token.ancestors)
+    for ancestor in token.ancestors:
+        if not (span.start <= ancestor.i < span.end):
+            break
+        lemma = ancestor.lemma_.lower()
+        if lemma in IGNORANCE or (lemma in KNOWING and any(c.dep_ == "neg" for c in ancestor.children)):
+            return True
+    return False
 
 
 def _key(token: Token, speaker_country: str | None) -> str | None:

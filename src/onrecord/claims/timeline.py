@@ -92,12 +92,21 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
     article's claims and the reversals within it. Headline statements'
     spans index `title_doc`."""
     by_id = {a.id: a for a in actors}
-    # time
+    _assign_times(doc, statements, published)
+    _assign_sides(statements + headline, actors, by_id)
+    props = _assign_stances(doc, statements, headline, by_id, title_doc)
+    claims = _assign_claims(statements, headline, props)
+    dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
+    event_day = max(dated) if dated else published
+    return claims, find_reversals(statements, claims, by_id, lambda s: event_day)
+
+
+def _assign_times(doc: Doc, statements: list[Statement], published: dt.date | None) -> None:
     for s in statements:
         if s.cue is not None and s.cue.span:
             t = statement_time(doc, s.cue.span[0], s.content.span, published)
             s.date_text, s.date, s.date_start, s.date_end, s.earlier = t.text, t.value, t.start, t.end, t.earlier
-    for s in statements:  # a statement without a date shares its speaker's in the same sentence
+    for s in statements:  # without a date: the speaker's date in the same sentence, or the one continued
         if s.date is None and s.date_end is None:
             twin = next((o for o in statements if o is not s and o.sentence_index == s.sentence_index
                          and o.actor_id == s.actor_id and o.date is not None), None)
@@ -106,28 +115,42 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
             source = twin or parent
             if source is not None:
                 s.date, s.date_text = source.date, source.date_text
-    # whom each speaker speaks for
+
+
+def _assign_sides(statements: list[Statement], actors: list[Actor], by_id: dict[str, Actor]) -> None:
     organisations = [a for a in actors if a.type.value in ("organization", "group") and a.name[:1].isupper()]
-    for s in statements + headline:
+    for s in statements:
         side = side_of(by_id.get(s.actor_id) if s.actor_id else None, s.speaker_name, organisations)
         if side is not None:
             s.side, s.side_name = side.key, side.name
-    # stance and propositions
+
+
+def _assign_stances(doc: Doc, statements: list[Statement], headline: list[Statement], by_id: dict[str, Actor],
+                    title_doc: Doc | None) -> dict[str, Proposition]:
+    """Each statement's stance, and its content's proposition (by statement id)."""
     props: dict[str, Proposition] = {}
     for s in statements + headline:
         s.stance = statement_stance(s)
         actor = by_id.get(s.actor_id) if s.actor_id else None
         country = actor.country if actor else None
-        if s in headline:
-            props[s.id] = proposition(title_doc, s.content.span[0], s.content.span[1], country) if title_doc else Proposition()
-        else:
-            props[s.id] = proposition(doc, s.content.span[0], s.content.span[1], country)
+        source = title_doc if s in headline else doc
+        props[s.id] = proposition(source, s.content.span[0], s.content.span[1], country) if source else Proposition()
         if s.stance is Stance.AFFIRM and _restricts_presupposed_event(props[s.id]):
             s.stance = Stance.QUALIFY
-    # claims: each statement joins the first claim it matches, in text order
+    return props
+
+
+def _assign_claims(statements: list[Statement], headline: list[Statement], props: dict[str, Proposition]) -> list[Claim]:
+    """Each statement joins the first claim it matches, in text order; "the
+    accusations" joins the claim it points back to; a bare "the supply" the
+    same speaker's claim of that frame."""
     claims: list[Claim] = []
     members: dict[str, list[Statement]] = {}
     claim_props: dict[str, list[Proposition]] = {}
+
+    def of_frame(claim: Claim, frame: str) -> bool:
+        return any(q.frame and q.frame.name == frame for q in claim_props[claim.id])
+
     for s in statements + headline:
         p = props[s.id]
         target = None
@@ -135,9 +158,8 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
             pointed = _pointed_claim_id(s, statements)
             target = next((c for c in claims if c.id == pointed), None)
         elif p.frame is not None and p.bare:
-            same_speaker = [c for c in claims if any(m.actor_id == s.actor_id for m in members[c.id])
-                            and any(q.frame and q.frame.name == p.frame.name for q in claim_props[c.id])]
-            same_frame = [c for c in claims if any(q.frame and q.frame.name == p.frame.name for q in claim_props[c.id])]
+            same_frame = [c for c in claims if of_frame(c, p.frame.name)]
+            same_speaker = [c for c in same_frame if any(m.actor_id == s.actor_id for m in members[c.id])]
             target = (same_speaker or same_frame or [None])[-1]
         elif p.frame is not None:
             target = next((c for c in claims if any(p.matches(q, same_article=True) for q in claim_props[c.id])
@@ -153,16 +175,15 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
         members[target.id].append(s)
         claim_props[target.id].append(p)
     for claim in claims:
-        best = max(zip(members[claim.id], claim_props[claim.id]), key=lambda mp: mp[1].completeness)
+        # a proposition that can be written out reads best; then the most complete
+        best = max(zip(members[claim.id], claim_props[claim.id]), key=lambda mp: (is_canonical(mp[1]), mp[1].completeness))
         claim.text = claim_text(best[1], best[0].content.text)
         claim.canonical = is_canonical(best[1])
         framed = [q for q in claim_props[claim.id] if q.frame is not None]
         claim.frame = framed[0].frame.name if framed else None
         claim.terms = sorted(set().union(*(q.participants for q in framed))) if framed else []
         claim.recipients = sorted(set().union(*(q.recipients for q in framed))) if framed else []
-    dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
-    event_day = max(dated) if dated else published
-    return claims, find_reversals(statements, claims, by_id, lambda s: event_day)
+    return claims
 
 
 def _restricts_presupposed_event(p: Proposition) -> bool:
