@@ -103,7 +103,7 @@ def text_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
     return Stance.AFFIRM
 
 
-def statement_stance(statement: Statement, content_doc_negated: bool = False) -> Stance:
+def statement_stance(statement: Statement) -> Stance:
     """Where a speaker stands on their own statement's content."""
     act = statement.cue_class
     content = statement.content.text
@@ -119,7 +119,5 @@ def statement_stance(statement: Statement, content_doc_negated: bool = False) ->
     if act == "call" or signals.has("deny") and act not in ("admit", "confirm"):
         return Stance.DENY if signals.has("deny") else Stance.AFFIRM
     if act in ("admit", "confirm", "assert", "announce", "report", "explain", "agree", "respond", "predict", "promise"):
-        if content_doc_negated:
-            return Stance.DENY
         return Stance.AFFIRM
     return Stance.NEUTRAL

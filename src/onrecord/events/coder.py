@@ -217,13 +217,6 @@ def _intended(token: Token) -> bool:
     return token.dep_ in ("xcomp", "ccomp") and (head.lemma_.lower() in INTENT_WORDS)
 
 
-def _depth(token: Token) -> int:
-    depth = 0
-    while token.head.i != token.i and depth < 50:
-        token, depth = token.head, depth + 1
-    return depth
-
-
 def _hypothetical(token: Token) -> bool:
     node = token
     for _ in range(6):
@@ -242,7 +235,7 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
     coder = ActorCoder(actors)
     by_actor = {a.id: a for a in actors}
     events: list[Event] = []
-    candidates_in_sentence: list[tuple[int, int, Event]] = []
+    coded: list[tuple[Token, Event]] = []  # each event with the word it was coded from
     index = patterns()
     # admissions and denials are coded from their statements (015, 016) below
     statement_cues = {s.cue.span[0] for s in statements if s.cue and s.cue.span and s.cue_class in ("admit", "deny")}
@@ -287,7 +280,7 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             code = INTENT_OF_CODE.get(code[:3], INTENT_OF_ROOT[code[:2]])
         elif negated or (_hypothetical(token) and not intended):
             stance = Stance.DENY if negated else Stance.CONDITIONAL
-        candidates_in_sentence.append((_depth(token), token.sent.start, Event(
+        coded.append((token, Event(
             code=code, source=source, target=target or "", span=(token.idx, token.idx + len(token.text)),
             reported_by=carrier.id if carrier is not None else None, stance=stance,
         )))
@@ -296,11 +289,9 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
     # independent clauses keep their own events.
     # (Only within one statement's words: the parser sometimes hangs one
     # statement's clause under another's.)
-    event_tokens = {doc.char_span(*e.span, alignment_mode="expand").root.i: e.reported_by
-                    for _, _, e in candidates_in_sentence}
-    for _, _, event in candidates_in_sentence:
-        token = doc.char_span(*event.span, alignment_mode="expand").root
-        if not any(a.i in event_tokens and event_tokens[a.i] == event.reported_by for a in token.ancestors):
+    reported_by = {token.i: event.reported_by for token, event in coded}
+    for token, event in coded:
+        if not any(a.i in reported_by and reported_by[a.i] == event.reported_by for a in token.ancestors):
             events.append(event)
     # admissions and denials of one's own side's deeds (015, 016)
     for statement in statements:

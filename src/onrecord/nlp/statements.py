@@ -71,9 +71,6 @@ class FoundStatement:
     def start(self) -> int:
         return self.content[0][0]
 
-    def content_text(self, text: str) -> str:
-        return " … ".join(text[s:e] for s, e in self.content)
-
 
 class StatementFinder:
     """Finds statements in one parsed article."""

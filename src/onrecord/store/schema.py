@@ -25,8 +25,6 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = "0001"
-
 metadata = MetaData()
 
 articles = Table(
