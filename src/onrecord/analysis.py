@@ -22,6 +22,7 @@ from onrecord.ingest.draft import Draft, IngestOptions, finish
 from onrecord.ingest.html import looks_like_html, read_html
 from onrecord.ingest.sources import text_draft
 from onrecord.claims.timeline import annotate
+from onrecord.events.codes import describe
 from onrecord.events.coder import code_events
 from onrecord.model import Actor, Article, Claim, DateSource, Event, Failure, Mention, Reversal, Statement
 from onrecord.nlp.pipeline import load_pipeline
@@ -66,7 +67,7 @@ class Analysis:
             "headline": [s.to_dict() for s in self.headline],
             "actors": [a.to_dict() for a in self.actors],
             "claims": [c.to_dict() for c in self.claims],
-            "events": [e.to_dict() for e in self.events],
+            "events": [{**e.to_dict(), **describe(e.code)} for e in self.events],
             "reversals": [r.to_dict() for r in self.reversals],
             "contradictions": [r.to_dict() for r in self.contradictions],
         }

@@ -228,14 +228,8 @@ class Event:
         return self.stance not in (Stance.DENY, Stance.CONDITIONAL, Stance.QUESTION)
 
     def to_dict(self) -> dict[str, Any]:
-        from onrecord.events.codes import cameo_codes
-
-        known = cameo_codes().get(self.code)
         return {
             "code": self.code,
-            "name": known.name if known else None,
-            "plover": known.plover if known else None,
-            "quad_class": known.quad_class if known else None,
             "happened": self.happened,
             "source": self.source,
             "target": self.target,

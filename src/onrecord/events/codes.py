@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 # CAMEO's quad classes by root: verbal and material cooperation, verbal and
 # material conflict.
@@ -46,3 +47,13 @@ def cameo_codes() -> dict[str, Code]:
         table[row["code"]] = Code(row["code"], row["name"], row.get("plover_event") or None,
                                   float(score) if score.strip() else None)
     return table
+
+
+def describe(code: str) -> dict[str, Any]:
+    """What the code table says of a code: its name, PLOVER category and quad class."""
+    known = cameo_codes().get(code)
+    return {
+        "name": known.name if known else None,
+        "plover": known.plover if known else None,
+        "quad_class": known.quad_class if known else None,
+    }
