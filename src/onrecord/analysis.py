@@ -79,9 +79,12 @@ class Analyzer:
     def __init__(self, model: str | None = None) -> None:
         self.nlp = load_pipeline(model)
 
-    def analyze_articles(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+    def _parsed(self, articles: Iterable[Article]) -> Iterator[tuple[Doc, Article]]:
         pairs = ((article.text, article) for article in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=PIPE_BATCH_SIZE):
+        return self.nlp.pipe(pairs, as_tuples=True, batch_size=PIPE_BATCH_SIZE)
+
+    def analyze_articles(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        for doc, article in self._parsed(articles):
             yield analyze_doc(doc, article, self.nlp)
 
     def analyze_items(self, items: Iterable[Article | Failure]) -> Iterator[Analysis | Failure]:
@@ -89,13 +92,12 @@ class Analyzer:
         place; an article the analysis itself fails on becomes a failure too,
         and the batch goes on."""
         for batch in _batched(items, PIPE_BATCH_SIZE):
-            articles = [a for a in batch if isinstance(a, Article)]
-            docs = iter(self.nlp.pipe((a.text for a in articles), batch_size=PIPE_BATCH_SIZE))
+            parsed = self._parsed(a for a in batch if isinstance(a, Article))
             for item in batch:
                 if isinstance(item, Failure):
                     yield item
                     continue
-                doc = next(docs)
+                doc, _ = next(parsed)
                 try:
                     yield analyze_doc(doc, item, self.nlp)
                 except Exception as exc:  # noqa: BLE001 - one article never stops a batch

@@ -93,8 +93,8 @@ def _open_record(db: str | None, model: str | None = None):
         raise _usage_error(f"cannot open the store {db or '(default)'}: {type(exc).__name__}: {exc}") from None
 
 
-def _print_failure(failure: Failure) -> None:
-    err.print(f"[red]error:[/] {escape(failure.source_ref)}: {escape(failure.reason)}", highlight=False)
+def _print_failure(failure: Failure, console: Console = err) -> None:
+    console.print(f"[red]error:[/] {escape(failure.source_ref)}: {escape(failure.reason)}", highlight=False)
 
 
 def _print_json(obj: Any) -> None:
@@ -131,7 +131,7 @@ class _RichProgress:
     def item(self, item: Article | Failure, result: AddResult | None) -> None:
         console = self.bar.console if self.bar is not None else err
         if isinstance(item, Failure):
-            console.print(f"[red]error:[/] {escape(item.source_ref)}: {escape(item.reason)}", highlight=False)
+            _print_failure(item, console)
             return
         self.articles += 1
         if self.verbose and result is not None:
