@@ -128,8 +128,8 @@ def test_group_texts(nlp):
         "Apple to open a store on the Moon, rumour says",
         "Apple's Moon store will open next year",
         "Is Apple really opening a store on the Moon?",
-        "Crabzilla: giant crab photographed off Whitstable",
-        "Giant crab off Whitstable is a fake, experts say",
+        "Giant eel photographed in Loch Garra",
+        "Giant eel in Loch Garra is a fake, experts say",
     ]
     labels = group_texts(nlp.pipe(texts))
     assert labels[0] == labels[1] == labels[2]

@@ -88,7 +88,7 @@ def text_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
     claim_negative = bool(re.search(r"\b(not|n't|never|no)\b", claim.replace("\u2019", "'"), re.I))
     denies = signals.has("deny") or (signals.negated and not claim_negative)
     if denies:
-        # "Russian Yeti Or Bigfoot Hoax?" asks; "Did Banksy post this? Probably not" answers
+        # "Sea Serpent Photo A Hoax?" asks; "Did the mayor post this? Probably not" answers
         if signals.question_mark:
             answer = text.rsplit("?", 1)[1]
             if not (_lexicon()["deny"].search(answer) or re.search(r"\b(no|not|nope)\b", answer, re.I)):

@@ -39,7 +39,7 @@ THING_PRONOUNS = {"it"}
 PRONOUN_REACH_PARAGRAPHS = 3
 # A description headed by one of these ("the company said") is the
 # organisation the article last named; a document ("a release from X",
-# "numbers from Statistics Canada") speaks for whoever it names.
+# "figures from the national statistics office") speaks for whoever it names.
 ORGANISATION_NOUNS = {
     "company", "firm", "group", "union", "agency", "ministry", "department", "board", "commission", "council",
     "organization", "organisation", "party", "team", "club", "association", "federation", "bank", "university",
@@ -48,7 +48,7 @@ ORGANISATION_NOUNS = {
 }
 # Places and governments spoken of as speakers ("the city said") stay as written.
 PLACE_NOUNS = {"city", "province", "state", "country", "government", "town", "region", "county", "municipality", "nation"}
-# How far back "says the affable proprietor" looks for the person just quoted.
+# How far back "says the cheerful shopkeeper" looks for the person just quoted.
 DESCRIPTION_REACH_PARAGRAPHS = 2
 # How many paragraphs back "the company" looks for the organisation it means.
 ORGANISATION_REACH_PARAGRAPHS = 6
@@ -278,7 +278,7 @@ class SpeakerResolver:
             lemma = root.lemma_.lower()
             if (definite and root.tag_ == "NN" and lemma not in ORGANISATION_NOUNS and lemma not in DOCUMENT_NOUNS
                     and lemma not in PLACE_NOUNS and not any(t.pos_ == "PROPN" for t in mention)):
-                # "says the affable proprietor": the person just quoted
+                # "says the cheerful shopkeeper": the person just quoted
                 speaker = self._latest_speaker(mention.start_char)
                 if speaker is not None:
                     return speaker.name, speaker
@@ -291,7 +291,7 @@ class SpeakerResolver:
 
     def _named_in(self, mention: Span) -> Span | None:
         """An organisation or person named in a document's phrase: "a release
-        sent to media from UFCW Local 832", "numbers from Statistics Canada"."""
+        sent to media from the dockworkers' union", "figures from the statistics office"."""
         root = mention.root
         for token in root.subtree:
             if token.ent_type_ in ("ORG", "PERSON", "GPE") and token.i != root.i:
@@ -323,7 +323,7 @@ class SpeakerResolver:
     def _find_person(self, name: str, at: int | None = None) -> ActorDraft | None:
         """The person a name means: the full name; else whoever the name
         could be (an alias already seen, the surname, or a first name, as in
-        "Mahathir" or "Kim"); when two could be (two Vickerses, two Kims),
+        "Ana", or a family name written first); when two could be (two Lindqvists),
         the one the article mentions most, then the one last mentioned before
         `at` (on ggt_dev, frequency first resolved more than recency first)."""
         words = _words(name)

@@ -344,7 +344,7 @@ class StatementFinder:
         if clause is not None:
             return (*self._span_with_quotes(_subtree_span(clause, stop_at=verb)), "that")
         if verb.dep_ == "parataxis" and "that" in cue.frames and not self.in_quote(verb.head):
-            # "It is on Trudeau's watch, Scheer said, that ...": the sentence
+            # "It is on the mayor's watch, Lind said, that ...": the sentence
             # around the parenthetical cue is the content
             return (*self._span_with_quotes(_without(verb.head, verb)), "that")
         # 3. frames
@@ -644,7 +644,7 @@ def can_speak(token: Token, any_noun: bool = False, documents: bool = False) -> 
     pronoun, or a noun for a person, group or organisation ("officials",
     "the ministry"), not "drones slamming into ...". With `any_noun`, every
     noun passes (a direct quotation vouches for its speaker: "..., says the
-    bow-tied maverick"); with `documents`, so do the nouns for documents
+    bearded newcomer"); with `documents`, so do the nouns for documents
     and data that speak for someone ("the most recent numbers show that")."""
     if token.lower_ in NOT_SPEAKERS:
         return False
@@ -685,7 +685,7 @@ def _without(head: Token, inner: Token) -> CharSpan:
 
 def mention_span(token: Token) -> Span:
     """The words that name a speaker: the whole named entity, or a noun with
-    its determiners and modifiers ("Iran's foreign minister", "Some voters")."""
+    its determiners and modifiers ("Iran's foreign minister", "Some residents")."""
     doc = token.doc
     if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
         for ent in doc.ents:
