@@ -36,9 +36,10 @@ def statement_time(doc: Doc, cue_start: int | None, content: tuple[int, int], pu
     result = StatementTime()
     if cue_start is None:
         return result
-    cue = next((t for t in doc if t.idx == cue_start), None)
-    if cue is None:
+    span = doc.char_span(cue_start, cue_start + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
         return result
+    cue = span[0]
     sentence = cue.sent
     # the date expression nearest the cue, outside the content
     dates = [e for e in sentence.ents if e.label_ in ("DATE", "TIME") and not (content[0] <= e.start_char < content[1])]
