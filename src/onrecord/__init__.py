@@ -8,11 +8,26 @@
 
 __version__ = "0.1.0"
 
-from onrecord.analysis import Analysis, Analyzer, analyze  # noqa: E402
-from onrecord.ingest.draft import IngestOptions  # noqa: E402
-from onrecord.ingest.errors import IngestError  # noqa: E402
-from onrecord.ingest.sources import read_sources  # noqa: E402
-from onrecord.record import IngestReport, Record  # noqa: E402
+# Loaded on first use, so that `import onrecord` (and every CLI command that
+# needs no parse) does not pay for importing spaCy and the database layer.
+_EXPORTS = {
+    "Analysis": "onrecord.analysis",
+    "Analyzer": "onrecord.analysis",
+    "analyze": "onrecord.analysis",
+    "IngestOptions": "onrecord.ingest.draft",
+    "IngestError": "onrecord.ingest.errors",
+    "read_sources": "onrecord.ingest.sources",
+    "IngestReport": "onrecord.record",
+    "Record": "onrecord.record",
+}
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'onrecord' has no attribute {name!r}")
 
 __all__ = [
     "Analysis",

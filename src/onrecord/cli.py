@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -30,8 +30,10 @@ from onrecord import __version__
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.errors import IngestError
 from onrecord.model import Article, Failure
-from onrecord.nlp.pipeline import ModelNotFound
-from onrecord.store import AddResult
+from onrecord.nlp.errors import ModelNotFound
+
+if TYPE_CHECKING:
+    from onrecord.store import AddResult
 
 app = typer.Typer(
     name="onrecord",

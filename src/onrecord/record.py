@@ -13,7 +13,6 @@ from typing import Any
 
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.draft import IngestOptions
-from onrecord.ingest.sources import expand_sources, read_articles
 from onrecord.model import Article, Failure
 from onrecord.store import AddResult, Store
 
@@ -125,6 +124,8 @@ class Record:
             languages=tuple(languages),
             **({"max_bytes": max_bytes} if max_bytes else {}),
         )
+        from onrecord.ingest.sources import expand_sources, read_articles  # the readers: only ingestion needs them
+
         progress = progress or IngestProgress()
         report = IngestReport()
         # Only the list of paths is held in memory, never the articles.

@@ -12,7 +12,6 @@ import hashlib
 import struct
 
 import numpy as np
-from datasketch import MinHash
 
 from onrecord.ingest.identity import normalise_text
 
@@ -44,6 +43,8 @@ def shingles(text: str) -> set[bytes]:
 
 def signature(text: str) -> bytes:
     """The MinHash signature of a text, as bytes for the store."""
+    from datasketch import MinHash  # here: it imports SciPy, which only ingestion needs
+
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
     minhash.update_batch(list(shingles(text)))
     return minhash.hashvalues.astype("<u8").tobytes()

