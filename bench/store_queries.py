@@ -18,13 +18,14 @@ import sys
 import tempfile
 import time
 
-from onrecord.store import Store
+from onrecord import Record
 from onrecord.store.schema import actors, articles, claim_terms, claims, statements
 
 BATCH = 5000
 
 
-def build(store: Store, n: int, rng: random.Random) -> None:
+def build(record: Record, n: int, rng: random.Random) -> None:
+    store = record.store
     n_articles, n_claims, n_actors = max(1, n // 10), max(1, n // 20), max(1, n // 50)
     countries = ["IRN", "RUS", "UKR", "USA", "CHN", "FRA", "GBR", "DEU", "TUR", "ISR"]
     now = dt.datetime.now(dt.timezone.utc)
@@ -67,9 +68,8 @@ def build(store: Store, n: int, rng: random.Random) -> None:
                     "cue_class": "assert", "in_headline": False,
                 })
             conn.execute(statements.insert(), rows)
-    with store.engine.begin() as conn:
-        for i in range(0, n_claims, max(1, n_claims // 500)):  # reversals for a sample of claims, as ingest would
-            store._recompute_reversals(conn, f"clm_{i:08d}")
+    # reversals for a sample of claims, as ingest would
+    record.update_reversals(f"clm_{i:08d}" for i in range(0, n_claims, max(1, n_claims // 500)))
 
 
 def timed(label: str, run, repeats: int = 50) -> None:
@@ -86,9 +86,10 @@ def timed(label: str, run, repeats: int = 50) -> None:
 def main(n: int, url: str | None) -> None:
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(url or f"sqlite:///{tmp}/bench.db")
+        record = Record(url or f"sqlite:///{tmp}/bench.db")
+        store = record.store
         start = time.perf_counter()
-        build(store, n, rng)
+        build(record, n, rng)
         print(f"{store.dialect}: {n:,} statements built in {time.perf_counter() - start:.1f} s")
         n_claims, n_actors = max(1, n // 20), max(1, n // 50)
         timed("timeline of a claim", lambda: store.claim_timeline(f"clm_{rng.randrange(n_claims):08d}"))
@@ -97,11 +98,7 @@ def main(n: int, url: str | None) -> None:
         timed("statements by speaker (50)", lambda: store.list_statements(speaker=f"Speaker {rng.randrange(n_actors)}"))
         timed("claims, most discussed (50)", lambda: store.list_claims(limit=50), repeats=10)
 
-        def recompute() -> None:
-            with store.engine.begin() as conn:
-                store._recompute_reversals(conn, f"clm_{rng.randrange(n_claims):08d}")
-
-        timed("recompute one claim's reversals", recompute)
+        timed("recompute one claim's reversals", lambda: record.update_reversals([f"clm_{rng.randrange(n_claims):08d}"]))
         store.close()
 
 

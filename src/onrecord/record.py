@@ -13,7 +13,7 @@ from typing import Any
 
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.draft import IngestOptions
-from onrecord.model import Article, Failure
+from onrecord.model import Article, Claim, Failure
 from onrecord.store import AddResult, Store
 
 
@@ -183,9 +183,22 @@ class Record:
                 article_id = next(a.id for a in articles if a.source_ref == result.source_ref)
                 self.store.save_analysis(article_id, [], [])
                 continue
-            self.store.save_analysis(result.article.id, result.statements, result.actors, result.headline, result.claims,
-                                     result.events)
+            from onrecord.claims.propositions import same_signature
+
+            touched = self.store.save_analysis(result.article.id, result.statements, result.actors, result.headline,
+                                               result.claims, result.events, same_claim=same_signature)
+            self.update_reversals(touched)
             report.counts["analyzed"] += 1
+
+    def update_reversals(self, claim_ids: Iterable[str]) -> None:
+        """Work out again the reversals, softenings and contradictions of these
+        stored claims, across every article the store holds."""
+        from onrecord.claims.timeline import find_reversals
+
+        for claim_id in sorted(claim_ids):
+            said, people, days = self.store.claim_evidence(claim_id)
+            found = find_reversals(said, [Claim(id=claim_id, text="")], people, lambda s, days=days: days.get(s.id))
+            self.store.replace_reversals(claim_id, found)
 
     def article(self, article_id: str) -> Article | None:
         return self.store.get_article(article_id)
@@ -219,12 +232,13 @@ class Record:
     def check(self, claim_text: str) -> list[dict[str, Any]]:
         """What the store holds about a claim written in plain words: the
         matching claims, each with its timeline of stances."""
-        from onrecord.claims.propositions import proposition
+        from onrecord.claims.propositions import proposition, same_signature
 
         doc = self.analyzer.nlp(claim_text)
         prop = proposition(doc, 0, len(claim_text))
         found = self.store.find_claims(
-            prop.frame.name if prop.frame else None, sorted(prop.participants), sorted(prop.recipients), claim_text
+            prop.frame.name if prop.frame else None, sorted(prop.participants), sorted(prop.recipients), claim_text,
+            same_signature,
         )
         return [{**claim, "timeline": self.store.claim_timeline(claim["id"])} for claim in found]
 

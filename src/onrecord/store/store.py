@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from onrecord.model import (
     Event,
     Failure,
     Mention,
+    Reversal,
     Stance,
     Statement,
     StatementKind,
@@ -48,6 +50,9 @@ _PHRASE_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 AddStatus = Literal["stored", "duplicate", "near_duplicate"]
+# Whether a new claim (participants, recipients) is a stored one (participants,
+# recipients) of the same frame: claims.propositions.same_signature.
+ClaimMatcher = Callable[[list[str], list[str], list[str], list[str]], bool]
 
 
 @dataclass
@@ -165,15 +170,18 @@ class Store:
             conn.execute(statement)
 
     def save_analysis(self, article_id: str, statement_list: list[Statement], actor_list: list[Actor],
-                      headline: list[Statement] = (), claim_list: list[Claim] = (), event_list: list[Event] = ()) -> None:
-        """Store an article's statements, actors and claims, replacing what an
-        earlier analysis of it stored (re-analysis is idempotent). Actors are
-        one per type and name across the store; an article's claims join the
-        store's claims they match; the reversals of every claim the article
-        touches are worked out again."""
+                      headline: list[Statement] = (), claim_list: list[Claim] = (), event_list: list[Event] = (),
+                      same_claim: ClaimMatcher | None = None) -> set[str]:
+        """Store an article's statements, actors, claims and events, replacing
+        what an earlier analysis of it stored (re-analysis is idempotent).
+        Actors are one per type and name across the store; an article's claim
+        joins a stored claim of its frame that shares participants and that
+        `same_claim` accepts (without it, only a claim with the same text).
+        Returns the ids of the stored claims the article touches, whose
+        reversals are then to be worked out again."""
         with self.engine.begin() as conn:
             global_ids = {actor.id: self._merge_actor(conn, actor) for actor in actor_list}
-            claim_ids = {claim.id: self._merge_claim(conn, article_id, claim) for claim in claim_list}
+            claim_ids = {claim.id: self._merge_claim(conn, article_id, claim, same_claim) for claim in claim_list}
             touched = set(claim_ids.values()) | set(
                 conn.execute(select(statements.c.claim_id).where(
                     statements.c.article_id == article_id, statements.c.claim_id.is_not(None))).scalars()
@@ -197,10 +205,9 @@ class Store:
                     for number, e in enumerate(event_list, start=1)
                 ])
             conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
-            for claim_id in sorted(touched):
-                self._recompute_reversals(conn, claim_id)
+        return touched
 
-    def _merge_claim(self, conn: Connection, article_id: str, claim: Claim) -> str:
+    def _merge_claim(self, conn: Connection, article_id: str, claim: Claim, same_claim: ClaimMatcher | None) -> str:
         """The store's claim this article's claim is: one with the same frame,
         a shared participant and no clashing recipient (the most shared
         participants wins), or, for a claim known only by its text, the same
@@ -211,8 +218,8 @@ class Store:
             ).scalar()
             if existing:
                 return existing
-        elif claim.terms:
-            for row in self._claim_candidates(conn, claim.frame, claim.terms, claim.recipients):
+        elif claim.terms and same_claim is not None:
+            for row in self._claim_candidates(conn, claim.frame, claim.terms, claim.recipients, same_claim):
                 known = row.proposition or {}
                 terms = sorted(set(known.get("terms", [])) | set(claim.terms))
                 recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
@@ -235,11 +242,10 @@ class Store:
         return claim_id
 
     @staticmethod
-    def _claim_candidates(conn: Connection, frame: str, terms: list[str], recipients: list[str]) -> list[Row]:
-        """Stored claims of this frame that share a participant and do not
-        clash, the most shared first."""
-        from onrecord.claims.propositions import same_signature
-
+    def _claim_candidates(conn: Connection, frame: str, terms: list[str], recipients: list[str],
+                          same_claim: ClaimMatcher) -> list[Row]:
+        """Stored claims of this frame that share a participant and that
+        `same_claim` accepts, the most shared first."""
         shared = (
             select(claim_terms.c.claim_id, func.count().label("shared"))
             .where(claim_terms.c.term.in_(terms))
@@ -253,14 +259,15 @@ class Store:
             .order_by(shared.c.shared.desc(), claims.c.id)
             .limit(50)
         ).all()
-        return [r for r in rows if same_signature(terms, recipients, (r.proposition or {}).get("terms", []),
-                                                  (r.proposition or {}).get("recipients", []))]
+        return [r for r in rows if same_claim(terms, recipients, (r.proposition or {}).get("terms", []),
+                                              (r.proposition or {}).get("recipients", []))]
 
-    def find_claims(self, frame: str | None, terms: list[str], recipients: list[str], text: str) -> list[dict[str, Any]]:
+    def find_claims(self, frame: str | None, terms: list[str], recipients: list[str], text: str,
+                    same_claim: ClaimMatcher) -> list[dict[str, Any]]:
         """Stored claims that a proposition (or, without a frame, a text) is."""
         with self.engine.connect() as conn:
             if frame and terms:
-                rows = self._claim_candidates(conn, frame, terms, recipients)
+                rows = self._claim_candidates(conn, frame, terms, recipients, same_claim)
             else:
                 rows = conn.execute(select(claims).where(func.lower(claims.c.text).like(f"%{text.lower()}%")).limit(20)).all()
         return [{"id": r.id, "text": r.text} for r in rows]
@@ -272,39 +279,43 @@ class Store:
         conn.execute(insert(claim_terms).on_conflict_do_nothing(),
                      [{"claim_id": claim_id, "term": term[:200]} for term in sorted(terms)])
 
-    def _recompute_reversals(self, conn: Connection, claim_id: str) -> None:
-        """Reversals, softenings and contradictions on one claim, across every
-        article in the store (run for the claims an analysis touched)."""
-        from onrecord.claims.timeline import find_reversals
-
-        rows = conn.execute(
-            select(statements, articles.c.published.label("article_published"),
-                   actors.c.name.label("a_name"), actors.c.type.label("a_type"),
-                   actors.c.country.label("a_country"), actors.c.sector.label("a_sector"))
-            .select_from(statements.join(articles, statements.c.article_id == articles.c.id)
-                         .outerjoin(actors, statements.c.actor_id == actors.c.id))
-            .where(statements.c.claim_id == claim_id)
-            .order_by(articles.c.published.nulls_last(), articles.c.pk, statements.c.in_headline.desc(),
-                      statements.c.content_start)
-        ).all()
+    def claim_evidence(self, claim_id: str) -> tuple[list[Statement], dict[str, Actor], dict[str, dt.date | None]]:
+        """What reversals on a claim are worked out from: its statements in
+        article order, their speakers' actors, and the day each undated
+        statement is taken to be from (its article's main event)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(statements, articles.c.published.label("article_published"),
+                       actors.c.name.label("a_name"), actors.c.type.label("a_type"),
+                       actors.c.country.label("a_country"), actors.c.sector.label("a_sector"))
+                .select_from(statements.join(articles, statements.c.article_id == articles.c.id)
+                             .outerjoin(actors, statements.c.actor_id == actors.c.id))
+                .where(statements.c.claim_id == claim_id)
+                .order_by(articles.c.published.nulls_last(), articles.c.pk, statements.c.in_headline.desc(),
+                          statements.c.content_start)
+            ).all()
+            event_days = _event_days(conn, {row.article_id for row in rows})
         said = [_statement_from_row(row) for row in rows]
         people = {row.actor_id: Actor(id=row.actor_id, name=row.a_name, type=ActorType(row.a_type),
                                       country=row.a_country, sector=row.a_sector)
                   for row in rows if row.actor_id}
-        event_days = _event_days(conn, {row.article_id for row in rows})
-        day = {row.id: event_days.get(row.article_id) or row.article_published for row in rows}
-        found = find_reversals(said, [Claim(id=claim_id, text="")], people, lambda s: day.get(s.id))
-        conn.execute(reversals.delete().where(reversals.c.claim_id == claim_id))
-        if found:
-            now = _utcnow()
-            conn.execute(reversals.insert(), [
-                {"id": _sha256(f"{claim_id}\x00{r.side}\x00{r.kind}\x00{r.from_stance.value}\x00{r.to_stance.value}")[:40],
-                 "kind": r.kind, "actor": r.actor, "side": r.side, "first_affirmation": r.first_affirmation,
-                 "actor_id": r.side.removeprefix("actor:") if r.side.startswith("actor:") and "|" not in r.side else None,
-                 "claim_id": claim_id, "from_stance": r.from_stance.value, "to_stance": r.to_stance.value,
-                 "before": r.before, "after": r.after, "detected_at": now}
-                for r in found
-            ])
+        days = {row.id: event_days.get(row.article_id) or row.article_published for row in rows}
+        return said, people, days
+
+    def replace_reversals(self, claim_id: str, found: list[Reversal]) -> None:
+        """Store a claim's reversals, softenings and contradictions, replacing the old ones."""
+        with self.engine.begin() as conn:
+            conn.execute(reversals.delete().where(reversals.c.claim_id == claim_id))
+            if found:
+                now = _utcnow()
+                conn.execute(reversals.insert(), [
+                    {"id": _sha256(f"{claim_id}\x00{r.side}\x00{r.kind}\x00{r.from_stance.value}\x00{r.to_stance.value}")[:40],
+                     "kind": r.kind, "actor": r.actor, "side": r.side, "first_affirmation": r.first_affirmation,
+                     "actor_id": r.side.removeprefix("actor:") if r.side.startswith("actor:") and "|" not in r.side else None,
+                     "claim_id": claim_id, "from_stance": r.from_stance.value, "to_stance": r.to_stance.value,
+                     "before": r.before, "after": r.after, "detected_at": now}
+                    for r in found
+                ])
 
     def _merge_actor(self, conn: Connection, actor: Actor) -> str:
         key = _sha256(f"{actor.type.value}\x00{_actor_key(actor.name)}")
