@@ -203,7 +203,7 @@ def test_events_command(db_url, tmp_path):
     tsv = run("events", "--db", db_url, "--format", "tsv").stdout.splitlines()
     header, *lines = [line.split("\t") for line in tsv]
     assert header[:5] == ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor2Code", "EventCode"]
-    released = [line for line in lines if line[4] == "084"]
+    released = [line for line in lines if line[4].startswith("084")]
     assert released and released[0][8] == "0"  # negated: coded, not happened
     assert json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout) != []
     assert all(r["happened"] for r in json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout))

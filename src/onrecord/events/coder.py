@@ -13,7 +13,7 @@ hypothetical event is coded but not as having happened.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -31,23 +31,52 @@ MODALS = {"would", "could", "might", "may", "should"}
 # Who commits unconventional violence (CAMEO 18) rather than fights (19).
 NON_STATE_ATTACKERS = {"gunman", "militant", "terrorist", "bomber", "attacker", "insurgent", "assailant", "extremist",
                        "jihadist", "kidnapper", "mob", "suicide", "rebel", "separatist", "guerrilla"}
-UNCONVENTIONAL = {"190": "180", "193": "180", "195": "183", "194": "183"}
+# (Shelling stays 194 whoever fires: artillery is a conventional weapon.)
+UNCONVENTIONAL = {"190": "180", "193": "180", "195": "183"}
+# Words that report a death or an attack without saying how: when they govern
+# an event word that says how ("killed in a car bombing"), that one is the event.
+UNSPECIFIC_VIOLENCE = {"kill", "attack", "die", "wound", "injure"}
 # Within fighting (19), the weapon decides the code: CAMEO's definitions.
 WEAPON_CODES = (
     ("195", {"jet", "aircraft", "airstrike", "drone", "helicopter", "warplane", "bomber", "plane", "air", "missile"}),
     ("194", {"artillery", "tank", "mortar", "rocket", "shell", "shelling", "howitzer", "cannon"}),
     ("193", {"gun", "rifle", "gunfire", "gunman", "sniper", "shooting", "bullet", "machine", "fire", "shoot", "shot"}),
 )
-# An announced cooperative act is an intention to cooperate (CAMEO 03): the
-# intended act gives the sub-code, by the code table's own names (an intent to
-# ease economic sanctions, 0354, mirrors easing them, 085).
-INTENT_OF_ROOT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
-INTENT_OF_CODE = {"061": "0311", "062": "0312", "063": "0313", "064": "0314",
-                  "071": "0331", "072": "0332", "073": "0333", "074": "0334",
-                  "081": "0351", "082": "0352", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
-                  "042": "036", "043": "036", "046": "036", "057": "032"}
+# How an act is spoken of changes its code (data/modes.tsv): an announced
+# cooperative act is an intention (03), an announced hostile one a threat (13),
+# one the speaker says another "must" do a demand (10), "should" an appeal
+# (02), one refused a rejection (12).
+MODES = ("intent", "appeal", "demand", "reject", "threat")
+# Generic codes of the words that carry a mode ("urged them to X", "refused to
+# X"): they take the mode's code for the act they govern.
+MODE_OF_ROOT = {"02": "appeal", "03": "intent", "10": "demand", "12": "reject", "13": "threat"}
 INTENT_WORDS = {"will", "would", "shall", "plan", "intend", "ready", "willing", "prepared", "offer", "pledge",
                 "promise", "vow", "expect", "hope", "seek", "aim"}
+
+
+DEMAND_AUX = {"must"}
+
+
+@lru_cache(maxsize=1)
+def mode_table() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = {}
+    source = resources.files("onrecord.events").joinpath("data/modes.tsv").read_text("utf-8")
+    for line in source.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        act, *codes = [f.strip() for f in line.split("\t")]
+        table[act] = {mode: code for mode, code in zip(MODES, codes) if code != "-"}
+    return table
+
+
+def code_in_mode(act_code: str, mode: str) -> str | None:
+    """The code for speaking of `act_code` in `mode` ("0841", "demand" -> "1053")."""
+    table = mode_table()
+    for length in range(len(act_code), 1, -1):
+        codes = table.get(act_code[:length])
+        if codes is not None:
+            return codes.get(mode)
+    return None
 
 
 @dataclass(frozen=True)
@@ -57,6 +86,9 @@ class Pattern:
     noun: bool
     kind: str | None  # obj, to, or a preposition
     words: frozenset[str]
+
+
+DEMAND = Pattern("100", "", False, None, frozenset())
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +126,8 @@ def _matches(pattern: Pattern, token: Token) -> bool:
         if not pattern.words:
             return bool(objects)
         return any(_is(t, pattern.words) for o in objects for t in o.subtree)
+    if pattern.kind == "mod":  # a modifier of the word: "car bomb", "suicide bombing"
+        return any(_is(c, pattern.words) for c in token.children if c.dep_ in ("compound", "amod", "nmod"))
     if pattern.kind == "to":
         verbs = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
         if not pattern.words:
@@ -112,6 +146,8 @@ class ActorCoder:
     """Actor codes for the words of one article, using its resolved actors."""
 
     def __init__(self, actors: list[Actor]) -> None:
+        self._entities: dict[int, str] | None = None
+        self._entities_doc: Doc | None = None
         self.by_name = {}
         for actor in actors:
             for name in [actor.name, *actor.aliases]:
@@ -122,6 +158,9 @@ class ActorCoder:
         # the name itself, not its appositions, clauses or prepositional phrases
         phrase = [t for t in token.subtree if t.i <= token.i or t.dep_ in ("compound", "flat")]
         phrase = phrase if token.pos_ in ("NOUN", "PROPN", "ADJ") else [token]
+        phrase = [t for t in phrase if not _maker(t)]
+        if not phrase:
+            return None
         text = " ".join(t.text for t in phrase)
         lower = token.lower_
         if lower in ("we", "us", "our") or (token.lemma_.lower() == "country" and any(
@@ -130,7 +169,7 @@ class ActorCoder:
         for name, code in IGO_NAMES.items():
             if f" {name} " in f" {text.lower()} ":
                 return code
-        actor = self.by_name.get(_entity_text(token).lower())
+        actor = self.by_name.get(self._entity_text(token).lower())
         if actor is not None and actor.country:
             return actor.country + (actor.sector or "" if actor.type.value != "country" else "")
         if actor is not None and any("secretary-general" in r.lower() for r in actor.roles):
@@ -147,12 +186,23 @@ class ActorCoder:
             sector = "MIL"
         return country + (sector or "")
 
+    def _entity_text(self, token: Token) -> str:
+        """The named entity the word is part of, or the word ("Hossein
+        Amirabdollahian" for "Amirabdollahian")."""
+        if self._entities is None or self._entities_doc is not token.doc:
+            # doc.ents builds its spans anew on each access: index them once
+            self._entities_doc = token.doc
+            self._entities = {i: ent.text for ent in token.doc.ents for i in range(ent.start, ent.end)}
+        return self._entities.get(token.i, token.text)
 
-def _entity_text(token: Token) -> str:
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent.text
-    return token.text
+
+MADE_WORDS = {"made", "built", "designed", "manufactured", "produced", "supplied"}
+
+
+def _maker(token: Token) -> bool:
+    """The country that made a thing is not the one acting with it: "the
+    Iranian-made drones" that Russia flies."""
+    return token.head.lower_ in MADE_WORDS and token.dep_ in ("npadvmod", "compound", "amod", "nmod", "advmod")
 
 
 def _subject(token: Token) -> Token | None:
@@ -201,11 +251,23 @@ def _nearest_actor(coder: ActorCoder, token: Token, *, before: bool, speaker_cou
     if before:
         words.reverse()
     for word in words:
-        if word.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or word.pos_ == "PROPN":
+        if (word.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or word.pos_ == "PROPN") and not _maker(word):
             code = coder.code(word, speaker_country)
             if code and code != unlike:
                 return code
     return None
+
+
+def _previous_subject(coder: ActorCoder, token: Token, speaker_country: str | None,
+                      unlike: str | None) -> str | None:
+    """The actor code of the subject of the sentence before this one."""
+    start = token.sent.start
+    if start == 0:
+        return None
+    previous = token.doc[start - 1].sent
+    subject = next((c for c in previous.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    code = coder.code(subject, speaker_country) if subject is not None else None
+    return code if code and code != unlike else None
 
 
 def _intended(token: Token) -> bool:
@@ -215,6 +277,48 @@ def _intended(token: Token) -> bool:
         return True
     head = token.head
     return token.dep_ in ("xcomp", "ccomp") and (head.lemma_.lower() in INTENT_WORDS)
+
+
+def _conjuncts(token: Token | None) -> tuple[Token, ...]:
+    return token.conjuncts if token is not None else ()
+
+
+def _unique(codes: list[str | None]) -> list[str]:
+    return list(dict.fromkeys(c for c in codes if c))
+
+
+def _aux(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ == "aux"}
+
+
+def _reported(token: Token, statements: list[Statement]) -> bool:
+    return any(s.content.span and s.content.span[0] <= token.idx < s.content.span[1] for s in statements)
+
+
+def _modes(token: Token, negated: bool, reported: bool) -> tuple[str, ...]:
+    """How the act of `token` is spoken of, most specific first."""
+    auxes = _aux(token)
+    intended = _intended(token)
+    if negated:
+        return ("reject",) if intended else ()  # "will not release": a refusal
+    if auxes & DEMAND_AUX:
+        return ("demand",)
+    if "should" in auxes and reported:
+        return ("appeal",)
+    if intended:
+        return ("intent", "threat")  # the table has one or the other for an act
+    return ()
+
+
+def token_ancestors(token: Token) -> list[Token]:
+    return list(token.ancestors)
+
+
+def _depth(token: Token, ancestor: Token) -> int:
+    depth = 0
+    while token.i != ancestor.i and token.head.i != token.i:
+        token, depth = token.head, depth + 1
+    return depth
 
 
 def _hypothetical(token: Token) -> bool:
@@ -237,13 +341,20 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
     events: list[Event] = []
     coded: list[tuple[Token, Event]] = []  # each event with the word it was coded from
     index = patterns()
+    act_codes: dict[int, str] = {}  # token index -> the code of the act itself, before any mode
     # admissions and denials are coded from their statements (015, 016) below
     statement_cues = {s.cue.span[0] for s in statements if s.cue and s.cue.span and s.cue_class in ("admit", "deny")}
     for token in doc:
         if token.pos_ not in ("VERB", "NOUN") or token.idx in statement_cues:
             continue
-        candidates = index.get((token.lemma_.lower(), token.pos_ == "NOUN"), [])
+        lemma = token.lemma_.lower()
+        particles = [c.lower_ for c in token.children if c.dep_ == "prt"]
+        # a phrasal verb's own patterns first ("call off" a strike is not "call" one)
+        candidates = [*(index.get((f"{lemma} {p}", False), []) for p in particles)]
+        candidates = [p for group in candidates for p in group] + index.get((lemma, token.pos_ == "NOUN"), [])
         pattern = next((p for p in candidates if _matches(p, token)), None)
+        if pattern is None and token.pos_ == "VERB" and _aux(token) & DEMAND_AUX and _reported(token, statements):
+            pattern = DEMAND  # "X must ensure security", said by Y: a demand, whatever the act
         if pattern is None:
             continue
         carrier = next((s for s in statements if s.content.span and s.content.span[0] <= token.idx < s.content.span[1]), None)
@@ -257,14 +368,27 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             source = _nearest_actor(coder, token, before=True, speaker_country=speaker_country)
         if source is None and subject is not None:
             source = sector_of(subject.lemma_)  # "police", "rebels": a sector without a country
-        target = next((code for code in (coder.code(t, speaker_country) for t in _targets(token, subject))
-                       if code and code != source), None)
+        target_word = next((t for t in _targets(token, subject)
+                            if (code := coder.code(t, speaker_country)) and code != source), None)
+        target = coder.code(target_word, speaker_country) if target_word is not None else None
         if source is None:
-            # nothing codable before it: the nearest actor after it that is not the target
-            source = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=target)
+            # nothing codable before it in its sentence: whom the article was
+            # just speaking of (the previous sentence's subject), else the
+            # nearest actor after it that is not the target
+            source = _previous_subject(coder, token, speaker_country, unlike=target) or _nearest_actor(
+                coder, token, before=False, speaker_country=speaker_country, unlike=target)
         source = source or ""
-        if target is None:
-            target = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=source)
+        # coordinated actors each take part: "the US and Jordan agreed" is an
+        # agreement of each with the other; "attacked Kharkiv and Odesa" two attacks
+        sources = _unique([source, *(coder.code(c, speaker_country) for c in _conjuncts(subject))]) or [""]
+        targets = _unique([target, *(coder.code(c, speaker_country) for c in _conjuncts(target_word))])
+        if target is None and len(sources) > 1:
+            dyads = [(a, b) for a in sources for b in sources if a != b]
+        else:
+            if target is None:
+                target = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=source)
+                targets = [target] if target else []
+            dyads = [(a, b) for a in sources for b in (targets or [""]) if a != b or not a]
         negated = any(c.dep_ == "neg" for c in token.children)
         stance = carrier.stance if carrier is not None else None
         code = pattern.code
@@ -275,24 +399,52 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
         if code == "190":
             words = {t.lemma_.lower() for t in token.sent}
             code = next((weapon_code for weapon_code, weapons in WEAPON_CODES if words & weapons), code)
-        intended = _intended(token)
-        if intended and code[:2] in INTENT_OF_ROOT:
-            code = INTENT_OF_CODE.get(code[:3], INTENT_OF_ROOT[code[:2]])
-        elif negated or (_hypothetical(token) and not intended):
+        act_codes[token.i] = code
+        moded = next((c for c in (code_in_mode(code, m) for m in _modes(token, negated, carrier is not None)) if c),
+                     None)
+        if moded:
+            code = moded  # the announcement, demand or refusal happened, whatever becomes of the act
+        elif negated or (_hypothetical(token) and not _intended(token)):
             stance = Stance.DENY if negated else Stance.CONDITIONAL
-        coded.append((token, Event(
-            code=code, source=source, target=target or "", span=(token.idx, token.idx + len(token.text)),
-            reported_by=carrier.id if carrier is not None else None, stance=stance,
-        )))
+        for dyad_source, dyad_target in dyads:
+            coded.append((token, Event(
+                code=code, source=dyad_source, target=dyad_target or "", span=(token.idx, token.idx + len(token.text)),
+                reported_by=carrier.id if carrier is not None else None, stance=stance,
+            )))
     # An event word governed by another event word in its sentence is part of
     # that event ("agreed to resume talks" is one 03 event, not 03 and 04);
     # independent clauses keep their own events.
     # (Only within one statement's words: the parser sometimes hangs one
     # statement's clause under another's.)
     reported_by = {token.i: event.reported_by for token, event in coded}
+    cue_at = {s.id: s.cue.span[0] for s in statements if s.cue and s.cue.span}
+
+    def part_of(governed: Event, word: Token) -> bool:
+        """The event is part of the event coded from `word`: in the same
+        statement, or in the statement that `word` introduces ("urged Chile
+        to release ...")."""
+        return word.i in reported_by and (reported_by[word.i] == governed.reported_by
+                                          or cue_at.get(governed.reported_by) == word.idx)
+
+    specific = {t.i for t, e in coded if e.code[:2] in ("18", "19", "20")}
+    deferring = {t.i for t, e in coded if t.lemma_.lower() in UNSPECIFIC_VIOLENCE and any(
+        s in specific and s != t.i and t in token_ancestors(t.doc[s]) for s in specific)}
     for token, event in coded:
-        if not any(a.i in reported_by and reported_by[a.i] == event.reported_by for a in token.ancestors):
-            events.append(event)
+        if token.i in deferring:
+            continue
+        if any(part_of(event, a) and a.i not in deferring for a in token.ancestors):
+            continue
+        mode = MODE_OF_ROOT.get(event.code[:2])
+        if mode is not None:
+            # "urged Russia to release ...": the appeal takes the act's code (0253)
+            governed = sorted((_depth(t, token), t.i) for t, e in coded
+                              if token in t.ancestors and part_of(e, token))
+            for _, i in governed:
+                moded = code_in_mode(act_codes[i], mode)
+                if moded and (moded.startswith(event.code) or event.code.endswith("0")):
+                    event = replace(event, code=moded)
+                    break
+        events.append(event)
     # admissions and denials of one's own side's deeds (015, 016)
     for statement in statements:
         actor = by_actor.get(statement.actor_id) if statement.actor_id else None
