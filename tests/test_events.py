@@ -143,3 +143,20 @@ def test_modifiers_and_phrasal_verbs_refine_the_code(analyzer):
     assert "1832" in [e.code for e in events_of(analyzer, "A car bomb exploded outside a hotel in Mogadishu.")]
     called_off = [e.code for e in events_of(analyzer, "Nigerian unions called off the general strike on Friday.")]
     assert "082" in called_off and not any(c.startswith("14") for c in called_off)
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Thousands of students marched in Dhaka demanding the prime minister's resignation.", "1411"),
+    ("Farmers blocked highways near Lima to protest against the new fuel tax.", "1442"),
+    ("Opposition supporters rioted in Conakry, demanding a new constitution.", "1454"),
+    ("The rebels demanded autonomy for the northern provinces.", "1044"),
+])
+def test_the_goal_of_a_protest_or_demand_gives_the_last_digit(analyzer, text, code):
+    codes = [e.code for e in events_of(analyzer, text)]
+    assert code in codes, codes
+
+
+def test_a_denial_cue_with_an_act_for_object_is_coded_as_that_act(analyzer):
+    events = events_of(analyzer, "Thailand's foreign ministry denied the visa request of the Cambodian delegation.")
+    codes = [e.code for e in events]
+    assert "120" in codes and "016" not in codes  # a refusal, not a denial of responsibility

@@ -51,10 +51,37 @@ MODES = ("intent", "appeal", "demand", "reject", "threat")
 # X"): they take the mode's code for the act they govern.
 MODE_OF_ROOT = {"02": "appeal", "03": "intent", "10": "demand", "12": "reject", "13": "threat"}
 INTENT_WORDS = {"will", "would", "shall", "plan", "intend", "ready", "willing", "prepared", "offer", "pledge",
-                "promise", "vow", "expect", "hope", "seek", "aim"}
+                "promise", "vow", "swear", "expect", "hope", "seek", "aim"}
 
 
 DEMAND_AUX = {"must"}
+
+
+# Codes whose last digit says what the political change is about (data/goals.tsv).
+GOAL_CODES = {"141", "142", "143", "144", "145", "104", "024", "034", "083", "123"}
+
+
+@lru_cache(maxsize=1)
+def goal_digits() -> dict[str, str]:
+    source = resources.files("onrecord.events").joinpath("data/goals.tsv").read_text("utf-8")
+    return dict(line.split("\t")[:2] for line in source.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def with_goal(code: str, token: Token) -> str:
+    """"protested demanding independence": 1454, not 145. The first goal
+    word in the event word's phrase decides; protests demanding "reforms"
+    are about policy (1412)."""
+    if code == "100":
+        code = "104" if _goal(token) else code  # a demand for reform or independence
+    if code not in GOAL_CODES:
+        return code
+    digit = _goal(token)
+    return code + digit if digit else code
+
+
+def _goal(token: Token) -> str | None:
+    digits = goal_digits()
+    return next((digits[t.lemma_.lower()] for t in token.subtree if t.i > token.i and t.lemma_.lower() in digits), None)
 
 
 @lru_cache(maxsize=1)
@@ -113,6 +140,12 @@ def patterns() -> dict[tuple[str, bool], list[Pattern]]:
     return index
 
 
+@lru_cache(maxsize=1)
+def _known_lemmas() -> frozenset[str]:
+    """Every word a pattern starts with."""
+    return frozenset(lemma.split()[0] for lemma, _ in patterns())
+
+
 def _is(token: Token, words: frozenset[str]) -> bool:
     """The word is one of these, as written or as its lemma ("relations", "relation")."""
     return token.lemma_.lower() in words or token.lower_ in words
@@ -129,7 +162,10 @@ def _matches(pattern: Pattern, token: Token) -> bool:
     if pattern.kind == "mod":  # a modifier of the word: "car bomb", "suicide bombing"
         return any(_is(c, pattern.words) for c in token.children if c.dep_ in ("compound", "amod", "nmod"))
     if pattern.kind == "to":
-        verbs = [c for c in token.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX")]
+        verbs = [c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acl") and c.pos_ in ("VERB", "AUX")]
+        # "agreed to a ceasefire": the object of "to" stands for the act
+        verbs += [o for c in token.children if c.dep_ == "prep" and c.lower_ == "to"
+                  for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
         if not pattern.words:
             return bool(verbs)
         return any(_is(v, pattern.words) or any(_is(c, pattern.words) for c in v.children if c.dep_ == "conj")
@@ -341,17 +377,29 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
     events: list[Event] = []
     coded: list[tuple[Token, Event]] = []  # each event with the word it was coded from
     index = patterns()
+    known_lemmas = _known_lemmas()
     act_codes: dict[int, str] = {}  # token index -> the code of the act itself, before any mode
     # admissions and denials are coded from their statements (015, 016) below
     statement_cues = {s.cue.span[0] for s in statements if s.cue and s.cue.span and s.cue_class in ("admit", "deny")}
+    recoded_cues: set[int] = set()  # admission or denial cues that a pattern codes as something else
     for token in doc:
-        if token.pos_ not in ("VERB", "NOUN") or token.idx in statement_cues:
+        if token.pos_ not in ("VERB", "NOUN"):
             continue
         lemma = token.lemma_.lower()
+        if lemma not in known_lemmas and not (token.pos_ == "VERB" and _aux(token) & DEMAND_AUX):
+            continue  # most words: nothing to look up
         particles = [c.lower_ for c in token.children if c.dep_ == "prt"]
         # a phrasal verb's own patterns first ("call off" a strike is not "call" one)
         candidates = [*(index.get((f"{lemma} {p}", False), []) for p in particles)]
         candidates = [p for group in candidates for p in group] + index.get((lemma, token.pos_ == "NOUN"), [])
+        if token.idx in statement_cues:
+            # "accepted the demands", "denied the request": what is accepted
+            # or denied decides (083, 120); otherwise it is an admission or
+            # denial, coded from its statement below
+            candidates = [p for p in candidates if p.kind is not None and p.code not in ("015", "016")]
+            if not any(_matches(p, token) for p in candidates):
+                continue
+            recoded_cues.add(token.idx)
         pattern = next((p for p in candidates if _matches(p, token)), None)
         if pattern is None and token.pos_ == "VERB" and _aux(token) & DEMAND_AUX and _reported(token, statements):
             pattern = DEMAND  # "X must ensure security", said by Y: a demand, whatever the act
@@ -392,13 +440,18 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
         negated = any(c.dep_ == "neg" for c in token.children)
         stance = carrier.stance if carrier is not None else None
         code = pattern.code
-        if code in UNCONVENTIONAL and subject is not None and (
+        if code[:2] in ("18", "19") and subject is not None and any(t.lower_ == "suicide" for t in subject.subtree):
+            code = "1831"  # "suicide bombers attacked": CAMEO's own code whatever the verb
+        elif code in UNCONVENTIONAL and subject is not None and (
                 subject.lemma_.lower() in NON_STATE_ATTACKERS or any(
                     t.lemma_.lower() in NON_STATE_ATTACKERS for t in subject.subtree)):
             code = UNCONVENTIONAL[code]
+        if code in ("193", "194") and subject is not None and subject.lemma_.lower() in WEAPON_CODES[0][1]:
+            code = "195"  # "helicopters shelled the town": aerial weapons whatever the verb
         if code == "190":
             words = {t.lemma_.lower() for t in token.sent}
             code = next((weapon_code for weapon_code, weapons in WEAPON_CODES if words & weapons), code)
+        code = with_goal(code, token)
         act_codes[token.i] = code
         moded = next((c for c in (code_in_mode(code, m) for m in _modes(token, negated, carrier is not None)) if c),
                      None)
@@ -449,6 +502,8 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
     for statement in statements:
         actor = by_actor.get(statement.actor_id) if statement.actor_id else None
         if actor is None or not actor.country or statement.cue_class not in ("admit", "deny"):
+            continue
+        if statement.cue and statement.cue.span and statement.cue.span[0] in recoded_cues:
             continue
         code = "015" if statement.cue_class == "admit" else "016"
         source = actor.country + (actor.sector or "") if actor.type.value != "country" else actor.country
