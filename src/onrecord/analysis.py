@@ -17,14 +17,12 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from onrecord.ingest.dates import parse_user_date
-from onrecord.ingest.draft import Draft, IngestOptions, finish
-from onrecord.ingest.html import looks_like_html, read_html
-from onrecord.ingest.sources import text_draft
+from onrecord.ingest.draft import IngestOptions
+from onrecord.ingest.sources import given_article
 from onrecord.claims.timeline import annotate
 from onrecord.events.codes import describe
 from onrecord.events.coder import code_events
-from onrecord.model import Actor, Article, Claim, DateSource, Event, Failure, Mention, Reversal, Statement
+from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Statement
 from onrecord.nlp.pipeline import load_pipeline
 from onrecord.nlp.speakers import SpeakerResolver, to_actors
 from onrecord.nlp.statements import FoundStatement, StatementFinder
@@ -197,18 +195,9 @@ def analyze(
     boilerplate and its headline taken as the title. Raises `IngestError`
     when no article text can be found.
     """
-    ref = url or "<text>"
-    if looks_like_html(text_or_html):
-        draft: Draft = read_html(text_or_html, ref, url=url)
-    else:
-        draft = text_draft(text_or_html, ref, url=url)
-    if title:
-        draft.title = title
-    date = parse_user_date(published)
-    if date is not None:
-        draft.published, draft.date_source = date, DateSource.USER
     # No language filter here: the caller asked for this text to be analysed.
-    article = finish(draft, IngestOptions(languages=()))
+    article = given_article(text_or_html, url or "<text>", IngestOptions(languages=()), url=url, title=title,
+                            published=published)
     return Analyzer(model).analyze_article(article)
 
 

@@ -471,10 +471,6 @@ def check(
             out.print(_timeline_line(row), highlight=False)
 
 
-GDELT_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "EventRootCode", "QuadClass",
-                 "PLOVER", "Happened", "Stance", "ArticleID", "StatementID", "SOURCEURL"]
-
-
 @app.command()
 def events(
     db: DbOption = None,
@@ -497,14 +493,9 @@ def events(
         _print_json(found)
         return
     if output_format == "tsv":
-        sys.stdout.write("\t".join(GDELT_COLUMNS) + "\n")
-        for row in found:
-            known = table.get(row["code"])
-            day = row["said_on"] or row["published"]
-            sys.stdout.write("\t".join(str(x) if x is not None else "" for x in [
-                row["id"], day.strftime("%Y%m%d") if day else "", row["source_code"], row["target_code"], row["code"],
-                row["root"], known.quad_class if known else "", known.plover if known else "", int(row["happened"]),
-                row["stance"], row["article_id"], row["statement_id"], row["url"]]) + "\n")
+        from onrecord.exports import gdelt_row, write_gdelt
+
+        write_gdelt((gdelt_row(row, table) for row in found), sys.stdout)
         return
     for row in found:
         known = table.get(row["code"])
@@ -513,6 +504,58 @@ def events(
                   f"[cyan]{row['target_code'] or '-'}[/]{mark}: {escape(row['sentence'] or '')}", highlight=False)
     if not found:
         err.print("no events match")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    model: ModelOption = None,
+) -> None:
+    """Serve the record: the web app at / and the JSON API at /api (schema at
+    /openapi.json). Writes need ONRECORD_API_TOKEN set for the server and
+    sent by clients as 'Authorization: Bearer TOKEN'."""
+    import uvicorn
+
+    from onrecord.api.app import create_app
+
+    try:
+        web = create_app(db, model=model)
+    except Exception as exc:  # noqa: BLE001 - any driver error: say which database and why
+        raise _usage_error(f"cannot open the store {db or '(default)'}: {type(exc).__name__}: {exc}") from None
+    if not web.state.token:
+        err.print("[yellow]note:[/] ONRECORD_API_TOKEN is not set: the API and the web app are read-only")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    what: Annotated[str, typer.Option("--what", help="statements, claims, events, reversals, actors or articles.")] = "statements",
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", help="jsonl, csv, parquet, gdelt-tsv (events) or claim-jsonld (claims).")] = "jsonl",
+    out_path: Annotated[Optional[str], typer.Option("--out", "-o", help="File to write [default: standard output; "
+                                                    "Parquet needs a file].")] = None,
+) -> None:
+    """Write a table of the store to a file: JSON Lines, CSV, Parquet, a
+    GDELT-like event table, or claims as schema.org JSON-LD."""
+    from onrecord.exports import FORMATS, TABLES, ExportError
+    from onrecord.exports import export as write_export
+
+    if output_format not in FORMATS:
+        raise typer.BadParameter(f"must be one of {', '.join(FORMATS)}", param_hint="--format")
+    if what not in TABLES:
+        raise typer.BadParameter(f"must be one of {', '.join(TABLES)}", param_hint="--what")
+    if output_format == "parquet" and not out_path:
+        raise _usage_error("Parquet is binary: give a file with --out")
+    with _open_record(db) as record:
+        try:
+            n = write_export(record.store, what, output_format, out_path or sys.stdout)
+        except ExportError as exc:
+            raise _usage_error(str(exc)) from None
+    if out_path:
+        err.print(f"{n} {what} written to {escape(out_path)}")
 
 
 @app.command()

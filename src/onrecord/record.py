@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,15 +126,39 @@ class Record:
         )
         from onrecord.ingest.sources import expand_sources, read_articles  # the readers: only ingestion needs them
 
+        # Only the list of paths is held in memory, never the articles.
+        entries = [(entry.source_ref, lambda entry=entry: [entry]) if isinstance(entry, Failure)
+                   else (entry[0], lambda entry=entry: read_articles(*entry, options))
+                   for entry in expand_sources(sources)]
+        return self._ingest(entries, strict=strict, analyze=analyze, progress=progress)
+
+    def ingest_documents(
+        self,
+        documents: Iterable[dict[str, Any]],
+        *,
+        languages: Iterable[str] = ("en",),
+        analyze: bool = True,
+    ) -> IngestReport:
+        """Store documents given in memory, each a dict with `text` or
+        `html` and optionally `url`, `title` and `published` (what the API's
+        POST /ingest receives). Bad documents are failures, as for files."""
+        from onrecord.ingest.sources import read_given_document
+
+        options = IngestOptions(languages=tuple(languages))
+        entries = []
+        for number, document in enumerate(documents, start=1):
+            ref = document.get("url") or f"<document {number}>"
+            entries.append((ref, lambda document=document, ref=ref: read_given_document(document, ref, options)))
+        return self._ingest(entries, strict=False, analyze=analyze, progress=None)
+
+    def _ingest(self, entries: list[tuple[str, Callable[[], Iterable[Article | Failure]]]], *, strict: bool,
+                analyze: bool, progress: IngestProgress | None) -> IngestReport:
         progress = progress or IngestProgress()
         report = IngestReport()
-        # Only the list of paths is held in memory, never the articles.
-        entries = list(expand_sources(sources))
         progress.start(len(entries))
         stored: list[Article] = []
-        for entry in entries:
-            items = [entry] if isinstance(entry, Failure) else read_articles(*entry, options)
-            for item in items:
+        for ref, read in entries:
+            for item in read():
                 result = None
                 if isinstance(item, Failure):
                     self.store.record_failure(item)
@@ -153,7 +177,7 @@ class Record:
                     stored = []
             if report.stopped_early:
                 break
-            progress.source_done(entry.source_ref if isinstance(entry, Failure) else entry[0])
+            progress.source_done(ref)
         if analyze:
             self._analyze(stored, report)
             if not report.stopped_early:
@@ -217,6 +241,13 @@ class Record:
 
     def actors(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.list_actors(**filters)
+
+    def actor(self, actor_id: str) -> dict[str, Any] | None:
+        """An actor with its positions: per claim, how often it took each stance."""
+        actor = self.store.get_actor(actor_id)
+        if actor is not None:
+            actor["positions"] = self.store.actor_positions(actor_id)
+        return actor
 
     def claims(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.list_claims(**filters)

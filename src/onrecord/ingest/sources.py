@@ -159,6 +159,37 @@ def read_document(data: bytes, ref: str, kind: InputKind, options: IngestOptions
         yield text_draft(decode_text(data, charset), ref, url=url)
 
 
+def given_article(content: str, ref: str, options: IngestOptions, *, url: str | None = None,
+                  title: str | None = None, published: object = None) -> Article:
+    """An article from text or HTML handed over in memory (the Python API's
+    `analyze`, the REST API): HTML goes through main-text extraction, plain
+    text is cleaned of boilerplate. `title` and `published` override what
+    the document says. Raises `IngestError` when there is no article text."""
+    from onrecord.ingest.dates import parse_user_date
+
+    if not isinstance(content, str) or not content.strip():
+        raise IngestError("empty document: give its text or html")
+    draft = read_html(content, ref, url=url) if looks_like_html(content) else text_draft(content, ref, url=url)
+    if title:
+        draft.title = title
+    date = parse_user_date(published)
+    if date is not None:
+        draft.published, draft.date_source = date, DateSource.USER
+    return finish(draft, options)
+
+
+def read_given_document(document: dict, ref: str, options: IngestOptions) -> Iterator[Article | Failure]:
+    """One document as the REST API receives it: {"text": ...} or {"html":
+    ...}, with optional "url", "title" and "published"."""
+    try:
+        yield given_article(document.get("html") or document.get("text") or "", ref, options,
+                            url=document.get("url"), title=document.get("title"), published=document.get("published"))
+    except IngestError as exc:
+        yield Failure(ref, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad document never stops a batch
+        yield Failure(ref, f"unexpected error ({type(exc).__name__}: {exc})")
+
+
 def text_draft(raw: str, ref: str, url: str | None = None) -> Draft:
     cleaned = clean_plain_text(raw)
     return Draft(

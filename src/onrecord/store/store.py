@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import and_, case, column, func, literal_column, or_, select, table
+from sqlalchemy import and_, case, column, func, literal_column, or_, select, table, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
@@ -41,6 +41,7 @@ from onrecord.store.schema import (
     claims,
     events,
     failures,
+    metadata,
     reversals,
     statements,
 )
@@ -189,7 +190,7 @@ class Store:
             conn.execute(events.delete().where(events.c.article_id == article_id))
             conn.execute(statements.delete().where(statements.c.article_id == article_id))
             rows = [
-                _statement_row(article_id, statement, global_ids, in_headline, claim_ids)
+                statement_row(article_id, statement, global_ids, in_headline, claim_ids)
                 for in_headline, group in ((False, statement_list), (True, headline))
                 for statement in group
             ]
@@ -269,7 +270,7 @@ class Store:
             if frame and terms:
                 rows = self._claim_candidates(conn, frame, terms, recipients, same_claim)
             else:
-                rows = conn.execute(select(claims).where(func.lower(claims.c.text).like(f"%{text.lower()}%")).limit(20)).all()
+                rows = conn.execute(select(claims).where(func.lower(claims.c.text).like(f"%{_like_escape(text.lower())}%", escape="\\")).limit(20)).all()
         return [{"id": r.id, "text": r.text} for r in rows]
 
     def _add_terms(self, conn: Connection, claim_id: str, terms: set[str]) -> None:
@@ -412,20 +413,30 @@ class Store:
         self,
         *,
         speaker: str | None = None,
+        actor_id: str | None = None,
         country: str | None = None,
         cue_class: str | None = None,
         kind: str | None = None,
+        stance: str | None = None,
+        claim_id: str | None = None,
         article_id: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        query: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> list[dict[str, Any]]:
         """Statements with their speaker's actor and article, newest article
-        first. `speaker` matches the resolved name or what the text says
-        (case-insensitive, any part); `country` is the actor's ISO code."""
+        first (then by place in the article, then id: a stable order for
+        paging). `speaker` matches the resolved name or what the text says
+        (case-insensitive, any part); `country` is the actor's ISO code;
+        `since`/`until` bound the day the statement was made (else its
+        article's date); `query` keeps statements whose words include every
+        word of it."""
         joined = statements.outerjoin(actors, statements.c.actor_id == actors.c.id).join(
             articles, statements.c.article_id == articles.c.id
         )
-        query = select(
+        query_ = select(
             statements,
             actors.c.name.label("actor_name"),
             actors.c.type.label("actor_type"),
@@ -435,27 +446,88 @@ class Store:
             articles.c.published.label("article_published"),
         ).select_from(joined)
         if speaker:
-            pattern = f"%{speaker.lower()}%"
-            query = query.where(
-                or_(func.lower(statements.c.speaker_name).like(pattern), func.lower(actors.c.name).like(pattern),
-                    func.lower(statements.c.speaker_text).like(pattern))
+            pattern = f"%{_like_escape(speaker.lower())}%"
+            query_ = query_.where(
+                or_(func.lower(statements.c.speaker_name).like(pattern, escape="\\"),
+                    func.lower(actors.c.name).like(pattern, escape="\\"),
+                    func.lower(statements.c.speaker_text).like(pattern, escape="\\"))
             )
+        if actor_id:
+            query_ = query_.where(statements.c.actor_id == actor_id)
         if country:
-            query = query.where(actors.c.country == country.upper())
+            query_ = query_.where(actors.c.country == country.upper())
         if cue_class:
-            query = query.where(statements.c.cue_class == cue_class.lower())
+            query_ = query_.where(statements.c.cue_class == cue_class.lower())
         if kind:
-            query = query.where(statements.c.kind == kind.lower())
+            query_ = query_.where(statements.c.kind == kind.lower())
+        if stance:
+            query_ = query_.where(statements.c.stance == stance.lower())
+        if claim_id:
+            query_ = query_.where(statements.c.claim_id == claim_id)
         if article_id:
-            query = query.where(statements.c.article_id == article_id)
-        query = query.order_by(
+            query_ = query_.where(statements.c.article_id == article_id)
+        day = func.coalesce(statements.c.said_on, statements.c.said_until, articles.c.published)
+        if since:
+            query_ = query_.where(day >= since)
+        if until:
+            query_ = query_.where(day <= until)
+        for word in (query or "").lower().split()[:10]:
+            query_ = query_.where(func.lower(statements.c.content_text).like(f"%{_like_escape(word)}%", escape="\\"))
+        query_ = query_.order_by(
             articles.c.published.desc().nulls_last(), articles.c.pk.desc(), statements.c.in_headline.desc(),
-            statements.c.content_start,
+            statements.c.content_start, statements.c.id,
         ).limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            return [dict(row._mapping) for row in conn.execute(query_)]
 
-    def list_actors(self, *, country: str | None = None, name: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    def get_actor(self, actor_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(actors).where(actors.c.id == actor_id)).first()
+        return dict(row._mapping) if row is not None else None
+
+    def actor_positions(self, actor_id: str) -> list[dict[str, Any]]:
+        """For each claim an actor spoke about: how often it took each stance,
+        and its first and last word on it."""
+        day = func.coalesce(statements.c.said_on, statements.c.said_until, articles.c.published)
+        q = (
+            select(statements.c.claim_id, claims.c.text.label("claim_text"), statements.c.stance,
+                   func.count().label("statements"), func.min(day).label("first"), func.max(day).label("last"))
+            .select_from(statements.join(claims, claims.c.id == statements.c.claim_id)
+                         .join(articles, articles.c.id == statements.c.article_id))
+            .where(statements.c.actor_id == actor_id)
+            .group_by(statements.c.claim_id, claims.c.text, statements.c.stance)
+            .order_by(statements.c.claim_id, statements.c.stance)
+        )
+        positions: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(q):
+                claim = positions.setdefault(row.claim_id, {"claim_id": row.claim_id, "claim_text": row.claim_text,
+                                                             "stances": {}, "first": None, "last": None})
+                claim["stances"][row.stance or "unknown"] = row.statements
+                claim["first"] = min(filter(None, [claim["first"], row.first]), default=None)
+                claim["last"] = max(filter(None, [claim["last"], row.last]), default=None)
+        return sorted(positions.values(), key=lambda c: (-sum(c["stances"].values()), c["claim_id"]))
+
+    def iter_rows(self, table_name: str, *, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every row of a table, in primary-key order, a batch at a time
+        (for exports: memory stays bounded whatever the store's size)."""
+        table = metadata.tables[table_name]
+        keys = list(table.primary_key.columns)
+        last: tuple[Any, ...] | None = None
+        with self.engine.connect() as conn:
+            while True:
+                q = select(table).order_by(*keys).limit(batch)
+                if last is not None:
+                    q = q.where(tuple_(*keys) > tuple_(*last)) if len(keys) > 1 else q.where(keys[0] > last[0])
+                rows = conn.execute(q).all()
+                for row in rows:
+                    yield dict(row._mapping)
+                if len(rows) < batch:
+                    return
+                last = tuple(getattr(rows[-1], k.name) for k in keys)
+
+    def list_actors(self, *, country: str | None = None, name: str | None = None, limit: int = 50,
+                    offset: int = 0) -> list[dict[str, Any]]:
         """Actors with how many statements each made, the most quoted first."""
         said = (
             select(statements.c.actor_id, func.count().label("n")).group_by(statements.c.actor_id).subquery()
@@ -465,8 +537,8 @@ class Store:
         if country:
             query = query.where(actors.c.country == country.upper())
         if name:
-            query = query.where(func.lower(actors.c.name).like(f"%{name.lower()}%"))
-        query = query.order_by(count.desc(), actors.c.name).limit(limit)
+            query = query.where(func.lower(actors.c.name).like(f"%{_like_escape(name.lower())}%", escape="\\"))
+        query = query.order_by(count.desc(), actors.c.name, actors.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
@@ -488,7 +560,7 @@ class Store:
             .select_from(claims.join(counts, counts.c.claim_id == claims.c.id).outerjoin(flips, flips.c.claim_id == claims.c.id))
         )
         if query:
-            q = q.where(func.lower(claims.c.text).like(f"%{query.lower()}%"))
+            q = q.where(func.lower(claims.c.text).like(f"%{_like_escape(query.lower())}%", escape="\\"))
         q = q.order_by(counts.c.statements.desc(), claims.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(q)]
@@ -522,7 +594,7 @@ class Store:
         return rows
 
     def list_reversals(self, *, kind: str | None = "reversal", actor: str | None = None, since: dt.date | None = None,
-                       limit: int = 100) -> list[dict[str, Any]]:
+                       claim_id: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
         """Changes of position (or contradictions, with kind="contradiction"),
         with the claim and the statements before and after."""
         q = select(reversals, claims.c.text.label("claim_text")).select_from(
@@ -530,8 +602,10 @@ class Store:
         if kind:
             q = q.where(reversals.c.kind == kind)
         if actor:
-            q = q.where(func.lower(reversals.c.actor).like(f"%{actor.lower()}%"))
-        q = q.order_by(reversals.c.detected_at.desc(), reversals.c.id).limit(limit)
+            q = q.where(func.lower(reversals.c.actor).like(f"%{_like_escape(actor.lower())}%", escape="\\"))
+        if claim_id:
+            q = q.where(reversals.c.claim_id == claim_id)
+        q = q.order_by(reversals.c.detected_at.desc(), reversals.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             found = [dict(row._mapping) for row in conn.execute(q)]
             ids = sorted({i for r in found for i in list(r["before"]) + list(r["after"])})
@@ -559,7 +633,8 @@ class Store:
         return found
 
     def list_events(self, *, code: str | None = None, source: str | None = None, target: str | None = None,
-                    happened: bool | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+                    happened: bool | None = None, article_id: str | None = None, limit: int = 100,
+                    offset: int = 0) -> list[dict[str, Any]]:
         """Coded events, newest article first; `code`, `source` and `target`
         match as prefixes ("07" is every provide-aid code, "IRN" every
         Iranian actor)."""
@@ -575,7 +650,9 @@ class Store:
             q = q.where(events.c.target_code.startswith(target.upper()))
         if happened is not None:
             q = q.where(events.c.happened == happened)
-        q = q.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.span_start).limit(limit).offset(offset)
+        if article_id:
+            q = q.where(events.c.article_id == article_id)
+        q = q.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.span_start, events.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             rows = [dict(row._mapping) for row in conn.execute(q)]
         for row in rows:
@@ -647,6 +724,11 @@ def _fts5_query(query: str) -> str:
     return " ".join(terms) or '""'
 
 
+def _like_escape(text: str) -> str:
+    """A user's text inside a LIKE pattern matches itself: % and _ are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _actor_key(name: str) -> str:
     return " ".join(re.findall(r"\w+", name.casefold().removeprefix("the ")))
 
@@ -674,7 +756,7 @@ def _statement_from_row(row: Row) -> Statement:
     )
 
 
-def _statement_row(article_id: str, statement: Statement, global_ids: dict[str, str], in_headline: bool,
+def statement_row(article_id: str, statement: Statement, global_ids: dict[str, str], in_headline: bool,
                    claim_ids: dict[str, str] | None = None) -> dict[str, Any]:
     def start(mention: Mention | None) -> int | None:
         return mention.span[0] if mention is not None and mention.span else None
