@@ -9,7 +9,13 @@ ONRECORD_REQUIRE_POSTGRES=1 (as .ci/run sets), which makes that an error.
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -156,3 +162,65 @@ def distinct_article(seed: int, sentences: int = 8) -> str:
             )
         paragraphs.append(" ".join(parts))
     return "\n\n".join(paragraphs)
+
+
+# -- a store of the example corpus, and a running server over it -------------
+
+API_TOKEN = "test-token-1234"
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path_factory):
+    """A store holding the example corpus, once per backend for a module."""
+    from onrecord.record import Record
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'onrecord.db'}"
+        drop = None
+    else:
+        request.getfixturevalue("postgres_available")
+        name = "onrecord_m_" + uuid.uuid4().hex[:12]
+        admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+        def drop():
+            with admin.connect() as conn:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            admin.dispose()
+    with Record(url) as record:
+        record.ingest([str(ROOT / "examples")])
+    yield url
+    if drop is not None:
+        drop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(db_url: str, token: str = API_TOKEN):
+    """`onrecord serve` in its own process, as a user starts it; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "ONRECORD_API_TOKEN": token}
+    process = subprocess.Popen([sys.executable, "-m", "onrecord", "serve", "--db", db_url, "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/stats", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"onrecord serve did not start: {process.stdout.read().decode()}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,24 @@
+"""The OpenAPI schema, exercised by schemathesis against `onrecord serve`
+running over a real store: whatever it sends, no response is a 5xx."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import API_TOKEN, running_server
+
+
+def test_schemathesis_finds_no_server_errors(store_url, tmp_path):
+    st = shutil.which("st") or str(Path(sys.executable).with_name("st"))
+    with running_server(store_url) as base:
+        result = subprocess.run(
+            [st, "run", f"{base}/openapi.json", "--checks", "not_a_server_error",
+             "--header", f"Authorization: Bearer {API_TOKEN}", "--max-examples", "25", "--seed", "7",
+             "--phases", "examples,coverage,fuzzing", "--no-color", "--report", "junit",
+             "--report-junit-path", str(tmp_path / "schemathesis.xml")],
+            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "passed" in result.stdout

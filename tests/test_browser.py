@@ -1,0 +1,90 @@
+"""The web app in a real browser: Debian's Chromium, headless, driven by
+Playwright (launched by path: nothing is downloaded). Opens the claim page
+and an article page of a store built from the example corpus, checks that
+the timeline and the highlights show the right entries, and saves
+screenshots in the test's output folder (and in ONRECORD_SCREENSHOTS, when
+set, which is how docs/claim-timeline.png was made)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import running_server
+
+CHROMIUM = os.environ.get("ONRECORD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("ONRECORD_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"no Chromium at {CHROMIUM} (ONRECORD_REQUIRE_BROWSER=1): apt-get install chromium")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def save(page, tmp_path: Path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / name), full_page=True)
+    extra = os.environ.get("ONRECORD_SCREENSHOTS")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(extra) / name), full_page=False)
+
+
+def test_claim_and_article_pages_in_chromium(browser, store_url, tmp_path):
+    with running_server(store_url) as base:
+        page = browser.new_page(viewport={"width": 1200, "height": 820})
+        problems: list[str] = []
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+
+        claims = get_json(f"{base}/api/claims")["items"]
+        spill = next(c for c in claims if c["changes"])
+        timeline = get_json(f"{base}/api/claims/{spill['id']}")["timeline"]
+        page.goto(f"{base}/claims/{spill['id']}")
+        assert page.locator("svg.timeline circle.mark").count() == len(timeline)
+        assert page.locator("svg.timeline circle.mark.stance-deny").count() == sum(
+            1 for row in timeline if row["stance"] == "deny")
+        assert page.locator("svg.timeline path.change-reversal").count() >= 1
+        speakers = {row.get("actor_name") or row.get("speaker_name") for row in timeline}
+        labels = set(page.locator("svg.timeline text.speaker-label").all_text_contents())
+        assert {s[:32] for s in speakers if s} <= labels
+        box = page.locator("svg.timeline").bounding_box()
+        assert box and box["width"] > 600 and box["height"] > 100  # drawn, not collapsed
+        save(page, tmp_path, "claim-timeline.png")
+
+        # a mark links to its statement, highlighted in its article
+        first_deny = next(row for row in timeline if row["stance"] == "deny")
+        page.locator(f'svg.timeline a[data-statement="{first_deny["id"]}"]').click()
+        page.wait_for_url(f"**/articles/{first_deny['article_id']}*")
+        article = get_json(f"{base}/api/articles/{first_deny['article_id']}")
+        assert page.locator(".article-statements li.statement").count() == len(article["statements"])
+        local = first_deny["id"].rsplit(":", 1)[1]
+        content = page.locator(f'.article-body .hl-content[data-statement="{local}"]')
+        assert content.count() >= 1 and content.first.is_visible()
+        assert page.locator(".article-body .hl-speaker").count() >= 1
+        assert page.locator(".article-body .hl-cue").count() >= 1
+        colours = {page.locator(f".article-body .hl-{part}").first.evaluate("e => getComputedStyle(e).backgroundColor")
+                   for part in ("speaker", "cue", "content")}
+        assert len(colours) == 3  # three distinct colours
+        # pointing at a statement in the list outlines its words in the text
+        page.locator(f'.article-statements li[data-statement="{local}"]').hover()
+        assert "active" in (content.first.get_attribute("class") or "")
+        save(page, tmp_path, "article.png")
+        assert not problems, problems
