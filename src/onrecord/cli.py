@@ -68,6 +68,16 @@ ModelOption = Annotated[
     Optional[str], typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
 ]
 LimitOption = Annotated[int, typer.Option(min=1, max=10_000)]
+WorkersOption = Annotated[
+    Optional[int], typer.Option("--workers", "-w", min=1, max=512,
+                                help="Processes that analyse articles [default: all cores].")
+]
+
+
+def _workers(value: int | None) -> int:
+    from onrecord.run.local import default_workers
+
+    return value or default_workers()
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -167,6 +177,14 @@ def ingest(
         bool, typer.Option("--analyze/--no-analyze", help="Find statements and actors in what is stored.")
     ] = True,
     model: ModelOption = None,
+    workers: WorkersOption = None,
+    engine: Annotated[str, typer.Option(help="local (this machine: --workers processes) or ray.")] = "local",
+    address: Annotated[Optional[str], typer.Option(
+        help="Ray cluster to join (ray://host:10001, or auto); default: a local Ray.")] = None,
+    shards_dir: Annotated[Optional[str], typer.Option(
+        "--shards", help="Ray: folder for result shards and their completion markers [default: beside the store].")] = None,
+    shard_lines: Annotated[int, typer.Option(
+        "--shard-lines", min=1, help="Ray: lines of a JSONL file per shard.")] = 200,
     strict: StrictOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -178,13 +196,25 @@ def ingest(
     a syndicated copy: linked to the original). Bad inputs are reported,
     recorded, and the rest goes on."""
     date = _date_option(published, "--published")
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter("must be local or ray", param_hint="--engine")
     record = _open_record(db, model=model)
     progress = _RichProgress(quiet=quiet, verbose=verbose)
     try:
-        report = record.ingest(
-            sources, published=date, max_bytes=max_bytes, languages=_languages(lang), strict=strict,
-            analyze=analyze, progress=progress,
-        )
+        if engine == "ray":
+            from onrecord.run.ray_runner import RayUnavailable, ingest_with_ray
+
+            try:
+                report = ingest_with_ray(record, sources, workers=_workers(workers), address=address,
+                                         shards_dir=shards_dir, published=date, max_bytes=max_bytes,
+                                         languages=_languages(lang), progress=progress, lines_per_shard=shard_lines)
+            except RayUnavailable as exc:
+                raise _usage_error(str(exc)) from None
+        else:
+            report = record.ingest(
+                sources, published=date, max_bytes=max_bytes, languages=_languages(lang), strict=strict,
+                analyze=analyze, progress=progress, workers=_workers(workers),
+            )
     except ModelNotFound as exc:
         raise _usage_error(str(exc)) from None
     finally:
@@ -559,11 +589,12 @@ def export(
 
 
 @app.command()
-def reanalyze(db: DbOption = None, model: ModelOption = None, quiet: QuietOption = False) -> None:
+def reanalyze(db: DbOption = None, model: ModelOption = None, workers: WorkersOption = None,
+              quiet: QuietOption = False) -> None:
     """Find statements again in every stored article (after an upgrade of onrecord)."""
     with _open_record(db, model=model) as record:
         try:
-            report = record.reanalyze()
+            report = record.reanalyze(workers=_workers(workers))
         except ModelNotFound as exc:
             raise _usage_error(str(exc)) from None
     for failure in report.failures:

@@ -9,12 +9,55 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.draft import IngestOptions
 from onrecord.model import Article, Claim, Failure
 from onrecord.store import AddResult, Store
+
+if TYPE_CHECKING:
+    from onrecord.analysis import Analysis
+
+
+class _Writer:
+    """The one writer of an ingest: hands batches of stored articles to a
+    runner and stores the results as they come back, in order, a batch a
+    transaction."""
+
+    def __init__(self, record: Record, runner, report: IngestReport) -> None:
+        self.record, self.runner, self.report = record, runner, report
+        self.submitted: dict[str, str] = {}
+        self.ready: list = []
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.runner.close()
+
+    def submit(self, articles: list[Article]) -> None:
+        if not articles:
+            return
+        self.submitted.update((a.source_ref, a.id) for a in articles)
+        self._take(self.runner.submit(list(articles)))
+
+    def finish(self) -> None:
+        self._take(self.runner.finish())
+        self._flush()
+
+    def _take(self, results) -> None:
+        for result in results:
+            self.ready.append(result)
+            if len(self.ready) >= ANALYZE_BATCH:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self.ready:
+            batch, self.ready = self.ready, []
+            self.record.save_results(batch, self.submitted, self.report)
+            for result in batch:
+                self.submitted.pop(result.source_ref if isinstance(result, Failure) else result.article.source_ref, None)
 
 
 @dataclass
@@ -113,12 +156,15 @@ class Record:
         strict: bool = False,
         analyze: bool = True,
         progress: IngestProgress | None = None,
+        workers: int = 1,
     ) -> IngestReport:
         """Read sources (paths, folders, URLs, "-") into the store and, with
         `analyze`, find their statements and actors. Bad inputs are recorded
         as failures and the rest goes on, unless `strict`. Re-running adds
         nothing that is already stored, and analyses what an interrupted
-        run stored but did not analyse."""
+        run stored but did not analyse. With `workers` > 1 the analysis
+        runs in that many processes (`onrecord.run.local.PoolRunner`); the
+        record is the same."""
         options = IngestOptions(
             published=parse_user_date(published),
             languages=tuple(languages),
@@ -130,7 +176,7 @@ class Record:
         entries = [(entry.source_ref, lambda entry=entry: [entry]) if isinstance(entry, Failure)
                    else (entry[0], lambda entry=entry: read_articles(*entry, options))
                    for entry in expand_sources(sources)]
-        return self._ingest(entries, strict=strict, analyze=analyze, progress=progress)
+        return self._ingest(entries, strict=strict, analyze=analyze, progress=progress, workers=workers)
 
     def ingest_documents(
         self,
@@ -152,67 +198,83 @@ class Record:
         return self._ingest(entries, strict=False, analyze=analyze, progress=None)
 
     def _ingest(self, entries: list[tuple[str, Callable[[], Iterable[Article | Failure]]]], *, strict: bool,
-                analyze: bool, progress: IngestProgress | None) -> IngestReport:
+                analyze: bool, progress: IngestProgress | None, workers: int = 1) -> IngestReport:
         progress = progress or IngestProgress()
         report = IngestReport()
         progress.start(len(entries))
         stored: list[Article] = []
-        for ref, read in entries:
-            for item in read():
-                result = None
-                if isinstance(item, Failure):
-                    self.store.record_failure(item)
-                    report.failures.append(item)
-                else:
-                    result = self.store.add_article(item)
-                    report.counts[result.status] += 1
-                    if result.status == "stored":
-                        stored.append(item)
-                progress.item(item, result)
-                if strict and isinstance(item, Failure):
-                    report.stopped_early = True
+        with self._writer(workers, report) as writer:
+            for ref, read in entries:
+                for item in read():
+                    result = None
+                    if isinstance(item, Failure):
+                        self.store.record_failure(item)
+                        report.failures.append(item)
+                    else:
+                        result = self.store.add_article(item)
+                        report.counts[result.status] += 1
+                        if result.status == "stored":
+                            stored.append(item)
+                    progress.item(item, result)
+                    if strict and isinstance(item, Failure):
+                        report.stopped_early = True
+                        break
+                    if analyze and len(stored) >= ANALYZE_BATCH:
+                        writer.submit(stored)
+                        stored = []
+                if report.stopped_early:
                     break
-                if analyze and len(stored) >= ANALYZE_BATCH:
-                    self._analyze(stored, report)
-                    stored = []
-            if report.stopped_early:
-                break
-            progress.source_done(ref)
-        if analyze:
-            self._analyze(stored, report)
-            if not report.stopped_early:
-                self.analyze_pending(report)
+                progress.source_done(ref)
+            if analyze:
+                writer.submit(stored)
+                if not report.stopped_early:
+                    writer.finish()
+                    self._analyze_pending(writer)
         return report
 
-    def analyze_pending(self, report: IngestReport | None = None) -> IngestReport:
+    def analyze_pending(self, report: IngestReport | None = None, *, workers: int = 1) -> IngestReport:
         """Analyse every stored article that has no analysis yet."""
         report = report or IngestReport()
-        while pending := self.store.articles_to_analyze(limit=ANALYZE_BATCH):
-            self._analyze(pending, report)
+        with self._writer(workers, report) as writer:
+            self._analyze_pending(writer)
         return report
 
-    def reanalyze(self) -> IngestReport:
+    def _analyze_pending(self, writer: _Writer) -> None:
+        after = None
+        while pending := self.store.articles_to_analyze(limit=ANALYZE_BATCH, after=after):
+            writer.submit(pending)
+            after = pending[-1].id
+        writer.finish()
+
+    def reanalyze(self, *, workers: int = 1) -> IngestReport:
         """Analyse every stored article again (after onrecord was upgraded)."""
         self.store.mark_unanalyzed()
-        return self.analyze_pending()
+        return self.analyze_pending(workers=workers)
 
-    def _analyze(self, articles: list[Article], report: IngestReport) -> None:
-        if not articles:
-            return
-        for result in self.analyzer.analyze_items(articles):
-            if isinstance(result, Failure):
-                # keep the article, record why it has no statements, do not retry forever
-                self.store.record_failure(result)
-                report.failures.append(result)
-                article_id = next(a.id for a in articles if a.source_ref == result.source_ref)
+    def _writer(self, workers: int, report: IngestReport) -> _Writer:
+        from onrecord.run.local import InlineRunner, PoolRunner
+
+        runner = InlineRunner(self.analyzer) if workers <= 1 else PoolRunner(workers, self.model, lambda: self.analyzer)
+        return _Writer(self, runner, report)
+
+    def save_results(self, results: list[Analysis | Failure], submitted: dict[str, str], report: IngestReport) -> None:
+        """Store a batch of analysis results in one transaction, then work out
+        the reversals of the claims they touch. An article whose analysis
+        failed is kept, marked analysed with no statements, and its failure
+        recorded (it is not retried forever). `submitted` maps a source
+        reference to the article id it was submitted as."""
+        from onrecord.claims.propositions import same_signature
+
+        analyses = [r for r in results if not isinstance(r, Failure)]
+        for failure in (r for r in results if isinstance(r, Failure)):
+            self.store.record_failure(failure)
+            report.failures.append(failure)
+            article_id = submitted.get(failure.source_ref)
+            if article_id:
                 self.store.save_analysis(article_id, [], [])
-                continue
-            from onrecord.claims.propositions import same_signature
-
-            touched = self.store.save_analysis(result.article.id, result.statements, result.actors, result.headline,
-                                               result.claims, result.events, same_claim=same_signature)
-            self.update_reversals(touched)
-            report.counts["analyzed"] += 1
+        touched = self.store.save_analyses(analyses, same_claim=same_signature) if analyses else set()
+        self.update_reversals(touched)
+        report.counts["analyzed"] += len(analyses)
 
     def update_reversals(self, claim_ids: Iterable[str]) -> None:
         """Work out again the reversals, softenings and contradictions of these

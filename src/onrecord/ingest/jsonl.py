@@ -14,10 +14,11 @@ from onrecord.ingest.html import read_html
 from onrecord.model import DateSource, Failure
 
 
-def read_jsonl(lines: Iterable[str | IngestError], source_ref: str) -> Iterator[Draft | Failure]:
+def read_jsonl(lines: Iterable[str | IngestError], source_ref: str, first_line: int = 1) -> Iterator[Draft | Failure]:
     """A `Draft` per line; a `Failure` for a line that cannot be read (given
-    here as an `IngestError` in its place) or is not a usable object."""
-    for number, line in enumerate(lines, start=1):
+    here as an `IngestError` in its place) or is not a usable object. Lines
+    are numbered from `first_line` (a slice of a file keeps the file's numbers)."""
+    for number, line in enumerate(lines, start=first_line):
         ref = f"{source_ref}#{number}"
         if isinstance(line, IngestError):
             yield Failure(ref, str(line))

@@ -109,8 +109,27 @@ def read_sources(refs: Iterable[str], options: IngestOptions | None = None) -> I
 def read_articles(ref: str, kind: InputKind | None, options: IngestOptions) -> Iterator[Article | Failure]:
     """The articles of one source (file, URL or "-"), and a `Failure` for
     each part of it that cannot be read."""
+    return _finished(ref, read_source(ref, kind, options), options)
+
+
+def read_jsonl_slice(ref: str, start: int, stop: int, options: IngestOptions) -> Iterator[Article | Failure]:
+    """The articles of lines start..stop-1 (counted from 0) of a JSONL file,
+    with the same references as a whole read gives them ("file#12")."""
+    import itertools
+
+    def drafts() -> Iterator[Draft | Failure]:
+        with open_maybe_gzip(ref) as stream:
+            lines = itertools.islice(_capped_lines(stream, options.max_bytes), start, stop)
+            yield from read_jsonl(lines, ref, first_line=start + 1)
+
+    return _finished(ref, drafts(), options)
+
+
+def _finished(ref: str, drafts: Iterator[Draft | Failure], options: IngestOptions) -> Iterator[Article | Failure]:
+    """Drafts made articles; whatever goes wrong is a failure of its part or
+    of the source, and never stops a batch."""
     try:
-        for draft in read_source(ref, kind, options):
+        for draft in drafts:
             if isinstance(draft, Failure):
                 yield draft
                 continue
@@ -124,6 +143,11 @@ def read_articles(ref: str, kind: InputKind | None, options: IngestOptions) -> I
         yield Failure(ref, f"cannot read ({exc.strerror or exc})")
     except Exception as exc:  # noqa: BLE001 - one bad input never stops a batch
         yield Failure(ref, f"unexpected error ({type(exc).__name__}: {exc})")
+
+
+def count_lines(ref: str) -> int:
+    with open_maybe_gzip(ref) as stream:
+        return sum(1 for _ in stream)
 
 
 def read_source(ref: str, kind: InputKind | None, options: IngestOptions) -> Iterator[Draft | Failure]:

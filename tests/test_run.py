@@ -1,0 +1,177 @@
+"""The runners give the record the single-process run gives, and a killed
+run resumes without loss or duplicates: the local process pool
+(`--workers 2`) and Ray (`--engine ray`, on a local Ray)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from onrecord.record import Record
+from onrecord.store.schema import actors, articles, claims, events, reversals, statements
+
+COUNTRIES = ["Norway", "Chile", "Kenya", "Vietnam", "Peru", "Ghana", "Nepal", "Poland", "Jordan", "Canada"]
+PEOPLE = ["Anna Berg", "Tomas Ruiz", "Grace Wanjiru", "Minh Tran", "Lucia Quispe", "Kofi Mensah", "Sita Rai",
+          "Piotr Nowak", "Rami Haddad", "Claire Dubois"]
+GOODS = ["drones", "rifles", "missiles", "fuel", "grain", "tanks"]
+
+
+FILLERS = [
+    "Customs records seen by this newspaper list {n} crates shipped through the port of {port} in {month}.",
+    "Opposition lawmakers in {country} demanded a hearing on the matter before the {month} recess.",
+    "Satellite images published by a private firm showed unusual activity near {port} late last week.",
+    "The defence ministry of {other} said its procurement followed the law and international agreements.",
+    "Analysts at the institute in {port} said the figures were hard to verify independently.",
+    "Shares in the state shipping company fell {n} percent after the first reports in {month}.",
+    "A United Nations panel is expected to discuss trade in {goods} at its session in {month}.",
+    "Human rights groups in {other} called for an independent inquiry into the deliveries.",
+    "The embassy of {country} in {port} did not answer questions sent by email on {month} {n}.",
+    "Farmers near the border complained that military convoys had damaged roads around {port}.",
+    "Insurance brokers said premiums for cargo to {other} had risen sharply since {month}.",
+    "A spokesman for the regional bloc said ministers would meet again in {month} to review sanctions.",
+]
+PORTS = ["Gdansk", "Mombasa", "Haiphong", "Callao", "Tema", "Aqaba", "Halifax", "Bergen", "Valparaiso", "Birgunj"]
+MONTHS = ["January", "March", "May", "July", "September", "November"]
+
+
+def corpus(path: Path, n: int = 80) -> Path:
+    """n news articles written for the test: ministers deny, then admit,
+    that their country sent goods to another, with enough other reporting
+    around it that no two articles are near-duplicates; dates spread so
+    that reversals appear across articles."""
+    lines = []
+    for i in range(n):
+        country, other = COUNTRIES[i % 10], COUNTRIES[(i * 3 + 1) % 10]
+        if other == country:
+            other = COUNTRIES[(i + 5) % 10]
+        person, goods = PEOPLE[i % 10], GOODS[i % 6]
+        denies = (i // 10) % 2 == 0
+        said = (f"denied that {country} had sent {goods} to {other}" if denies
+                else f"acknowledged that {country} had sent {goods} to {other}")
+        values = {"n": 3 + i, "port": PORTS[(i * 7) % 10], "month": MONTHS[i % 6], "country": country,
+                  "other": other, "goods": goods}
+        picked = [FILLERS[(i + k * (1 + i % 5)) % len(FILLERS)].format(**values) for k in range(4)]
+        # container numbers: each article's own words, so that no two are near-duplicates
+        draw = random.Random(i)
+        containers = ", ".join(f"{draw.choice('ABCDEFGHKLMNPRSTUVWXZ')}{draw.randint(10000, 99999)}" for _ in range(60))
+        text = (f"{person}, the foreign minister of {country}, {said}. " + " ".join(picked[:2]) + "\n\n"
+                f"\"We have nothing to hide,\" {person.split()[1]} told reporters in the capital. "
+                + " ".join(picked[2:]) + f"\n\nThe manifest lists containers {containers}.")
+        lines.append(json.dumps({"id": f"t{i}", "title": f"{country} and the {goods} ({i})", "text": text,
+                                 "published": f"2025-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d}"}))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def snapshot(url: str) -> dict[str, list]:
+    """The record, without the times things were written."""
+    engine = sa.create_engine(url)
+    out = {}
+    with engine.connect() as conn:
+        for table, skip in ((articles, {"pk", "ingested_at", "analyzed_at", "minhash"}), (statements, set()),
+                            (actors, set()), (claims, {"created_at"}), (events, set()),
+                            (reversals, {"detected_at"})):
+            keep = [c for c in table.columns if c.name not in skip]
+            rows = conn.execute(sa.select(*keep)).all()
+            out[table.name] = sorted(json.dumps([str(v) for v in row]) for row in rows)
+        out["analysed"] = [conn.execute(sa.select(sa.func.count()).where(articles.c.analyzed_at.is_not(None))).scalar()]
+    engine.dispose()
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The single-process record of the test corpus."""
+    folder = tmp_path_factory.mktemp("reference")
+    source = corpus(folder / "corpus.jsonl")
+    url = f"sqlite:///{folder / 'one.db'}"
+    with Record(url) as record:
+        report = record.ingest([str(source)], workers=1)
+    assert report.stored == 80 and report.analyzed == 80
+    return source, snapshot(url)
+
+
+def test_reference_has_reversals(reference):
+    _, record = reference
+    assert record["reversals"] and len(record["statements"]) >= 160
+
+
+def test_a_pool_of_workers_gives_the_same_record(reference, db_url):
+    source, expected = reference
+    with Record(db_url) as record:
+        report = record.ingest([str(source)], workers=2)
+    assert report.stored == 80 and report.analyzed == 80
+    assert snapshot(db_url) == expected
+
+
+def test_ray_gives_the_same_record(reference, tmp_path):
+    pytest.importorskip("ray")
+    from onrecord.run.ray_runner import LINES_PER_SHARD, ingest_with_ray
+
+    source, expected = reference
+    url = f"sqlite:///{tmp_path / 'ray.db'}"
+    with Record(url) as record:
+        report = ingest_with_ray(record, [str(source)], workers=2, shards_dir=tmp_path / "shards")
+    assert report.stored == 80 and report.analyzed == 80
+    assert snapshot(url) == expected
+    assert len(list((tmp_path / "shards").glob("*.done"))) == -(-80 // LINES_PER_SHARD)
+    with Record(url) as record:  # a re-run finds every shard done and loaded: nothing changes
+        again = ingest_with_ray(record, [str(source)], workers=2, shards_dir=tmp_path / "shards")
+    assert again.stored == 0 and snapshot(url) == expected
+
+
+def _kill_and_resume(args: list[str], url: str, ready) -> None:
+    """Start `onrecord ingest ARGS` in its own process group, kill -9 the
+    whole group once `ready()` says so, then run it again to the end."""
+    command = [sys.executable, "-m", "onrecord", "ingest", *args, "--db", url, "-q"]
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 240
+    while not ready() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    killed = process.poll() is None
+    if killed:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert killed, "the run ended before it could be killed"
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr[-2000:]
+
+
+def _analysed(url: str) -> int:
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            n = conn.execute(sa.select(sa.func.count()).where(articles.c.analyzed_at.is_not(None))).scalar()
+        engine.dispose()
+        return n
+    except sa.exc.SQLAlchemyError:
+        return 0
+
+
+def test_a_killed_pool_run_resumes(reference, tmp_path):
+    source, expected = reference
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    # killed once some articles are analysed and stored, others not
+    _kill_and_resume([str(source), "--workers", "2"], url, lambda: 0 < _analysed(url) < 80 and _analysed(url) >= 32)
+    assert snapshot(url) == expected
+
+
+def test_a_killed_ray_run_resumes(reference, tmp_path):
+    pytest.importorskip("ray")
+    source, expected = reference
+    url = f"sqlite:///{tmp_path / 'killed-ray.db'}"
+    shards = tmp_path / "shards"
+    # killed while Ray is analysing: some of the four shards done, others not
+    _kill_and_resume([str(source), "--engine", "ray", "--workers", "2", "--shards", str(shards), "--shard-lines", "20"],
+                     url,
+                     lambda: any(shards.glob("*.done")) if shards.exists() else False)
+    assert snapshot(url) == expected
