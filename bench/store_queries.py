@@ -1,10 +1,13 @@
 """Query latency on a store of synthetic but realistic statements.
 
 Builds N statements (default 100,000) over N/10 articles, N/20 claims and
-N/50 actors, with stances that flip for some sides, then times the queries
-people run: a claim's timeline, reversals (all, by actor), statements by
-speaker, and the incremental recomputation of one claim's reversals that
-every newly analysed article triggers. Prints median and p95 in ms.
+N/50 actors, with stances that flip for some sides; each article's text is
+its statements' words (drawn from a vocabulary of a few thousand words), so
+that full-text search has real work. Then times the queries people run: a
+claim's timeline, reversals (all, by actor), statements by speaker,
+full-text search over statements, the most discussed claims, and the
+incremental recomputation of one claim's reversals that every newly
+analysed article triggers. Prints median and p95 in ms.
 
     .venv/bin/python bench/store_queries.py [N] [DB_URL]
 """
@@ -22,6 +25,14 @@ from onrecord import Record
 from onrecord.store.schema import actors, articles, claim_terms, claims, statements
 
 BATCH = 5000
+PLACES = [f"{a}{b}" for a in ("north", "south", "east", "west", "port", "lake", "hill", "river")
+          for b in ("haven", "field", "ford", "bury", "mouth", "gate", "wick", "stead", "holm", "by")]
+GOODS = ["drones", "rifles", "missiles", "fuel", "grain", "tanks", "medicine", "vaccines", "steel", "chips"]
+
+
+def content(i: int, rng: random.Random) -> str:
+    return (f"{rng.choice(GOODS)} were sent from {rng.choice(PLACES)} to {rng.choice(PLACES)} "
+            f"in shipment {rng.randrange(5000)} during week {rng.randrange(520)}")
 
 
 def build(record: Record, n: int, rng: random.Random) -> None:
@@ -45,29 +56,32 @@ def build(record: Record, n: int, rng: random.Random) -> None:
             for i in range(n_claims) for term in (f"C:{countries[i % 10]}", f"T:thing{i % 97}")
         ])
         start = dt.date(2020, 1, 1)
-        for offset in range(0, n_articles, BATCH):
-            conn.execute(articles.insert(), [
-                {"id": f"art_{i:012d}", "url": None, "url_hash": None, "content_hash": f"{i:064d}",
-                 "source_ref": f"bench#{i}", "title": f"Article {i}", "authors": [], "published": start + dt.timedelta(days=i % 1500),
-                 "date_source": "metadata", "language": "en", "text": "x", "word_count": 1, "ingested_at": now,
-                 "analyzed_at": now}
-                for i in range(offset, min(n_articles, offset + BATCH))
-            ])
-        for offset in range(0, n, BATCH):
-            rows = []
-            for i in range(offset, min(n, offset + BATCH)):
+        for offset in range(0, n, BATCH * 10):
+            rows, texts = [], {}
+            for i in range(offset, min(n, offset + BATCH * 10)):
                 article, claim, actor = i // 10, rng.randrange(n_claims), rng.randrange(n_actors)
                 stance = "deny" if (article % 1500) < 700 and claim % 4 == 0 else rng.choice(["affirm", "affirm", "deny", "neutral"])
+                said = content(i, rng)
+                texts.setdefault(article, []).append(said)
                 rows.append({
                     "id": f"art_{article:012d}:s{i % 10}", "article_id": f"art_{article:012d}", "kind": "indirect",
                     "actor_id": f"act_{actor:08d}", "speaker_name": f"Speaker {actor}", "speaker_text": f"Speaker {actor}",
-                    "content_text": f"statement {i}", "content_start": i % 10 * 100, "content_end": i % 10 * 100 + 50,
+                    "content_text": said, "content_start": None, "content_end": None,
                     "stance": stance, "claim_id": f"clm_{claim:08d}", "said_on": None, "earlier": False,
                     "side": f"state:{countries[actor % 10]}" if actor % 3 else f"actor:act_{actor:08d}",
                     "side_name": countries[actor % 10] if actor % 3 else f"Speaker {actor}",
                     "cue_class": "assert", "in_headline": False,
                 })
-            conn.execute(statements.insert(), rows)
+            conn.execute(articles.insert(), [
+                {"id": f"art_{a:012d}", "url": None, "url_hash": None, "content_hash": f"{a:064d}",
+                 "source_ref": f"bench#{a}", "title": f"Article {a}", "authors": [],
+                 "published": start + dt.timedelta(days=a % 1500), "date_source": "metadata", "language": "en",
+                 "text": ". ".join(said), "word_count": 20, "ingested_at": now, "analyzed_at": now}
+                for a, said in texts.items()
+            ])
+            for chunk in range(0, len(rows), BATCH):
+                conn.execute(statements.insert(), rows[chunk:chunk + BATCH])
+    store.recount_claims()
     # reversals for a sample of claims, as ingest would
     record.update_reversals(f"clm_{i:08d}" for i in range(0, n_claims, max(1, n_claims // 500)))
 
@@ -96,7 +110,9 @@ def main(n: int, url: str | None) -> None:
         timed("reversals (latest 100)", lambda: store.list_reversals(limit=100))
         timed("reversals of an actor", lambda: store.list_reversals(actor="IRN"))
         timed("statements by speaker (50)", lambda: store.list_statements(speaker=f"Speaker {rng.randrange(n_actors)}"))
-        timed("claims, most discussed (50)", lambda: store.list_claims(limit=50), repeats=10)
+        timed("full-text search of statements (50)",
+              lambda: store.list_statements(query=f"{rng.choice(GOODS)} {rng.choice(PLACES)} {rng.choice(PLACES)}"))
+        timed("claims, most discussed (50)", lambda: store.list_claims(limit=50))
 
         timed("recompute one claim's reversals", lambda: record.update_reversals([f"clm_{rng.randrange(n_claims):08d}"]))
         store.close()

@@ -175,3 +175,22 @@ def test_a_killed_ray_run_resumes(reference, tmp_path):
                      url,
                      lambda: any(shards.glob("*.done")) if shards.exists() else False)
     assert snapshot(url) == expected
+
+
+def test_two_ingests_of_overlapping_inputs_at_once_store_each_article_once(reference, db_url, tmp_path):
+    source, expected = reference
+    lines = source.read_text("utf-8").splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:50]) + "\n", "utf-8")
+    second.write_text("\n".join(reversed(lines[30:])) + "\n", "utf-8")  # overlapping, met in another order
+    runs = [subprocess.Popen([sys.executable, "-m", "onrecord", "ingest", str(path), "--db", db_url, "-q",
+                              "--workers", "1"], stderr=subprocess.PIPE, text=True) for path in (first, second)]
+    for run in runs:
+        _, errors = run.communicate(timeout=600)
+        assert run.returncode == 0, errors[-2000:]
+    got = snapshot(db_url)
+    assert len(got["articles"]) == len(expected["articles"]) == 80
+    assert got["analysed"] == [80]
+    # every article's statements once (claims may be numbered otherwise: the order differs)
+    ids = lambda record: sorted(json.loads(row)[0] for row in record["statements"])  # noqa: E731
+    assert ids(got) == ids(expected)

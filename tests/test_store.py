@@ -156,3 +156,31 @@ def test_url_resolution(tmp_path, monkeypatch):
     assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     monkeypatch.setenv("ONRECORD_DB", "other.db")
     assert resolve_url(None) == "sqlite:///other.db"
+
+
+def test_a_store_of_the_first_schema_upgrades_without_loss(db_url):
+    """A store made by revision 0001 (before claims kept their counts),
+    holding an analysed article, opens with every row and its counts."""
+    from onrecord.store.engine import make_engine
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0001")
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO articles (id, content_hash, source_ref, authors, date_source, text, word_count, ingested_at) "
+            "VALUES ('art_old', 'h1', 'old.txt', '[]', 'unknown', 'Old text about a spill.', 5, :now)"), {"now": now})
+        conn.execute(sa.text("INSERT INTO claims (id, text, created_at) VALUES ('clm_old', 'the spill', :now)"),
+                     {"now": now})
+        for i, stance in enumerate(["deny", "affirm", "affirm"]):
+            conn.execute(sa.text(
+                "INSERT INTO statements (id, article_id, kind, content_text, stance, claim_id, earlier, in_headline) "
+                f"VALUES ('art_old:s{i}', 'art_old', 'indirect', 'said {i}', :stance, 'clm_old', false, false)"),
+                {"stance": stance})
+    engine.dispose()
+    with Store(db_url) as store:  # opening upgrades
+        assert migrate.current_revision(store.engine) == migrate.head_revision()
+        [claim] = store.list_claims()
+        assert (claim["statements"], claim["articles"], claim["affirm"], claim["deny"]) == (3, 1, 2, 1)
+        assert len(store.list_statements(claim_id="clm_old")) == 3
+        assert store.get_article("art_old").text == "Old text about a spill."

@@ -53,6 +53,7 @@ articles = Table(
     Index("ix_articles_published", "published"),
     Index("ix_articles_source", "source"),
     Index("ix_articles_duplicate_of", "duplicate_of"),
+    Index("ix_articles_analyzed_at", "analyzed_at", "pk"),  # the articles still to analyse, in order
 )
 
 article_bands = Table(
@@ -100,7 +101,13 @@ claims = Table(
     Column("frame", String(32)),  # predicate frame (claims/data/frames.tsv), None for a claim known by its text
     Column("proposition", JSON),  # participants and recipients
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # kept up to date by the writer for the claims each batch touches
+    Column("statement_count", Integer, nullable=False, server_default="0"),
+    Column("article_count", Integer, nullable=False, server_default="0"),
+    Column("affirm_count", Integer, nullable=False, server_default="0"),
+    Column("deny_count", Integer, nullable=False, server_default="0"),
     Index("ix_claims_frame", "frame"),
+    Index("ix_claims_statement_count", "statement_count"),
 )
 
 # The participants of each claim, indexed, so that matching a new claim looks

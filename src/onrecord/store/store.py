@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import and_, case, column, func, literal_column, or_, select, table, tuple_
+from sqlalchemy import and_, bindparam, case, column, func, literal_column, or_, select, table, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
@@ -181,8 +181,10 @@ class Store:
         Returns the ids of the stored claims the article touches, whose
         reversals are then to be worked out again."""
         with self.engine.begin() as conn:
-            return self._save_analysis(conn, article_id, statement_list, actor_list, headline, claim_list, event_list,
-                                       same_claim)
+            touched = self._save_analysis(conn, article_id, statement_list, actor_list, headline, claim_list,
+                                          event_list, same_claim)
+            self._recount_claims(conn, touched)
+        return touched
 
     def save_analyses(self, analyses: list[Any], same_claim: ClaimMatcher | None = None) -> set[str]:
         """Store many articles' analyses (each with .article, .statements,
@@ -193,7 +195,35 @@ class Store:
             for a in analyses:
                 touched |= self._save_analysis(conn, a.article.id, a.statements, a.actors, a.headline, a.claims,
                                                a.events, same_claim)
+            self._recount_claims(conn, touched)
         return touched
+
+    def recount_claims(self, claim_ids: Iterable[str] | None = None) -> None:
+        """Count again the statements, articles, affirmations and denials of
+        these claims (of every claim, without ids)."""
+        with self.engine.begin() as conn:
+            if claim_ids is None:
+                claim_ids = conn.execute(select(claims.c.id)).scalars().all()
+            self._recount_claims(conn, set(claim_ids))
+
+    @staticmethod
+    def _recount_claims(conn: Connection, claim_ids: set[str]) -> None:
+        ids = sorted(claim_ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            found = {row.claim_id: row for row in conn.execute(
+                select(statements.c.claim_id, func.count().label("n"),
+                       func.count(func.distinct(statements.c.article_id)).label("articles"),
+                       func.sum(case((statements.c.stance == "affirm", 1), else_=0)).label("affirm"),
+                       func.sum(case((statements.c.stance == "deny", 1), else_=0)).label("deny"))
+                .where(statements.c.claim_id.in_(chunk)).group_by(statements.c.claim_id))}
+            conn.execute(
+                claims.update().where(claims.c.id == bindparam("claim"))
+                .values(statement_count=bindparam("n"), article_count=bindparam("a"),
+                        affirm_count=bindparam("af"), deny_count=bindparam("de")),
+                [{"claim": c, "n": found[c].n if c in found else 0, "a": found[c].articles if c in found else 0,
+                  "af": int(found[c].affirm or 0) if c in found else 0, "de": int(found[c].deny or 0) if c in found else 0}
+                 for c in chunk])
 
     def _save_analysis(self, conn: Connection, article_id: str, statement_list: list[Statement],
                        actor_list: list[Actor], headline: list[Statement], claim_list: list[Claim],
@@ -462,8 +492,8 @@ class Store:
         paging). `speaker` matches the resolved name or what the text says
         (case-insensitive, any part); `country` is the actor's ISO code;
         `since`/`until` bound the day the statement was made (else its
-        article's date); `query` keeps statements whose words include every
-        word of it."""
+        article's date); `query` is a full-text search (the article matches
+        it, and the statement holds each of its words)."""
         joined = statements.outerjoin(actors, statements.c.actor_id == actors.c.id).join(
             articles, statements.c.article_id == articles.c.id
         )
@@ -477,12 +507,11 @@ class Store:
             articles.c.published.label("article_published"),
         ).select_from(joined)
         if speaker:
+            # through the actors (far fewer than statements), then the
+            # statements' actor index: fast at any size
             pattern = f"%{_like_escape(speaker.lower())}%"
-            query_ = query_.where(
-                or_(func.lower(statements.c.speaker_name).like(pattern, escape="\\"),
-                    func.lower(actors.c.name).like(pattern, escape="\\"),
-                    func.lower(statements.c.speaker_text).like(pattern, escape="\\"))
-            )
+            speakers = select(actors.c.id).where(func.lower(actors.c.name).like(pattern, escape="\\"))
+            query_ = query_.where(statements.c.actor_id.in_(speakers))
         if actor_id:
             query_ = query_.where(statements.c.actor_id == actor_id)
         if country:
@@ -502,8 +531,13 @@ class Store:
             query_ = query_.where(day >= since)
         if until:
             query_ = query_.where(day <= until)
-        for word in (query or "").lower().split()[:10]:
-            query_ = query_.where(func.lower(statements.c.content_text).like(f"%{_like_escape(word)}%", escape="\\"))
+        if query and query.strip():
+            # the articles' full-text index finds the articles; a statement
+            # matches when its own words hold every word of the query
+            found, _ = self._with_search(select(articles.c.id), query)
+            query_ = query_.where(statements.c.article_id.in_(found))
+            for word in _WORD.findall(query.lower())[:10]:
+                query_ = query_.where(func.lower(statements.c.content_text).like(f"%{_like_escape(word)}%", escape="\\"))
         query_ = query_.order_by(
             articles.c.published.desc().nulls_last(), articles.c.pk.desc(), statements.c.in_headline.desc(),
             statements.c.content_start, statements.c.id,
@@ -574,25 +608,19 @@ class Store:
             return [dict(row._mapping) for row in conn.execute(query)]
 
     def list_claims(self, *, query: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-        """Claims, the most discussed first, with their stance counts."""
-        counts = (
-            select(
-                statements.c.claim_id,
-                func.count().label("statements"),
-                func.count(func.distinct(statements.c.article_id)).label("articles"),
-                func.sum(case((statements.c.stance == "affirm", 1), else_=0)).label("affirm"),
-                func.sum(case((statements.c.stance == "deny", 1), else_=0)).label("deny"),
-            ).where(statements.c.claim_id.is_not(None)).group_by(statements.c.claim_id).subquery()
-        )
+        """Claims, the most discussed first, with their stance counts (kept
+        with each claim: an index read at any size)."""
         flips = select(reversals.c.claim_id, func.count().label("n")).group_by(reversals.c.claim_id).subquery()
         q = (
-            select(claims.c.id, claims.c.text, claims.c.frame, counts.c.statements, counts.c.articles, counts.c.affirm,
-                   counts.c.deny, func.coalesce(flips.c.n, 0).label("changes"))
-            .select_from(claims.join(counts, counts.c.claim_id == claims.c.id).outerjoin(flips, flips.c.claim_id == claims.c.id))
+            select(claims.c.id, claims.c.text, claims.c.frame, claims.c.statement_count.label("statements"),
+                   claims.c.article_count.label("articles"), claims.c.affirm_count.label("affirm"),
+                   claims.c.deny_count.label("deny"), func.coalesce(flips.c.n, 0).label("changes"))
+            .select_from(claims.outerjoin(flips, flips.c.claim_id == claims.c.id))
+            .where(claims.c.statement_count > 0)
         )
         if query:
             q = q.where(func.lower(claims.c.text).like(f"%{_like_escape(query.lower())}%", escape="\\"))
-        q = q.order_by(counts.c.statements.desc(), claims.c.id).limit(limit).offset(offset)
+        q = q.order_by(claims.c.statement_count.desc(), claims.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(q)]
 
