@@ -69,7 +69,8 @@ def server():
 
 
 def fetch_one(url, **options):
-    [item] = list(read_sources([url], IngestOptions(**options)))
+    # the test server is on loopback, which is refused unless allowed
+    [item] = list(read_sources([url], IngestOptions(**{"allow_private": True, **options})))
     return item
 
 
@@ -106,3 +107,62 @@ def test_http_errors_and_refusals_are_failures(server):
 def test_other_schemes_are_not_fetched(tmp_path):
     item = fetch_one("ftp://example.invalid/a.html")
     assert isinstance(item, Failure) and item.reason == "no such file or folder"
+
+
+# -- the open web: only public addresses, unless allowed -----------------------
+
+def test_loopback_private_and_metadata_addresses_are_refused(server):
+    port = server.rsplit(":", 1)[1]
+    for url in (server + "/2024/03/05/library.html", f"http://localhost:{port}/plain.txt",
+                f"http://[::1]:{port}/plain.txt", "http://10.0.0.7/a.html", "http://192.168.1.1/a.html",
+                "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0/a.html", "http://[fd00::1]/a.html",
+                "http://[::ffff:127.0.0.1]/a.html"):
+        item = fetch_one(url, allow_private=False, fetch_timeout=2)
+        assert isinstance(item, Failure), url
+        assert "not fetched (--allow-private to allow)" in item.reason, (url, item.reason)
+
+
+def test_allowed_when_asked(server):
+    assert isinstance(fetch_one(server + "/plain.txt", allow_private=True), Article)
+
+
+def test_a_redirect_to_a_private_address_is_refused(server, monkeypatch):
+    """The first hop is to an address taken as public (127.0.0.1, for this
+    test only); it redirects to 127.0.0.2, which is refused: each hop is
+    checked after resolution."""
+    from onrecord.ingest import urls
+
+    second = http.server.ThreadingHTTPServer(("127.0.0.2", 0), Handler)
+    threading.Thread(target=second.serve_forever, daemon=True).start()
+    target = f"http://127.0.0.2:{second.server_address[1]}/plain.txt"
+
+    class Redirecting(Handler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.end_headers()
+
+    first = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=first.serve_forever, daemon=True).start()
+    real = urls.refused_address
+    monkeypatch.setattr(urls, "refused_address", lambda a: None if a == "127.0.0.1" else real(a))
+    try:
+        item = fetch_one(f"http://127.0.0.1:{first.server_address[1]}/go", allow_private=False)
+        assert isinstance(item, Failure) and "127.0.0.2 is a loopback address" in item.reason
+        assert isinstance(fetch_one(f"http://127.0.0.1:{first.server_address[1]}/go", allow_private=True), Article)
+    finally:
+        first.shutdown()
+        second.shutdown()
+
+
+def test_the_cli_refuses_private_urls_unless_allowed(server, tmp_path):
+    from typer.testing import CliRunner
+
+    from onrecord.cli import app
+
+    db = f"sqlite:///{tmp_path / 'u.db'}"
+    refused = CliRunner().invoke(app, ["ingest", server + "/plain.txt", "--db", db, "--no-analyze", "--workers", "1"])
+    assert refused.exit_code == 1 and "loopback address" in refused.output
+    allowed = CliRunner().invoke(app, ["ingest", server + "/plain.txt", "--db", db, "--no-analyze", "--workers", "1",
+                                       "--allow-private"])
+    assert allowed.exit_code == 0, allowed.output

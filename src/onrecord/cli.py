@@ -183,6 +183,8 @@ def ingest(
         help="Ray cluster to join (ray://host:10001, or auto); default: a local Ray.")] = None,
     shards_dir: Annotated[Optional[str], typer.Option(
         "--shards", help="Ray: folder for result shards and their completion markers [default: beside the store].")] = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Fetch URLs on loopback and private networks too (refused by default).")] = False,
     shard_lines: Annotated[int, typer.Option(
         "--shard-lines", min=1, help="Ray: lines of a JSONL file per shard.")] = 200,
     strict: StrictOption = False,
@@ -213,7 +215,7 @@ def ingest(
         else:
             report = record.ingest(
                 sources, published=date, max_bytes=max_bytes, languages=_languages(lang), strict=strict,
-                analyze=analyze, progress=progress, workers=_workers(workers),
+                analyze=analyze, progress=progress, workers=_workers(workers), allow_private=allow_private,
             )
     except ModelNotFound as exc:
         raise _usage_error(str(exc)) from None

@@ -157,6 +157,7 @@ class Record:
         analyze: bool = True,
         progress: IngestProgress | None = None,
         workers: int = 1,
+        allow_private: bool = False,
     ) -> IngestReport:
         """Read sources (paths, folders, URLs, "-") into the store and, with
         `analyze`, find their statements and actors. Bad inputs are recorded
@@ -168,6 +169,7 @@ class Record:
         options = IngestOptions(
             published=parse_user_date(published),
             languages=tuple(languages),
+            allow_private=allow_private,
             **({"max_bytes": max_bytes} if max_bytes else {}),
         )
         from onrecord.ingest.sources import expand_sources, read_articles  # the readers: only ingestion needs them

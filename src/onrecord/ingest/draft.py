@@ -34,6 +34,7 @@ class IngestOptions:
     max_bytes: int = 20_000_000  # per input document (a page, a feed, a WARC record)
     languages: tuple[str, ...] = ("en",)  # empty: accept any language
     fetch_timeout: float = 20.0
+    allow_private: bool = False  # --allow-private: fetch from loopback and private addresses too
 
 
 # Fewer words than this is a page's leftovers ("Home", "Page not found"), not

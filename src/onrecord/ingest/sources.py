@@ -241,7 +241,8 @@ _KIND_OF_MEDIA_TYPE = {
 
 
 def _read_url(url: str, options: IngestOptions) -> Iterator[Draft | Failure]:
-    fetched = fetch(url, timeout=options.fetch_timeout, max_bytes=options.max_bytes)
+    fetched = fetch(url, timeout=options.fetch_timeout, max_bytes=options.max_bytes,
+                    allow_private=options.allow_private)
     data = maybe_gunzip(fetched.body, options.max_bytes)
     kind = _KIND_OF_MEDIA_TYPE.get(fetched.content_type) or sniff_kind(data[:8192])
     yield from read_document(data, url, kind, options, url=fetched.url, charset=fetched.charset)

@@ -1,8 +1,21 @@
 """Fetching articles over HTTP(S): timeouts, a size cap, a named user agent,
-and only http and https, on the first request and on every redirect."""
+only http and https, and only public addresses, on the first request and on
+every redirect.
+
+An address is checked after the name is resolved, and the connection goes
+to the address that was checked (a name that resolves to a public address
+for the check and a private one for the connection cannot slip through).
+Loopback, private, link-local (cloud metadata at 169.254.169.254 included),
+multicast, reserved and unspecified addresses are refused unless
+`allow_private` (`--allow-private`) is given.
+"""
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
+import socket
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -37,15 +50,83 @@ class _SchemeCheckingRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+def refused_address(address: str) -> str | None:
+    """Why an IP address is not fetched from by default, or None."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for kind, refused in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
+                          ("private", ip.is_private), ("multicast", ip.is_multicast),
+                          ("unspecified", ip.is_unspecified), ("reserved", ip.is_reserved)):
+        if refused:
+            return f"{kind} address {ip}"
+    return None
+
+
+def public_addresses(host: str, port: int) -> list[tuple]:
+    """The host's addresses, each checked; IngestError if any is refused."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise IngestError(f"cannot resolve {host} ({exc.strerror})") from None
+    for *_, sockaddr in found:
+        reason = refused_address(sockaddr[0])
+        if reason:
+            raise IngestError(f"{host} is a {reason}: not fetched (--allow-private to allow)")
+    return found
+
+
+def _connect_checked(host: str, port: int, timeout: float | None) -> socket.socket:
+    error: OSError | None = None
+    for family, kind, proto, _, sockaddr in public_addresses(host, port):
+        sock = socket.socket(family, kind, proto)
+        try:
+            if timeout is not None:
+                sock.settimeout(timeout)
+            sock.connect(sockaddr)  # the checked address, not a new lookup
+            return sock
+        except OSError as exc:
+            sock.close()
+            error = exc
+    raise error or OSError(f"cannot connect to {host}")
+
+
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        self.sock = _connect_checked(self.host, self.port, self.timeout)
+
+
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        sock = _connect_checked(self.host, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _CheckedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_CheckedHTTPConnection, req)
+
+
+class _CheckedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self) -> None:
+        super().__init__(context=ssl.create_default_context())
+
+    def https_open(self, req):
+        return self.do_open(_CheckedHTTPSConnection, req, context=self._context)
+
+
 _OPENER = urllib.request.build_opener(_SchemeCheckingRedirects())
+# public addresses only: each connection (redirects included) is checked
+_PUBLIC_OPENER = urllib.request.build_opener(_SchemeCheckingRedirects(), _CheckedHTTPHandler(), _CheckedHTTPSHandler())
 
 
-def fetch(url: str, *, timeout: float, max_bytes: int) -> Fetched:
+def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool = False) -> Fetched:
     if not is_url(url):
         raise IngestError("only http and https URLs are fetched")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+    opener = _OPENER if allow_private else _PUBLIC_OPENER
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise IngestError(f"response is larger than the size cap of {max_bytes:,} bytes")
