@@ -1,6 +1,6 @@
 """A corpus of real news text for the scale benchmarks: the news articles of
 the shared quote sets (GGT and PolNeAR), and past their number, new articles
-made of paragraphs of two or three of them, so that none is a duplicate or a
+of twelve paragraphs drawn from all of them, so that none is a duplicate or a
 near-duplicate of another (each would otherwise be stored once and analysed
 once, and the benchmark would measure deduplication).
 
@@ -32,17 +32,16 @@ def source_texts(folder: Path) -> list[str]:
 
 def main(n: int, out: str, folder: str = "../shared/eval/quotes") -> None:
     texts = source_texts(Path(folder))
-    paragraphs = [[p for p in t.split("\n\n") if p.strip()] for t in texts]
+    pool = [p for t in texts for p in t.split("\n\n") if len(p.split()) >= 8]
     draw = random.Random(20261129)
     with open(out, "w", encoding="utf-8") as f:
         for i in range(n):
             if i < len(texts):
                 text = texts[i]
             else:
-                # three articles' paragraphs, in turn: new shingles, real sentences
-                picked = draw.sample(range(len(texts)), 3)
-                parts = [paragraphs[k] for k in picked]
-                text = "\n\n".join(p for group in zip(*parts) for p in group) or texts[picked[0]]
+                # twelve paragraphs drawn from all the articles: real sentences,
+                # but no more than a paragraph or two shared with any other article
+                text = "\n\n".join(draw.sample(pool, 12))
             day = 1 + i % 28
             f.write(json.dumps({"id": f"scale-{i}", "title": text.split("\n", 1)[0][:120], "text": text,
                                 "published": f"2024-{1 + (i // 28) % 12:02d}-{day:02d}"}) + "\n")

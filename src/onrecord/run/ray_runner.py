@@ -242,6 +242,25 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
     folder = Path(shards_dir) if shards_dir else _default_shards_dir(record)
     folder.mkdir(parents=True, exist_ok=True)
     todo = [s for s in shards if not marker_path(folder, s.id).exists()]
+    report = IngestReport()
+    progress = progress or IngestProgress()
+    progress.start(len(shards))
+    for failure in unreadable:
+        record.store.record_failure(failure)
+        report.failures.append(failure)
+    db_key = hashlib.sha256(str(record.store.engine.url).encode()).hexdigest()[:12]
+    pending = list(shards)  # loaded in input order, each as soon as it and those before it are analysed
+    queued: set[str] = set()
+
+    def load_ready() -> None:
+        while pending and marker_path(folder, pending[0].id).exists():
+            shard = pending.pop(0)
+            if not loaded_marker(folder, shard.id, db_key).exists():
+                load_shard(record, folder, shard.id, report, progress, queued)
+                loaded_marker(folder, shard.id, db_key).touch()
+            progress.source_done(shard.id)
+
+    load_ready()
     if todo:
         from onrecord.nlp.pipeline import check_installed
 
@@ -252,24 +271,13 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
             ShardAnalyzer, batch_size=1, compute=ray.data.ActorPoolStrategy(size=min(workers, len(todo))), num_cpus=1,
             fn_constructor_kwargs={"model": record.model, "options": _options_dict(options), "shards_dir": str(folder)},
         )
-        for _ in analysed.iter_rows():  # run it; each row is a finished shard
-            pass
-    report = IngestReport()
-    progress = progress or IngestProgress()
-    progress.start(len(shards))
-    for failure in unreadable:
-        record.store.record_failure(failure)
-        report.failures.append(failure)
-    db_key = hashlib.sha256(str(record.store.engine.url).encode()).hexdigest()[:12]
-    for shard in shards:
-        if not loaded_marker(folder, shard.id, db_key).exists():
-            load_shard(record, folder, shard.id, report, progress)
-            loaded_marker(folder, shard.id, db_key).touch()
-        progress.source_done(shard.id)
+        for _ in analysed.iter_rows():  # a shard is analysed: load what is ready while the actors go on
+            load_ready()
+    load_ready()
     return report
 
 
-def load_shard(record, folder: Path, shard_id: str, report, progress) -> None:
+def load_shard(record, folder: Path, shard_id: str, report, progress, queued: set[str] | None = None) -> None:
     """One writer stores a shard's results in input order: the store
     deduplicates as in a local ingest; what is stored gets its analysis, a
     batch a transaction, and its claims' reversals worked out again."""
@@ -277,6 +285,7 @@ def load_shard(record, folder: Path, shard_id: str, report, progress) -> None:
 
     batch: list[Any] = []
     submitted: dict[str, str] = {}
+    queued = set() if queued is None else queued  # articles whose analysis is already on its way to the store
 
     def flush() -> None:
         if batch:
@@ -294,7 +303,10 @@ def load_shard(record, folder: Path, shard_id: str, report, progress) -> None:
         report.counts[result.status] += 1
         progress.item(article, result)
         # stored now, or stored by a load that was killed before its analysis
+        if article.id in queued:
+            continue
         if result.status == "stored" or (result.article_id == article.id and record.store.needs_analysis(article.id)):
+            queued.add(article.id)
             submitted[article.source_ref] = article.id
             batch.append(failure or payload)
             if len(batch) >= ANALYZE_BATCH:
