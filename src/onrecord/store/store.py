@@ -47,6 +47,7 @@ from onrecord.store.schema import (
 )
 
 _FTS = table("articles_fts", column("rowid"), column("rank"))
+_STATEMENTS_FTS = table("statements_fts", column("rowid"))
 _PHRASE_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -470,6 +471,16 @@ class Store:
         search = literal_column("articles.search")
         return statement.where(search.op("@@")(tsquery)), [func.ts_rank(search, tsquery).desc()]
 
+    def _with_statement_search(self, statement, query: str):
+        """Statements whose words match a full-text query (every word or
+        "phrase", stemmed), through the statements' own index."""
+        if self.dialect == "sqlite":
+            return statement.where(literal_column("statements.rowid").in_(
+                select(_STATEMENTS_FTS.c.rowid).where(
+                    literal_column("statements_fts").op("MATCH")(_fts5_query(query)))))
+        search = literal_column("statements.search")
+        return statement.where(search.op("@@")(func.websearch_to_tsquery("english", query)))
+
     def list_statements(
         self,
         *,
@@ -492,8 +503,7 @@ class Store:
         paging). `speaker` matches the resolved name or what the text says
         (case-insensitive, any part); `country` is the actor's ISO code;
         `since`/`until` bound the day the statement was made (else its
-        article's date); `query` is a full-text search (the article matches
-        it, and the statement holds each of its words)."""
+        article's date); `query` is a full-text search of what was said."""
         joined = statements.outerjoin(actors, statements.c.actor_id == actors.c.id).join(
             articles, statements.c.article_id == articles.c.id
         )
@@ -532,12 +542,7 @@ class Store:
         if until:
             query_ = query_.where(day <= until)
         if query and query.strip():
-            # the articles' full-text index finds the articles; a statement
-            # matches when its own words hold every word of the query
-            found, _ = self._with_search(select(articles.c.id), query)
-            query_ = query_.where(statements.c.article_id.in_(found))
-            for word in _WORD.findall(query.lower())[:10]:
-                query_ = query_.where(func.lower(statements.c.content_text).like(f"%{_like_escape(word)}%", escape="\\"))
+            query_ = self._with_statement_search(query_, query)
         query_ = query_.order_by(
             articles.c.published.desc().nulls_last(), articles.c.pk.desc(), statements.c.in_headline.desc(),
             statements.c.content_start, statements.c.id,
