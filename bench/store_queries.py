@@ -82,6 +82,12 @@ def build(record: Record, n: int, rng: random.Random) -> None:
             for chunk in range(0, len(rows), BATCH):
                 conn.execute(statements.insert(), rows[chunk:chunk + BATCH])
     store.recount_claims()
+    if store.dialect == "postgresql":
+        # planner statistics after a bulk load, as autovacuum gathers them
+        # (minutes later, on its own schedule); without them PostgreSQL
+        # picks sequential scans (reversals: p95 240 ms instead of 29 ms)
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     # reversals for a sample of claims, as ingest would
     record.update_reversals(f"clm_{i:08d}" for i in range(0, n_claims, max(1, n_claims // 500)))
 

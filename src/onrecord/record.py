@@ -215,7 +215,7 @@ class Record:
                     else:
                         result = self.store.add_article(item)
                         report.counts[result.status] += 1
-                        if result.status == "stored":
+                        if result.status == "stored" and analyze:  # held only until its batch is analysed
                             stored.append(item)
                     progress.item(item, result)
                     if strict and isinstance(item, Failure):
