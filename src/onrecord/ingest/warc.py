@@ -52,6 +52,12 @@ def read_warc(stream: BinaryIO, source_ref: str, max_bytes: int) -> Iterator[Dra
     except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as exc:
         where = f"after record {number}" if number else "at the start"
         yield Failure(source_ref, f"truncated or corrupt WARC {where} ({type(exc).__name__}: {exc})")
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:
+        # warcio's own parsing trips on some malformed headers (a response
+        # record without WARC-Target-URI raises AttributeError): found by
+        # fuzzing, kept in tests/fuzz_regressions/
+        where = f"after record {number}" if number else "at the start"
+        yield Failure(source_ref, f"malformed WARC record {where} ({type(exc).__name__}: {exc})")
 
 
 def _charset(content_type: str) -> str | None:
