@@ -36,6 +36,8 @@ def read_feed(data: bytes | str, source_ref: str) -> Iterator[Draft | Failure]:
             yield _entry_draft(entry, ref, site)
         except IngestError as exc:
             yield Failure(ref, f"{exc}{malformed}")
+        except (ValueError, TypeError, AttributeError) as exc:  # the HTML or XML libraries tripping on an entry
+            yield Failure(ref, f"unreadable entry ({type(exc).__name__}: {exc}){malformed}")
 
 
 def _entry_draft(entry, source_ref: str, site: str | None) -> Draft:

@@ -119,6 +119,9 @@ _BLOCK_TAGS = {
 }
 
 
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def fragment_text(fragment: str) -> str:
     """Text of a small HTML fragment (a feed entry's content or summary), one
     paragraph per block element. trafilatura is made for whole pages and drops
@@ -127,6 +130,8 @@ def fragment_text(fragment: str) -> str:
 
     if "<" not in fragment:
         return "\n\n".join(split_paragraphs(fragment))
+    # lxml refuses text with NUL or control characters (found by fuzzing)
+    fragment = _XML_INCOMPATIBLE.sub(" ", fragment)
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
