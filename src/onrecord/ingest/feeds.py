@@ -23,7 +23,10 @@ def looks_like_feed(text: str) -> bool:
 def read_feed(data: bytes | str, source_ref: str) -> Iterator[Draft | Failure]:
     """Yield a `Draft` per usable entry, and an `IngestError` (with its entry
     number in the message) per broken one, so that one bad entry costs only itself."""
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except (UnicodeError, ValueError, TypeError) as exc:  # feedparser trips on some encoding declarations (fuzzing)
+        raise IngestError(f"not a readable feed ({type(exc).__name__}: {exc})") from None
     if not parsed.entries:
         reason = f"not a readable feed ({parsed.bozo_exception})" if parsed.bozo else "feed has no entries"
         raise IngestError(reason)
