@@ -37,7 +37,7 @@ def content(i: int, rng: random.Random) -> str:
 
 def build(record: Record, n: int, rng: random.Random) -> None:
     store = record.store
-    n_articles, n_claims, n_actors = max(1, n // 10), max(1, n // 20), max(1, n // 50)
+    n_claims, n_actors = max(1, n // 20), max(1, n // 50)
     countries = ["IRN", "RUS", "UKR", "USA", "CHN", "FRA", "GBR", "DEU", "TUR", "ISR"]
     now = dt.datetime.now(dt.timezone.utc)
     with store.engine.begin() as conn:

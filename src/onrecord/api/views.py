@@ -7,7 +7,7 @@ from typing import Any
 
 from onrecord.events.codes import describe
 from onrecord.record import Record
-from onrecord.store.store import statement_row
+from onrecord.store.store import event_row, statement_row
 
 HOME_REVERSALS = 10
 HOME_CLAIMS = 15
@@ -51,15 +51,9 @@ def analysis(result) -> dict[str, Any]:
                    claim_id=statement.claim_id)
         return out
 
-    events = []
-    for number, event in enumerate(result.events, start=1):
-        events.append({
-            "id": f"{art.id}:e{number}", "code": event.code, "source_code": event.source, "target_code": event.target,
-            "span_start": event.span[0] if event.span else None, "span_end": event.span[1] if event.span else None,
-            "statement_id": f"{art.id}:{event.reported_by}" if event.reported_by else None,
-            "happened": event.happened, "stance": event.stance.value if event.stance else None,
-            "text": art.text[event.span[0]:event.span[1]] if event.span else None, **describe(event.code),
-        })
+    events = [{**event_row(art.id, number, event), **describe(event.code),
+               "text": art.text[event.span[0]:event.span[1]] if event.span else None}
+              for number, event in enumerate(result.events, start=1)]
     return {
         "article": {**art.to_dict(), "text": art.text},
         "statements": [row(s, False) for s in result.statements],

@@ -346,10 +346,6 @@ def _modes(token: Token, negated: bool, reported: bool) -> tuple[str, ...]:
     return ()
 
 
-def token_ancestors(token: Token) -> list[Token]:
-    return list(token.ancestors)
-
-
 def _depth(token: Token, ancestor: Token) -> int:
     depth = 0
     while token.i != ancestor.i and token.head.i != token.i:
@@ -481,7 +477,7 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
 
     specific = {t.i for t, e in coded if e.code[:2] in ("18", "19", "20")}
     deferring = {t.i for t, e in coded if t.lemma_.lower() in UNSPECIFIC_VIOLENCE and any(
-        s in specific and s != t.i and t in token_ancestors(t.doc[s]) for s in specific)}
+        s in specific and s != t.i and t in t.doc[s].ancestors for s in specific)}
     for token, event in coded:
         if token.i in deferring:
             continue

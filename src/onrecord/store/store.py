@@ -247,14 +247,8 @@ class Store:
         if rows:
             conn.execute(statements.insert(), rows)
         if event_list:
-            conn.execute(events.insert(), [
-                {"id": f"{article_id}:e{number}", "article_id": article_id,
-                 "statement_id": f"{article_id}:{e.reported_by}" if e.reported_by else None,
-                 "code": e.code, "root": e.code[:2], "source_code": e.source or None, "target_code": e.target or None,
-                 "span_start": e.span[0] if e.span else None, "span_end": e.span[1] if e.span else None,
-                 "stance": e.stance.value if e.stance else None, "happened": e.happened}
-                for number, e in enumerate(event_list, start=1)
-            ])
+            conn.execute(events.insert(), [event_row(article_id, number, e)
+                                           for number, e in enumerate(event_list, start=1)])
         conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
         return touched
 
@@ -500,7 +494,7 @@ class Store:
     ) -> list[dict[str, Any]]:
         """Statements with their speaker's actor and article, newest article
         first (then by place in the article, then id: a stable order for
-        paging). `speaker` matches the resolved name or what the text says
+        paging). `speaker` matches the name of the speaker's resolved actor
         (case-insensitive, any part); `country` is the actor's ISO code;
         `since`/`until` bound the day the statement was made (else its
         article's date); `query` is a full-text search of what was said."""
@@ -818,6 +812,15 @@ def _statement_from_row(row: Row) -> Statement:
         date=row.said_on, date_start=row.said_from, date_end=row.said_until, earlier=row.earlier,
         side=row.side, side_name=row.side_name,
     )
+
+
+def event_row(article_id: str, number: int, e: Event) -> dict[str, Any]:
+    """An event as the events table holds it."""
+    return {"id": f"{article_id}:e{number}", "article_id": article_id,
+            "statement_id": f"{article_id}:{e.reported_by}" if e.reported_by else None,
+            "code": e.code, "root": e.code[:2], "source_code": e.source or None, "target_code": e.target or None,
+            "span_start": e.span[0] if e.span else None, "span_end": e.span[1] if e.span else None,
+            "stance": e.stance.value if e.stance else None, "happened": e.happened}
 
 
 def statement_row(article_id: str, statement: Statement, global_ids: dict[str, str], in_headline: bool,
