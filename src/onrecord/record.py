@@ -42,6 +42,11 @@ class _Writer:
         self.submitted.update((a.source_ref, a.id) for a in articles)
         self._take(self.runner.submit(list(articles)))
 
+    def take_analysed(self, article: Article, result) -> None:
+        """A result analysed elsewhere (a Ray shard), stored in its turn."""
+        self.submitted[article.source_ref] = article.id
+        self._take([result])
+
     def finish(self) -> None:
         self._take(self.runner.finish())
         self._flush()
@@ -254,9 +259,16 @@ class Record:
         return self.analyze_pending(workers=workers)
 
     def _writer(self, workers: int, report: IngestReport) -> _Writer:
+        """The writer of an ingest, with its runner (workers=0: results come
+        analysed, as from Ray)."""
         from onrecord.run.local import InlineRunner, PoolRunner
 
-        runner = InlineRunner(self.analyzer) if workers <= 1 else PoolRunner(workers, self.model, lambda: self.analyzer)
+        if workers == 0:
+            runner = InlineRunner(None)
+        elif workers == 1:
+            runner = InlineRunner(self.analyzer)
+        else:
+            runner = PoolRunner(workers, self.model, lambda: self.analyzer)
         return _Writer(self, runner, report)
 
     def save_results(self, results: list[Analysis | Failure], submitted: dict[str, str], report: IngestReport) -> None:

@@ -251,12 +251,14 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
     db_key = hashlib.sha256(str(record.store.engine.url).encode()).hexdigest()[:12]
     pending = list(shards)  # loaded in input order, each as soon as it and those before it are analysed
     queued: set[str] = set()
+    writer = record._writer(0, report)
 
     def load_ready() -> None:
         while pending and marker_path(folder, pending[0].id).exists():
             shard = pending.pop(0)
             if not loaded_marker(folder, shard.id, db_key).exists():
-                load_shard(record, folder, shard.id, report, progress, queued)
+                load_shard(record, folder, shard.id, report, progress, writer, queued)
+                writer.finish()  # the shard is in the store before its marker says so
                 loaded_marker(folder, shard.id, db_key).touch()
             progress.source_done(shard.id)
 
@@ -277,21 +279,9 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
     return report
 
 
-def load_shard(record, folder: Path, shard_id: str, report, progress, queued: set[str] | None = None) -> None:
-    """One writer stores a shard's results in input order: the store
-    deduplicates as in a local ingest; what is stored gets its analysis, a
-    batch a transaction, and its claims' reversals worked out again."""
-    from onrecord.record import ANALYZE_BATCH
-
-    batch: list[Any] = []
-    submitted: dict[str, str] = {}
-    queued = set() if queued is None else queued  # articles whose analysis is already on its way to the store
-
-    def flush() -> None:
-        if batch:
-            record.save_results(list(batch), submitted, report)
-            batch.clear()
-
+def load_shard(record, folder: Path, shard_id: str, report, progress, writer, queued: set[str]) -> None:
+    """Store a shard's results in input order: the store deduplicates as in
+    a local ingest; what is stored goes to the ingest's one writer."""
     for kind, payload in read_results(folder, shard_id):
         if kind == "read_failure":
             record.store.record_failure(payload)
@@ -302,16 +292,12 @@ def load_shard(record, folder: Path, shard_id: str, report, progress, queued: se
         result = record.store.add_article(article)
         report.counts[result.status] += 1
         progress.item(article, result)
-        # stored now, or stored by a load that was killed before its analysis
-        if article.id in queued:
+        if article.id in queued:  # already on its way to the store
             continue
+        # stored now, or stored by a load that was killed before its analysis
         if result.status == "stored" or (result.article_id == article.id and record.store.needs_analysis(article.id)):
             queued.add(article.id)
-            submitted[article.source_ref] = article.id
-            batch.append(failure or payload)
-            if len(batch) >= ANALYZE_BATCH:
-                flush()
-    flush()
+            writer.take_analysed(article, failure or payload)
 
 
 def _default_shards_dir(record) -> Path:
