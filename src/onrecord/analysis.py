@@ -23,6 +23,7 @@ from onrecord.claims.timeline import annotate
 from onrecord.events.codes import describe
 from onrecord.events.coder import code_events
 from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Statement
+from onrecord.limits import DocumentTimeout, time_limit
 from onrecord.nlp.pipeline import load_pipeline
 from onrecord.nlp.speakers import SpeakerResolver, to_actors
 from onrecord.nlp.statements import FoundStatement, StatementFinder
@@ -97,9 +98,15 @@ class Analyzer:
                     continue
                 doc, _ = next(parsed)
                 try:
-                    yield analyze_doc(doc, item, self.nlp)
+                    with time_limit("the analysis"):
+                        analysis = analyze_doc(doc, item, self.nlp)
+                except DocumentTimeout as exc:
+                    yield Failure(item.source_ref, str(exc), stage="analyze")
+                    continue
                 except Exception as exc:  # noqa: BLE001 - one article never stops a batch
                     yield Failure(item.source_ref, f"analysis failed ({type(exc).__name__}: {exc})", stage="analyze")
+                    continue
+                yield analysis
 
     def analyze_article(self, article: Article) -> Analysis:
         return next(self.analyze_articles([article]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -72,12 +73,24 @@ WorkersOption = Annotated[
     Optional[int], typer.Option("--workers", "-w", min=1, max=512,
                                 help="Processes that analyse articles [default: all cores].")
 ]
+TimeLimitOption = Annotated[
+    Optional[float], typer.Option("--time-limit", envvar="ONRECORD_TIME_LIMIT", min=0,
+                                  help="Seconds one document may take to read, and again to analyse; 0: no limit [default: 60].")
+]
 
 
 def _workers(value: int | None) -> int:
     from onrecord.run.local import default_workers
 
     return value or default_workers()
+
+
+def _set_time_limit(seconds: float | None) -> None:
+    # through the environment, so that pool workers and local Ray actors see it too
+    from onrecord.limits import ENVIRONMENT
+
+    if seconds is not None:
+        os.environ[ENVIRONMENT] = f"{seconds:g}"
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -178,6 +191,7 @@ def ingest(
     ] = True,
     model: ModelOption = None,
     workers: WorkersOption = None,
+    time_limit: TimeLimitOption = None,
     engine: Annotated[str, typer.Option(help="local (this machine: --workers processes) or ray.")] = "local",
     address: Annotated[Optional[str], typer.Option(
         help="Ray cluster to join (ray://host:10001, or auto); default: a local Ray.")] = None,
@@ -198,6 +212,7 @@ def ingest(
     a syndicated copy: linked to the original). Bad inputs are reported,
     recorded, and the rest goes on."""
     date = _date_option(published, "--published")
+    _set_time_limit(time_limit)
     if engine not in ("local", "ray"):
         raise typer.BadParameter("must be local or ray", param_hint="--engine")
     record = _open_record(db, model=model)
@@ -592,8 +607,9 @@ def export(
 
 @app.command()
 def reanalyze(db: DbOption = None, model: ModelOption = None, workers: WorkersOption = None,
-              quiet: QuietOption = False) -> None:
+              time_limit: TimeLimitOption = None, quiet: QuietOption = False) -> None:
     """Find statements again in every stored article (after an upgrade of onrecord)."""
+    _set_time_limit(time_limit)
     with _open_record(db, model=model) as record:
         try:
             report = record.reanalyze(workers=_workers(workers))
@@ -634,10 +650,12 @@ def analyze(
         str, typer.Option("--lang", help="Accepted languages, comma-separated; 'any' (the default here) analyses every text given.")
     ] = "any",
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
+    time_limit: TimeLimitOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Analyse articles without a store and print their record."""
+    _set_time_limit(time_limit)
     from onrecord.analysis import Analyzer
     from onrecord.ingest.draft import IngestOptions
     from onrecord.ingest.sources import read_sources

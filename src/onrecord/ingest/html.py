@@ -18,6 +18,7 @@ from onrecord.ingest.draft import Draft
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.identity import normalise_text
 from onrecord.ingest.text import split_paragraphs
+from onrecord.limits import DocumentTimeout, time_limit
 from onrecord.model import DateSource
 
 # trafilatura and htmldate log every page they find hard; onrecord reports
@@ -63,6 +64,8 @@ def find_published(html: str, url: str | None) -> tuple[dt.date | None, DateSour
         args = {"htmlobject": html, "original_date": True, **kwargs}
         try:
             found = find_date(**args)
+        except DocumentTimeout:
+            raise
         except Exception:  # noqa: BLE001 - htmldate raises on some malformed pages; no date then
             found = None
         if found:
@@ -92,9 +95,16 @@ def page_states_day(html: str, date: dt.date) -> bool:
 def read_html(html: str, source_ref: str, url: str | None = None) -> Draft:
     if not html.strip():
         raise IngestError("empty input")
+    with time_limit("reading the HTML"):
+        return _read_html(html, source_ref, url)
+
+
+def _read_html(html: str, source_ref: str, url: str | None) -> Draft:
     try:
         meta = trafilatura.extract_metadata(html, default_url=url)
         text = extract_main_text(html, url, title=meta.title if meta else None)
+    except DocumentTimeout:
+        raise
     except Exception as exc:  # noqa: BLE001 - a parser crash on one page must not stop a batch
         raise IngestError(f"cannot parse HTML ({type(exc).__name__}: {exc})") from None
     if not text:

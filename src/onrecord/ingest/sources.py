@@ -23,6 +23,7 @@ from onrecord.ingest.jsonl import read_jsonl
 from onrecord.ingest.text import clean_plain_text
 from onrecord.ingest.urls import fetch, is_url
 from onrecord.ingest.warc import looks_like_warc, read_warc
+from onrecord.limits import time_limit
 from onrecord.model import Article, DateSource, Failure
 
 
@@ -215,7 +216,8 @@ def read_given_document(document: dict, ref: str, options: IngestOptions) -> Ite
 
 
 def text_draft(raw: str, ref: str, url: str | None = None) -> Draft:
-    cleaned = clean_plain_text(raw)
+    with time_limit("reading the text"):
+        cleaned = clean_plain_text(raw)
     return Draft(
         text=cleaned.text,
         source_ref=ref,

@@ -1,0 +1,108 @@
+"""The time limit per document: a document that takes too long to read or to
+analyse becomes a failure with a reason, and the batch goes on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from onrecord.analysis import Analyzer
+from onrecord.ingest.draft import IngestOptions
+from onrecord.ingest.sources import given_article, read_sources
+from onrecord.limits import ENVIRONMENT, DocumentTimeout, document_seconds, time_limit
+from onrecord.model import Article, Failure
+
+from conftest import distinct_article, html_page
+
+SLOW_PAGE = Path(__file__).parent / "fuzz_regressions" / "readers-slow-html-page.bin"
+
+
+def spin(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_work_over_the_limit_is_stopped_with_a_reason():
+    start = time.monotonic()
+    with pytest.raises(DocumentTimeout, match="took longer than the time limit of 0.2 s"):
+        with time_limit("spinning", 0.2):
+            spin(5)
+    assert time.monotonic() - start < 2
+
+
+def test_work_under_the_limit_is_untouched_and_the_timer_is_cleared():
+    with time_limit("quick", 0.5):
+        spin(0.05)
+    spin(0.7)  # no alarm left behind
+
+
+def test_a_library_swallowing_the_first_alarm_is_stopped_all_the_same():
+    def stubborn():
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            try:
+                spin(end - time.monotonic())
+            except Exception:  # noqa: BLE001 - what some parsers do
+                pass
+
+    start = time.monotonic()
+    with pytest.raises(DocumentTimeout):
+        with time_limit("stubborn", 0.2):
+            stubborn()
+            spin(5)
+    assert time.monotonic() - start < 6
+
+
+def test_the_limit_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv(ENVIRONMENT, "2.5")
+    assert document_seconds() == 2.5
+    monkeypatch.setenv(ENVIRONMENT, "soon")
+    with pytest.raises(ValueError, match=ENVIRONMENT):
+        document_seconds()
+    monkeypatch.delenv(ENVIRONMENT)
+    assert document_seconds() == 60
+
+
+def test_reading_over_the_limit_is_a_failure_and_the_next_document_reads(tmp_path, monkeypatch):
+    page = tmp_path / "page.html"
+    page.write_text(html_page(distinct_article(3), title="Minister denies report"))
+    monkeypatch.setenv(ENVIRONMENT, "0.000001")
+    [item] = read_sources([str(page)], IngestOptions())
+    assert isinstance(item, Failure) and "reading the HTML took longer than the time limit" in item.reason
+    monkeypatch.setenv(ENVIRONMENT, "0")  # no limit
+    [item] = read_sources([str(page)], IngestOptions())
+    assert isinstance(item, Article) and item.title == "Minister denies report"
+
+
+def test_analysis_over_the_limit_is_a_failure_and_the_batch_goes_on(monkeypatch):
+    analyzer = Analyzer()
+    texts = [distinct_article(n) for n in (1, 2)]
+    articles = [given_article(text, f"a{n}", IngestOptions()) for n, text in enumerate(texts)]
+    monkeypatch.setenv(ENVIRONMENT, "0.000001")
+    results = list(analyzer.analyze_items(articles))
+    assert [type(r).__name__ for r in results] == ["Failure", "Failure"]
+    assert all(r.stage == "analyze" and "the analysis took longer" in r.reason for r in results)
+    monkeypatch.delenv(ENVIRONMENT)
+    results = list(analyzer.analyze_items(articles))
+    assert [r.article.source_ref for r in results] == ["a0", "a1"]
+    assert all(r.statements for r in results)
+
+
+def test_the_cli_option_reaches_the_reader_in_a_fresh_process(tmp_path):
+    """The fuzzer's slow page (a date that sends dateparser through every
+    locale's tables, seconds in a fresh process) fails under --time-limit 0.5
+    with the reason on standard error, and reads without the limit."""
+    page = tmp_path / "slow.html"
+    page.write_bytes(SLOW_PAGE.read_bytes()[1:])  # the first byte is the fuzzer's kind selector
+    args = [sys.executable, "-m", "onrecord", "analyze", str(page), "--format", "jsonl"]
+    limited = subprocess.run([*args, "--time-limit", "0.5"], capture_output=True, text=True, timeout=300)
+    assert limited.returncode == 1, limited.stderr
+    assert "took longer than the time limit of 0.5 s" in limited.stderr
+    unlimited = subprocess.run([*args, "--time-limit", "0"], capture_output=True, text=True, timeout=300)
+    assert unlimited.returncode == 0, unlimited.stderr
+    assert unlimited.stdout.count("\n") == 1
