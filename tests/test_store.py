@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import sqlalchemy as sa
 
 from onrecord.ingest.draft import Draft, IngestOptions, finish
@@ -185,3 +186,89 @@ def test_a_store_of_the_first_schema_upgrades_without_loss(db_url):
         assert (claim["statements"], claim["articles"], claim["affirm"], claim["deny"]) == (3, 1, 2, 1)
         assert len(store.list_statements(claim_id="clm_old")) == 3
         assert store.get_article("art_old").text == "Old text about a spill."
+
+
+def test_actors_merge_across_articles_and_within_one(db_url):
+    """One stored actor per type and name: roles and aliases gather in the
+    order they were met, the first known country and sector stay, and each
+    of an article's actors maps to its stored actor."""
+    from onrecord.model import Actor, ActorType
+
+    store = Store(db_url)
+    first = store.add_article(make_article(article_text(1), ref="a")).article_id
+    second = store.add_article(make_article(article_text(2), ref="b")).article_id
+    store.save_analysis(first, [], [
+        Actor("p1", "Abbas Araghchi", roles=["foreign minister"], country="IRN", sector="GOV"),
+        Actor("p2", "Abbas  Araghchi", roles=["minister", "foreign minister"], aliases=["Araghchi"]),
+        Actor("o1", "Abbas Araghchi", type=ActorType.ORGANIZATION),
+    ])
+    store.save_analysis(second, [], [
+        Actor("x", "abbas araghchi", roles=["diplomat"], aliases=["Araghchi", "the minister"], country="RUS"),
+    ])
+    people = [a for a in store.list_actors(limit=50) if a["type"] == "person"]
+    assert len(people) == 1
+    [person] = people
+    assert person["roles"] == ["foreign minister", "minister", "diplomat"]
+    assert person["aliases"] == ["Araghchi", "the minister"]
+    assert (person["country"], person["sector"]) == ("IRN", "GOV")
+    assert len(store.list_actors(limit=50)) == 2  # the organisation of the same name is another actor
+    store.close()
+
+
+@pytest.mark.postgres
+def test_a_writer_aborted_to_end_a_deadlock_runs_its_transaction_again(pg_url):
+    """Two writers lock two claims in opposite orders: PostgreSQL aborts one
+    of them (deadlock detected), and that one runs its transaction again, so
+    both end with their writes stored."""
+    import threading
+
+    from onrecord.store.schema import claims
+
+    store = Store(pg_url)
+    now = dt.datetime.now(dt.timezone.utc)
+    with store.engine.begin() as conn:
+        conn.execute(claims.insert(), [{"id": cid, "text": cid, "created_at": now} for cid in ("first", "second")])
+    both_hold_one = threading.Barrier(2)
+    attempts = {"forward": 0, "backward": 0}
+
+    def writer(name: str, order: tuple[str, str]):
+        def work(conn):
+            attempts[name] += 1
+            conn.execute(claims.update().where(claims.c.id == order[0]).values(text=f"{name} 1"))
+            if attempts[name] == 1:
+                both_hold_one.wait(timeout=30)
+            conn.execute(claims.update().where(claims.c.id == order[1]).values(text=f"{name} 2"))
+        return lambda: store._retrying(work)
+
+    threads = [threading.Thread(target=writer("forward", ("first", "second"))),
+               threading.Thread(target=writer("backward", ("second", "first")))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(attempts.values()) == [1, 2]  # one was the deadlock's victim and ran again
+    with store.engine.connect() as conn:
+        texts = dict(conn.execute(sa.select(claims.c.id, claims.c.text)).all())
+    winner = "forward" if attempts["backward"] == 2 else "backward"
+    loser = "backward" if winner == "forward" else "forward"
+    # the one that ran again wrote last: both its updates stand
+    assert set(texts.values()) == {f"{loser} 1", f"{loser} 2"}
+    store.close()
+
+
+def test_claims_are_marked_stale_with_their_statements_and_cleared_with_their_reversals(db_url):
+    from onrecord.model import Claim
+
+    store = Store(db_url)
+    article = store.add_article(make_article(article_text(4), ref="a")).article_id
+    [claim_id] = store.save_analysis(article, [], [], claim_list=[Claim("c1", "Iran sent drones to Russia")])
+    marks = store.stale_marks()
+    assert list(marks) == [claim_id]  # marked in the transaction that stored the claim
+    assert store.stale_marks([claim_id]) == marks
+    store.replace_reversals(claim_id, [], marked_at=marks[claim_id])
+    assert store.stale_marks() == {}
+    # a mark made after the one read (another writer's, meanwhile) survives
+    store.save_analysis(article, [], [], claim_list=[Claim("c1", "Iran sent drones to Russia")])
+    store.replace_reversals(claim_id, [], marked_at=marks[claim_id])
+    assert list(store.stale_marks()) == [claim_id]
+    store.close()

@@ -50,6 +50,8 @@ class _Writer:
     def finish(self) -> None:
         self._take(self.runner.finish())
         self._flush()
+        # what a killed run stored but did not finish: its claims' reversals
+        self.record.update_stale_reversals()
 
     def _take(self, results) -> None:
         for result in results:
@@ -292,13 +294,27 @@ class Record:
 
     def update_reversals(self, claim_ids: Iterable[str]) -> None:
         """Work out again the reversals, softenings and contradictions of these
-        stored claims, across every article the store holds."""
+        stored claims, across every article the store holds, and clear their
+        stale marks."""
         from onrecord.claims.timeline import find_reversals
 
-        for claim_id in sorted(claim_ids):
+        claim_ids = sorted(set(claim_ids))
+        marks = self.store.stale_marks(claim_ids)  # read before the statements: a later mark survives
+        for claim_id in claim_ids:
             said, people, days = self.store.claim_evidence(claim_id)
             found = find_reversals(said, [Claim(id=claim_id, text="")], people, lambda s, days=days: days.get(s.id))
-            self.store.replace_reversals(claim_id, found)
+            self.store.replace_reversals(claim_id, found, marked_at=marks.get(claim_id))
+
+    def update_stale_reversals(self) -> int:
+        """Work out the reversals of every claim still marked stale: the
+        claims of a run that was killed between storing statements and
+        storing reversals. Returns how many claims were done."""
+        done, after = 0, None
+        while marks := self.store.stale_marks(after=after):
+            self.update_reversals(marks)
+            done += len(marks)
+            after = max(marks)
+        return done
 
     def article(self, article_id: str) -> Article | None:
         return self.store.get_article(article_id)

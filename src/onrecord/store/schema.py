@@ -195,3 +195,14 @@ reversals = Table(
     Index("ix_reversals_claim", "claim_id"),
     Index("ix_reversals_actor", "actor_id"),
 )
+
+# Claims whose reversals are to be worked out again: marked in the
+# transaction that stores the statements touching them, cleared once their
+# reversals are stored, so that a run killed in between leaves the work
+# marked and the next run does it (migration 0003).
+stale_claims = Table(
+    "stale_claims",
+    metadata,
+    Column("claim_id", String(40), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("marked_at", DateTime(timezone=True), nullable=False),
+)

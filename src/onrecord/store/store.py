@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -14,7 +16,7 @@ from sqlalchemy import and_, bindparam, case, column, func, literal_column, or_,
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from onrecord.ingest.dedupe import BANDS, NEAR_DUPLICATE_JACCARD, band_keys, signature, similarity
 from onrecord.model import (
@@ -43,6 +45,7 @@ from onrecord.store.schema import (
     failures,
     metadata,
     reversals,
+    stale_claims,
     statements,
 )
 
@@ -64,8 +67,19 @@ class AddResult:
     original_id: str | None = None  # for a near-duplicate: the article it copies
 
 
+# PostgreSQL's codes for a transaction aborted to end a deadlock (40P01) or a
+# serialisation conflict (40001): the victim is meant to try again.
+_RETRY_SQLSTATES = {"40P01", "40001"}
+_WRITE_ATTEMPTS = 5
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _utcnow_precise() -> dt.datetime:
+    # stale marks are compared to tell one writer's mark from a later one's
+    return dt.datetime.now(dt.timezone.utc)
 
 
 def _sha256(value: str) -> str:
@@ -189,23 +203,70 @@ class Store:
         `same_claim` accepts (without it, only a claim with the same text).
         Returns the ids of the stored claims the article touches, whose
         reversals are then to be worked out again."""
-        with self.engine.begin() as conn:
-            touched = self._save_analysis(conn, article_id, statement_list, actor_list, headline, claim_list,
-                                          event_list, same_claim)
-            self._recount_claims(conn, touched)
-        return touched
+        return self._save_many([(article_id, statement_list, actor_list, headline, claim_list, event_list)],
+                               same_claim)
 
     def save_analyses(self, analyses: list[Any], same_claim: ClaimMatcher | None = None) -> set[str]:
         """Store many articles' analyses (each with .article, .statements,
         .actors, .headline, .claims, .events) in one transaction: what a
         batch of the writer costs is one commit, not one per article."""
-        with self.engine.begin() as conn:
+        return self._save_many([(a.article.id, a.statements, a.actors, a.headline, a.claims, a.events)
+                                for a in analyses], same_claim)
+
+    def _save_many(self, items: list[tuple], same_claim: ClaimMatcher | None) -> set[str]:
+        def save(conn: Connection) -> set[str]:
             touched: set[str] = set()
-            for a in analyses:
-                touched |= self._save_analysis(conn, a.article.id, a.statements, a.actors, a.headline, a.claims,
-                                               a.events, same_claim)
+            for article_id, said, people, headline, claim_list, event_list in items:
+                touched |= self._save_analysis(conn, article_id, said, people, headline, claim_list, event_list,
+                                               same_claim)
             self._recount_claims(conn, touched)
-        return touched
+            self._mark_stale(conn, touched)
+            return touched
+
+        return self._retrying(save)
+
+    def _retrying(self, work: Callable[[Connection], Any]) -> Any:
+        """`work` in a transaction, run again when PostgreSQL aborted it to
+        end a deadlock with another writer (two ingests that meet the same
+        actors or claims in another order). The transaction is whole or
+        nothing, so running it again is safe."""
+        for attempt in range(1, _WRITE_ATTEMPTS + 1):
+            try:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in _RETRY_SQLSTATES or attempt == _WRITE_ATTEMPTS:
+                    raise
+                time.sleep(random.uniform(0.05, 0.25) * attempt)  # apart, so that they do not meet again
+
+    def _mark_stale(self, conn: Connection, claim_ids: set[str]) -> None:
+        """Mark claims whose reversals are to be worked out again, in the
+        transaction that changed their statements."""
+        if not claim_ids:
+            return
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = insert(stale_claims)
+        conn.execute(statement.on_conflict_do_update(index_elements=[stale_claims.c.claim_id],
+                                                     set_={"marked_at": statement.excluded.marked_at}),
+                     [{"claim_id": claim_id, "marked_at": _utcnow_precise()} for claim_id in sorted(claim_ids)])
+
+    def stale_marks(self, claim_ids: Iterable[str] | None = None, *, after: str | None = None,
+                    limit: int = 500) -> dict[str, dt.datetime]:
+        """Marked claims and when they were marked: these ids, or the next
+        `limit` of them all in id order after `after`."""
+        query = select(stale_claims.c.claim_id, stale_claims.c.marked_at)
+        if claim_ids is not None:
+            ids = sorted(set(claim_ids))
+            found: dict[str, dt.datetime] = {}
+            with self.engine.connect() as conn:
+                for start in range(0, len(ids), 500):
+                    found.update(conn.execute(query.where(stale_claims.c.claim_id.in_(ids[start:start + 500]))).all())
+            return found
+        query = query.order_by(stale_claims.c.claim_id).limit(limit)
+        if after is not None:
+            query = query.where(stale_claims.c.claim_id > after)
+        with self.engine.connect() as conn:
+            return dict(conn.execute(query).all())
 
     def recount_claims(self, claim_ids: Iterable[str] | None = None) -> None:
         """Count again the statements, articles, affirmations and denials of
@@ -237,9 +298,7 @@ class Store:
     def _save_analysis(self, conn: Connection, article_id: str, statement_list: list[Statement],
                        actor_list: list[Actor], headline: list[Statement], claim_list: list[Claim],
                        event_list: list[Event], same_claim: ClaimMatcher | None) -> set[str]:
-        # actors in a fixed order, so that concurrent writers lock rows alike (no deadlock)
-        global_ids = {actor.id: self._merge_actor(conn, actor)
-                      for actor in sorted(actor_list, key=lambda a: (a.type.value, _actor_key(a.name)))}
+        global_ids = self._merge_actors(conn, actor_list)
         claim_ids = {claim.id: self._merge_claim(conn, article_id, claim, same_claim) for claim in claim_list}
         touched = set(claim_ids.values()) | set(
             conn.execute(select(statements.c.claim_id).where(
@@ -355,9 +414,15 @@ class Store:
         days = {row.id: event_days.get(row.article_id) or row.article_published for row in rows}
         return said, people, days
 
-    def replace_reversals(self, claim_id: str, found: list[Reversal]) -> None:
-        """Store a claim's reversals, softenings and contradictions, replacing the old ones."""
+    def replace_reversals(self, claim_id: str, found: list[Reversal], *, marked_at: dt.datetime | None = None) -> None:
+        """Store a claim's reversals, softenings and contradictions, replacing
+        the old ones; clear the claim's stale mark if it is still the one made
+        at `marked_at` (read before the claim's statements were), not a
+        later one another writer made meanwhile."""
         with self.engine.begin() as conn:
+            if marked_at is not None:
+                conn.execute(stale_claims.delete().where(stale_claims.c.claim_id == claim_id,
+                                                         stale_claims.c.marked_at <= marked_at))
             conn.execute(reversals.delete().where(reversals.c.claim_id == claim_id))
             if found:
                 now = _utcnow()
@@ -370,28 +435,39 @@ class Store:
                     for r in found
                 ])
 
-    def _merge_actor(self, conn: Connection, actor: Actor) -> str:
-        key = _sha256(f"{actor.type.value}\x00{_actor_key(actor.name)}")
-        actor_id = "act_" + key[:16]
+    def _merge_actors(self, conn: Connection, actor_list: list[Actor]) -> dict[str, str]:
+        """The store's actor for each of an article's actors (by the article's
+        actor id): found by type and normalised name, else added; roles,
+        aliases, country and sector it did not know are added to it. Three
+        statements for the article's actors together, not three per actor."""
+        by_key: dict[str, list[Actor]] = {}
+        for actor in actor_list:
+            by_key.setdefault(_sha256(f"{actor.type.value}\x00{_actor_key(actor.name)}"), []).append(actor)
+        if not by_key:
+            return {}
+        # keys in a fixed order, so that concurrent writers lock rows alike (no deadlock)
+        keys = sorted(by_key)
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        conn.execute(
-            insert(actors)
-            .values(id=actor_id, key=key, name=actor.name, type=actor.type.value, country=actor.country,
-                    sector=actor.sector, roles=list(actor.roles), aliases=list(actor.aliases))
-            .on_conflict_do_nothing(index_elements=[actors.c.key])
-        )
-        row = conn.execute(select(actors).where(actors.c.key == key)).one()
-        roles = list(row.roles) + [r for r in actor.roles if r not in row.roles]
-        aliases = list(row.aliases) + [a for a in actor.aliases if a not in row.aliases]
-        if roles != list(row.roles) or aliases != list(row.aliases) or (actor.country and not row.country) or (
-            actor.sector and not row.sector
-        ):
-            conn.execute(
-                actors.update()
-                .where(actors.c.key == key)
-                .values(roles=roles, aliases=aliases, country=row.country or actor.country, sector=row.sector or actor.sector)
-            )
-        return row.id
+        conn.execute(insert(actors).on_conflict_do_nothing(index_elements=[actors.c.key]), [
+            {"id": "act_" + key[:16], "key": key, "name": first.name, "type": first.type.value,
+             "country": first.country, "sector": first.sector, "roles": list(first.roles),
+             "aliases": list(first.aliases)}
+            for key in keys for first in by_key[key][:1]
+        ])
+        rows = {row.key: row for row in conn.execute(select(actors).where(actors.c.key.in_(keys)))}
+        changes = []
+        for key in keys:
+            row = rows[key]
+            roles, aliases, country, sector = list(row.roles), list(row.aliases), row.country, row.sector
+            for actor in by_key[key]:
+                roles += [r for r in actor.roles if r not in roles]
+                aliases += [a for a in actor.aliases if a not in aliases]
+                country, sector = country or actor.country, sector or actor.sector
+            if (roles, aliases, country, sector) != (list(row.roles), list(row.aliases), row.country, row.sector):
+                changes.append({"match": key, "roles": roles, "aliases": aliases, "country": country, "sector": sector})
+        if changes:
+            conn.execute(actors.update().where(actors.c.key == bindparam("match")), changes)
+        return {actor.id: rows[key].id for key, group in by_key.items() for actor in group}
 
     def articles_to_analyze(self, *, limit: int = 1000, after: str | None = None) -> list[Article]:
         """Stored originals that have no analysis yet (a run that stopped
