@@ -4,9 +4,9 @@ bench/store_queries.py), each client sending its next request as soon as
 the last one is answered. Prints requests/s, errors, and median, p95 and
 p99 latency, overall and per kind of request.
 
-    .venv/bin/python bench/api_load.py [N=100000] [CLIENTS=50] [SECONDS=60] [DB_URL]
+    .venv/bin/python bench/api_load.py [N=100000] [CLIENTS=50] [SECONDS=60] [SERVER_WORKERS=1] [DB_URL]
 
-The server runs as a user starts it (one `onrecord serve` process); the
+The server runs as a user starts it (`onrecord serve --workers SERVER_WORKERS`); the
 clients run in this process on asyncio and share the machine's cores with it,
 so the figures are those of a server on a busy machine.
 """
@@ -86,7 +86,7 @@ async def load(base: str, n: int, clients: int, seconds: float) -> tuple[dict, l
     return results, errors, time.monotonic() - start
 
 
-def main(n: int, clients: int, seconds: float, url: str | None) -> None:
+def main(n: int, clients: int, seconds: float, server_workers: int, url: str | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = url or f"sqlite:///{tmp}/bench.db"
         record = Record(url)
@@ -95,7 +95,8 @@ def main(n: int, clients: int, seconds: float, url: str | None) -> None:
         record.close()
         print(f"{url.split(':')[0]}: {n:,} statements built in {time.perf_counter() - started:.1f} s")
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "onrecord", "serve", "--db", url, "--port", str(port)],
+        server = subprocess.Popen([sys.executable, "-m", "onrecord", "serve", "--db", url, "--port", str(port),
+                                   "--workers", str(server_workers)],
                                   env={**os.environ, "ONRECORD_API_TOKEN": ""}, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -110,8 +111,8 @@ def main(n: int, clients: int, seconds: float, url: str | None) -> None:
             server.terminate()
             server.wait(timeout=30)
     every = [t for times in results.values() for t in times]
-    print(f"{clients} clients for {took:.0f} s: {len(every):,} requests, {len(every) / took:.1f} requests/s, "
-          f"{len(errors)} errors")
+    print(f"{clients} clients for {took:.0f} s against {server_workers} server process(es): {len(every):,} requests, "
+          f"{len(every) / took:.1f} requests/s, {len(errors)} errors")
     print(f"  {'all':26s} median {statistics.median(every):7.1f} ms   p95 {percentile(every, 0.95):7.1f} ms"
           f"   p99 {percentile(every, 0.99):7.1f} ms")
     for kind, times in sorted(results.items()):
@@ -125,4 +126,5 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     numbers = [a for a in args if "://" not in a]
     main(int(numbers[0]) if numbers else 100_000, int(numbers[1]) if len(numbers) > 1 else 50,
-         float(numbers[2]) if len(numbers) > 2 else 60.0, next((a for a in args if "://" in a), None))
+         float(numbers[2]) if len(numbers) > 2 else 60.0, int(numbers[3]) if len(numbers) > 3 else 1,
+         next((a for a in args if "://" in a), None))

@@ -203,11 +203,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(db_url: str, token: str = API_TOKEN):
+def running_server(db_url: str, token: str = API_TOKEN, extra_args: tuple[str, ...] = ()):
     """`onrecord serve` in its own process, as a user starts it; yields its base URL."""
     port = free_port()
     env = {**os.environ, "ONRECORD_API_TOKEN": token}
-    process = subprocess.Popen([sys.executable, "-m", "onrecord", "serve", "--db", db_url, "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "onrecord", "serve", "--db", db_url, "--port", str(port),
+                                *extra_args],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -22,3 +22,21 @@ def test_schemathesis_finds_no_server_errors(store_url, tmp_path):
             capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its cache stays out of the project
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "passed" in result.stdout
+
+
+def test_serve_with_several_worker_processes_answers_from_the_same_store(store_url):
+    """`onrecord serve --workers 2`: each process builds its app over the
+    store named on the command line; every answer is the same record."""
+    import json
+    import urllib.request
+
+    from onrecord.record import Record
+
+    with Record(store_url) as record:
+        expected = record.stats()
+    with running_server(store_url, extra_args=("--workers", "2")) as base:
+        for _ in range(12):
+            with urllib.request.urlopen(base + "/api/stats", timeout=30) as response:
+                assert json.loads(response.read()) == json.loads(json.dumps(expected, default=str))
+            with urllib.request.urlopen(base + "/", timeout=30) as response:
+                assert response.status == 200

@@ -558,6 +558,8 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64,
+                                         help="Server processes answering requests.")] = 1,
     model: ModelOption = None,
 ) -> None:
     """Serve the record: the web app at / and the JSON API at /api (schema at
@@ -573,7 +575,17 @@ def serve(
         raise _usage_error(f"cannot open the store {db or '(default)'}: {type(exc).__name__}: {exc}") from None
     if not web.state.token:
         err.print("[yellow]note:[/] ONRECORD_API_TOKEN is not set: the API and the web app are read-only")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+        return
+    # several processes: each builds its own app over the same store (uvicorn's factory)
+    web.state.record.close()
+    if db:
+        os.environ["ONRECORD_DB"] = db
+    if model:
+        os.environ["ONRECORD_MODEL"] = model
+    uvicorn.run("onrecord.api.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
 @app.command()

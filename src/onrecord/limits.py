@@ -2,9 +2,10 @@
 
 A page that sends a parser into a pathological path must become a failure
 with a reason, not a stuck batch. The limit is a SIGALRM timer, so it works
-where the work runs on a process's main thread: the command line, the pool's
-workers and Ray's actors. Elsewhere (the web server's threads) it does
-nothing; there the request size cap bounds the work instead.
+where the work runs on a process's main thread: the command line and the
+pool's workers. Elsewhere (the web server's threads, Ray actors that run
+their work on another thread) it does nothing; there the size caps bound the
+work instead.
 """
 
 from __future__ import annotations

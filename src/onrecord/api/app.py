@@ -182,6 +182,12 @@ def create_app(db: str | None = None, *, token: str | None = None, model: str | 
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app over the store named by ONRECORD_DB: what each process of
+    `onrecord serve --workers N` builds (uvicorn's app factory)."""
+    return create_app(os.environ.get("ONRECORD_DB") or None, model=os.environ.get("ONRECORD_MODEL") or None)
+
+
 def _record(request: Request) -> Record:
     return request.app.state.record
 
