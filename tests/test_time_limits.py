@@ -58,6 +58,35 @@ def test_a_library_swallowing_the_first_alarm_is_stopped_all_the_same():
     assert time.monotonic() - start < 6
 
 
+def test_the_limit_holds_in_any_thread():
+    """Not only the main thread: Ray runs actors' work and the web server
+    runs requests on other threads."""
+    import threading
+
+    caught = []
+
+    def work():
+        try:
+            with time_limit("spinning in a thread", 0.2):
+                spin(5)
+        except DocumentTimeout as exc:
+            caught.append(str(exc))
+
+    thread = threading.Thread(target=work)
+    start = time.monotonic()
+    thread.start()
+    thread.join(timeout=10)
+    assert time.monotonic() - start < 2
+    assert caught and "spinning in a thread took longer" in caught[0]
+
+
+def test_a_limit_inside_a_limit_keeps_the_outer_one():
+    with pytest.raises(DocumentTimeout, match="outer took longer"):
+        with time_limit("outer", 0.2):
+            with time_limit("inner", 30):
+                spin(5)
+
+
 def test_the_limit_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv(ENVIRONMENT, "2.5")
     assert document_seconds() == 2.5
@@ -106,3 +135,17 @@ def test_the_cli_option_reaches_the_reader_in_a_fresh_process(tmp_path):
     unlimited = subprocess.run([*args, "--time-limit", "0"], capture_output=True, text=True, timeout=300)
     assert unlimited.returncode == 0, unlimited.stderr
     assert unlimited.stdout.count("\n") == 1
+
+
+def test_the_api_answers_a_document_over_the_limit_with_its_reason(monkeypatch, tmp_path):
+    """In the web server's request threads too: 422 with the reason."""
+    from fastapi.testclient import TestClient
+
+    from onrecord.api.app import create_app
+
+    monkeypatch.setenv(ENVIRONMENT, "0.000001")
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'api.db'}", token="t")) as client:
+        response = client.post("/api/analyze", json={"text": distinct_article(5)},
+                               headers={"Authorization": "Bearer t"})
+    assert response.status_code == 422
+    assert "took longer than the time limit" in response.json()["detail"]

@@ -1,17 +1,19 @@
 """A time limit per document, for reading and for analysis.
 
 A page that sends a parser into a pathological path must become a failure
-with a reason, not a stuck batch. The limit is a SIGALRM timer, so it works
-where the work runs on a process's main thread: the command line and the
-pool's workers. Elsewhere (the web server's threads, Ray actors that run
-their work on another thread) it does nothing; there the size caps bound the
-work instead.
+with a reason, not a stuck batch. A watchdog thread raises `DocumentTimeout`
+in the working thread once the limit has passed (CPython's
+PyThreadState_SetAsyncExc, the one way to interrupt another thread), so the
+limit holds in any thread: the command line, pool workers, Ray's actor
+threads and the web server's request threads. Like any Python-level
+interruption it lands between bytecodes: a single long call into C (one
+lxml parse) finishes first; the size caps bound those.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
-import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,9 +27,11 @@ from onrecord.ingest.errors import IngestError
 # takes well under one. 60 s leaves room for a loaded machine.
 DEFAULT_SECONDS = 60.0
 ENVIRONMENT = "ONRECORD_TIME_LIMIT"
-# After the limit has passed, the alarm repeats this often until the work
-# stops, in case a library's `except Exception` swallowed the first one.
+# After the limit has passed, the interruption repeats this often until the
+# work stops, in case a library's `except Exception` swallowed the first one.
 _REPEAT_SECONDS = 0.05
+
+_limited = threading.local()  # whether this thread is already inside a limit
 
 
 class DocumentTimeout(IngestError):
@@ -46,39 +50,48 @@ def document_seconds() -> float:
     return max(seconds, 0.0)
 
 
-def can_limit() -> bool:
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+def _interrupt(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Raise `exception` in that thread at its next bytecode (None: take
+    back one not raised yet)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
+                                               ctypes.py_object(exception) if exception else None)
 
 
 @contextmanager
 def time_limit(what: str, seconds: float | None = None) -> Iterator[None]:
     """Raise `DocumentTimeout` in the block once it has run `seconds`
-    (default: `document_seconds()`). Nested limits keep the outer one."""
+    (default: `document_seconds()`). A limit inside a limit keeps the outer one."""
     seconds = document_seconds() if seconds is None else seconds
-    if seconds <= 0 or not can_limit():
+    if seconds <= 0 or getattr(_limited, "active", False):
         yield
         return
-    outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
-    if outer_remaining:
-        # an enclosing limit (or another user of the timer) is running: leave it be
-        yield
-        return
+    target = threading.get_ident()
+    finished = threading.Event()
+    guard = threading.Lock()  # the block ends, or an interruption is sent: never both at once
+    state = {"active": True}
 
-    active = True
+    def watch() -> None:
+        wait = seconds
+        while not finished.wait(wait):
+            with guard:
+                if not state["active"]:
+                    return
+                _interrupt(target, DocumentTimeout)
+            wait = _REPEAT_SECONDS
 
-    def expire(signum, frame):  # noqa: ARG001 - signal handler signature
-        if not active:  # fired as the block ended: nothing left to stop
-            return
-        signal.setitimer(signal.ITIMER_REAL, _REPEAT_SECONDS)
-        raise DocumentTimeout(f"{what} took longer than the time limit of {seconds:g} s per document"
-                              f" ({ENVIRONMENT} or --time-limit to change it)")
-
-    previous = signal.signal(signal.SIGALRM, expire)
+    watchdog = threading.Thread(target=watch, name="onrecord-time-limit", daemon=True)
+    _limited.active = True
+    watchdog.start()
     try:
-        # armed inside the try: a limit that passes at once still ends here, disarmed
-        signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
+    except DocumentTimeout as exc:
+        if exc.args:  # another limit's, with its reason
+            raise
+        raise DocumentTimeout(f"{what} took longer than the time limit of {seconds:g} s per document"
+                              f" ({ENVIRONMENT} or --time-limit to change it)") from None
     finally:
-        active = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        with guard:
+            state["active"] = False
+            _interrupt(target, None)  # one sent as the block ended is not raised after it
+        finished.set()
+        _limited.active = False

@@ -36,6 +36,7 @@ from onrecord.api.highlight import highlight, local_id
 from onrecord.api.timeline import speaker_of, timeline_svg
 from onrecord.exports import csv_text
 from onrecord.ingest.errors import IngestError
+from onrecord.model import Failure
 from onrecord.record import Record
 
 MAX_BODY_BYTES = 5_000_000  # a request body over this is refused (413): a long article is ~100 kB
@@ -336,7 +337,10 @@ def _analyze(request: Request, record: Record, document: Document) -> dict[str, 
     except IngestError as exc:
         raise HTTPException(422, str(exc)) from None
     with request.app.state.analysis_lock:
-        result = record.analyzer.analyze_article(article)
+        # analyze_items: the per-document time limit applies, and a failure comes back with its reason
+        [result] = list(record.analyzer.analyze_items([article]))
+    if isinstance(result, Failure):
+        raise HTTPException(422, result.reason)
     return views.analysis(result)
 
 
