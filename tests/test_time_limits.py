@@ -99,8 +99,9 @@ def test_the_limit_comes_from_the_environment(monkeypatch):
 
 def test_reading_over_the_limit_is_a_failure_and_the_next_document_reads(tmp_path, monkeypatch):
     page = tmp_path / "page.html"
-    page.write_text(html_page(distinct_article(3), title="Minister denies report"))
-    monkeypatch.setenv(ENVIRONMENT, "0.000001")
+    # 4,000 sentences: about 180 ms to read here, nine times the limit
+    page.write_text(html_page(distinct_article(3, sentences=4000), title="Minister denies report"))
+    monkeypatch.setenv(ENVIRONMENT, "0.02")
     [item] = read_sources([str(page)], IngestOptions())
     assert isinstance(item, Failure) and "reading the HTML took longer than the time limit" in item.reason
     monkeypatch.setenv(ENVIRONMENT, "0")  # no limit
@@ -110,9 +111,10 @@ def test_reading_over_the_limit_is_a_failure_and_the_next_document_reads(tmp_pat
 
 def test_analysis_over_the_limit_is_a_failure_and_the_batch_goes_on(monkeypatch):
     analyzer = Analyzer()
-    texts = [distinct_article(n) for n in (1, 2)]
+    # 100 sentences: about 0.6 s of analysis after the parse, twelve times the limit
+    texts = [distinct_article(n, sentences=100) for n in (1, 2)]
     articles = [given_article(text, f"a{n}", IngestOptions()) for n, text in enumerate(texts)]
-    monkeypatch.setenv(ENVIRONMENT, "0.000001")
+    monkeypatch.setenv(ENVIRONMENT, "0.05")
     results = list(analyzer.analyze_items(articles))
     assert [type(r).__name__ for r in results] == ["Failure", "Failure"]
     assert all(r.stage == "analyze" and "the analysis took longer" in r.reason for r in results)
@@ -143,9 +145,9 @@ def test_the_api_answers_a_document_over_the_limit_with_its_reason(monkeypatch, 
 
     from onrecord.api.app import create_app
 
-    monkeypatch.setenv(ENVIRONMENT, "0.000001")
+    monkeypatch.setenv(ENVIRONMENT, "0.05")  # the analysis of 100 sentences takes about 0.6 s
     with TestClient(create_app(f"sqlite:///{tmp_path / 'api.db'}", token="t")) as client:
-        response = client.post("/api/analyze", json={"text": distinct_article(5)},
+        response = client.post("/api/analyze", json={"text": distinct_article(5, sentences=100)},
                                headers={"Authorization": "Bearer t"})
     assert response.status_code == 422
     assert "took longer than the time limit" in response.json()["detail"]
