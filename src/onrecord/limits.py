@@ -28,7 +28,9 @@ from onrecord.ingest.errors import IngestError
 DEFAULT_SECONDS = 60.0
 ENVIRONMENT = "ONRECORD_TIME_LIMIT"
 # After the limit has passed, the interruption repeats this often until the
-# work stops, in case a library's `except Exception` swallowed the first one.
+# work stops: a library's `except Exception` may swallow one, and one that
+# lands where Python cannot raise (a garbage-collector callback, a __del__)
+# is dropped with a warning.
 _REPEAT_SECONDS = 0.05
 
 _limited = threading.local()  # whether this thread is already inside a limit
