@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.ingest.draft import IngestOptions
@@ -78,39 +77,33 @@ class Analyzer:
     def __init__(self, model: str | None = None) -> None:
         self.nlp = load_pipeline(model)
 
-    def _parsed(self, articles: Iterable[Article]) -> Iterator[tuple[Doc, Article]]:
-        pairs = ((article.text, article) for article in articles)
-        return self.nlp.pipe(pairs, as_tuples=True, batch_size=PIPE_BATCH_SIZE)
-
-    def _parsed_titles(self, articles: list[Article]) -> list[Doc | None]:
-        """The headlines of a batch, parsed together: one `nlp.pipe` over
+    def _parsed(self, articles: list[Article]) -> Iterator[tuple[Doc, Doc | None]]:
+        """Each article's parse and its headline's (None without a title).
+        The headlines of a batch are parsed together: one `nlp.pipe` over
         short titles costs less than half of parsing them one by one."""
-        titled = [a for a in articles if a.title]
-        docs = iter(self.nlp.pipe((sentence_case(a.title, a.text) for a in titled), batch_size=PIPE_BATCH_SIZE))
-        return [next(docs) if a.title else None for a in articles]
+        texts = self.nlp.pipe((article.text for article in articles), batch_size=PIPE_BATCH_SIZE)
+        titled = self.nlp.pipe((sentence_case(a.title, a.text) for a in articles if a.title), batch_size=PIPE_BATCH_SIZE)
+        return ((doc, next(titled) if article.title else None) for doc, article in zip(texts, articles))
 
     def analyze_articles(self, articles: Iterable[Article]) -> Iterator[Analysis]:
         for batch in _batched(articles, PIPE_BATCH_SIZE):
-            for (doc, article), title_doc in zip(self._parsed(batch), self._parsed_titles(list(batch))):
-                yield analyze_doc(doc, article, self.nlp, title_doc=title_doc)
+            for (doc, title_doc), article in zip(self._parsed(list(batch)), batch):
+                yield analyze_doc(doc, article, title_doc)
 
     def analyze_items(self, items: Iterable[Article | Failure]) -> Iterator[Analysis | Failure]:
         """Analyses in input order, with failures passed through in their
         place; an article the analysis itself fails on becomes a failure too,
         and the batch goes on."""
         for batch in _batched(items, PIPE_BATCH_SIZE):
-            articles = [a for a in batch if isinstance(a, Article)]
-            parsed = self._parsed(articles)
-            titles = iter(self._parsed_titles(articles))
+            parsed = self._parsed([a for a in batch if isinstance(a, Article)])
             for item in batch:
                 if isinstance(item, Failure):
                     yield item
                     continue
-                doc, _ = next(parsed)
-                title_doc = next(titles)
+                doc, title_doc = next(parsed)
                 try:
                     with time_limit("the analysis"):
-                        analysis = analyze_doc(doc, item, self.nlp, title_doc=title_doc)
+                        analysis = analyze_doc(doc, item, title_doc)
                 except DocumentTimeout as exc:
                     yield Failure(item.source_ref, str(exc), stage="analyze")
                     continue
@@ -123,17 +116,15 @@ class Analyzer:
         return next(self.analyze_articles([article]))
 
 
-def analyze_doc(doc: Doc, article: Article, nlp: Language | None = None, *, title_doc: Doc | None = None) -> Analysis:
+def analyze_doc(doc: Doc, article: Article, title_doc: Doc | None = None) -> Analysis:
     """The record of one parsed article: statements and their speakers (and,
-    given the pipeline to parse it with or its parse, the headline's
+    given the parse of its sentence-cased headline, the headline's
     statements)."""
     finder = StatementFinder(doc)
     found = finder.find()
     resolver = SpeakerResolver(doc, finder.paragraph_index)
     resolved = resolver.resolve(found)
     headline_found: list[tuple[FoundStatement, str, tuple]] = []
-    if title_doc is None and nlp is not None and article.title:
-        title_doc = nlp(sentence_case(article.title, finder.text))
     if title_doc is not None:
         for item in StatementFinder(title_doc).find():
             if item.speaker is not None:
