@@ -70,13 +70,12 @@ def time_limit(what: str, seconds: float | None = None) -> Iterator[None]:
     target = threading.get_ident()
     finished = threading.Event()
     guard = threading.Lock()  # the block ends, or an interruption is sent: never both at once
-    state = {"active": True}
 
     def watch() -> None:
         wait = seconds
         while not finished.wait(wait):
             with guard:
-                if not state["active"]:
+                if finished.is_set():
                     return
                 _interrupt(target, DocumentTimeout)
             wait = _REPEAT_SECONDS
@@ -93,7 +92,6 @@ def time_limit(what: str, seconds: float | None = None) -> Iterator[None]:
                               f" ({ENVIRONMENT} or --time-limit to change it)") from None
     finally:
         with guard:
-            state["active"] = False
+            finished.set()
             _interrupt(target, None)  # one sent as the block ended is not raised after it
-        finished.set()
         _limited.active = False
