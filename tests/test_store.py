@@ -262,13 +262,14 @@ def test_claims_are_marked_stale_with_their_statements_and_cleared_with_their_re
     store = Store(db_url)
     article = store.add_article(make_article(article_text(4), ref="a")).article_id
     [claim_id] = store.save_analysis(article, [], [], claim_list=[Claim("c1", "Iran sent drones to Russia")])
-    marks = store.stale_marks()
-    assert list(marks) == [claim_id]  # marked in the transaction that stored the claim
-    assert store.stale_marks([claim_id]) == marks
+    assert store.stale_claim_ids() == [claim_id]  # marked in the transaction that stored the claim
+    marks = store.stale_marks([claim_id, "clm_not_marked"])
+    assert list(marks) == [claim_id]
     store.replace_reversals(claim_id, [], marked_at=marks[claim_id])
-    assert store.stale_marks() == {}
+    assert store.stale_claim_ids() == []
     # a mark made after the one read (another writer's, meanwhile) survives
     store.save_analysis(article, [], [], claim_list=[Claim("c1", "Iran sent drones to Russia")])
     store.replace_reversals(claim_id, [], marked_at=marks[claim_id])
-    assert list(store.stale_marks()) == [claim_id]
+    assert store.stale_claim_ids() == [claim_id]
+    assert store.stale_claim_ids(after=claim_id) == []
     store.close()

@@ -310,10 +310,10 @@ class Record:
         claims of a run that was killed between storing statements and
         storing reversals. Returns how many claims were done."""
         done, after = 0, None
-        while marks := self.store.stale_marks(after=after):
-            self.update_reversals(marks)
-            done += len(marks)
-            after = max(marks)
+        while claim_ids := self.store.stale_claim_ids(after=after):
+            self.update_reversals(claim_ids)
+            done += len(claim_ids)
+            after = claim_ids[-1]
         return done
 
     def article(self, article_id: str) -> Article | None:

@@ -250,23 +250,21 @@ class Store:
                                                      set_={"marked_at": statement.excluded.marked_at}),
                      [{"claim_id": claim_id, "marked_at": _utcnow_precise()} for claim_id in sorted(claim_ids)])
 
-    def stale_marks(self, claim_ids: Iterable[str] | None = None, *, after: str | None = None,
-                    limit: int = 500) -> dict[str, dt.datetime]:
-        """Marked claims and when they were marked: these ids, or the next
-        `limit` of them all in id order after `after`."""
+    def stale_marks(self, claim_ids: Iterable[str]) -> dict[str, dt.datetime]:
+        """Which of these claims are marked stale, and when they were marked."""
+        ids = sorted(set(claim_ids))
         query = select(stale_claims.c.claim_id, stale_claims.c.marked_at)
-        if claim_ids is not None:
-            ids = sorted(set(claim_ids))
-            found: dict[str, dt.datetime] = {}
-            with self.engine.connect() as conn:
-                for start in range(0, len(ids), 500):
-                    found.update(conn.execute(query.where(stale_claims.c.claim_id.in_(ids[start:start + 500]))).all())
-            return found
-        query = query.order_by(stale_claims.c.claim_id).limit(limit)
+        with self.engine.connect() as conn:
+            return {claim_id: marked for start in range(0, len(ids), 500)
+                    for claim_id, marked in conn.execute(query.where(stale_claims.c.claim_id.in_(ids[start:start + 500])))}
+
+    def stale_claim_ids(self, *, after: str | None = None, limit: int = 500) -> list[str]:
+        """The next `limit` claims marked stale, in id order after `after`."""
+        query = select(stale_claims.c.claim_id).order_by(stale_claims.c.claim_id).limit(limit)
         if after is not None:
             query = query.where(stale_claims.c.claim_id > after)
         with self.engine.connect() as conn:
-            return dict(conn.execute(query).all())
+            return list(conn.execute(query).scalars())
 
     def recount_claims(self, claim_ids: Iterable[str] | None = None) -> None:
         """Count again the statements, articles, affirmations and denials of
