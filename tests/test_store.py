@@ -273,3 +273,45 @@ def test_claims_are_marked_stale_with_their_statements_and_cleared_with_their_re
     assert store.stale_claim_ids() == [claim_id]
     assert store.stale_claim_ids(after=claim_id) == []
     store.close()
+
+
+@pytest.mark.postgres
+def test_two_writers_storing_one_claims_reversals_at_once_both_succeed(pg_url):
+    """Each ingest works out the reversals of the claims still marked stale,
+    so two ingests can store the same claim's reversals at once. The second
+    waits on the first's rows and must then not trip on the rows the first
+    inserted (the same ids: the same reversals)."""
+    import threading
+    import time as clock
+
+    from onrecord.model import Claim, Reversal, Stance
+    from onrecord.store.schema import reversals
+
+    store = Store(pg_url)
+    article = store.add_article(make_article(article_text(5), ref="a")).article_id
+    [claim_id] = store.save_analysis(article, [], [], claim_list=[Claim("c1", "Iran sent drones to Russia")])
+    found = [Reversal(actor="Iran", claim_id=claim_id, from_stance=Stance.DENY, to_stance=Stance.AFFIRM,
+                      before=["s1"], after=["s2"], side="state:IRN", first_affirmation=True)]
+    store.replace_reversals(claim_id, found)
+    errors = []
+    with store.engine.connect() as first:
+        transaction = first.begin()
+        # the first writer, caught between its delete and its commit
+        first.execute(reversals.delete().where(reversals.c.claim_id == claim_id))
+        second = threading.Thread(target=lambda: _catching(errors, store.replace_reversals, claim_id, found))
+        second.start()
+        clock.sleep(0.5)  # the second writer now waits on the first's locks
+        store_rows = store._reversal_rows(claim_id, found)
+        first.execute(reversals.insert(), store_rows)
+        transaction.commit()
+    second.join(timeout=30)
+    assert not errors, errors
+    assert [r["side"] for r in store.list_reversals(limit=10)] == ["state:IRN"]
+    store.close()
+
+
+def _catching(errors: list, function, *args) -> None:
+    try:
+        function(*args)
+    except Exception as exc:  # noqa: BLE001 - the failure is the finding
+        errors.append(f"{type(exc).__name__}: {exc}")

@@ -423,15 +423,25 @@ class Store:
                                                          stale_claims.c.marked_at <= marked_at))
             conn.execute(reversals.delete().where(reversals.c.claim_id == claim_id))
             if found:
-                now = _utcnow()
-                conn.execute(reversals.insert(), [
-                    {"id": _sha256(f"{claim_id}\x00{r.side}\x00{r.kind}\x00{r.from_stance.value}\x00{r.to_stance.value}")[:40],
-                     "kind": r.kind, "actor": r.actor, "side": r.side, "first_affirmation": r.first_affirmation,
-                     "actor_id": r.side.removeprefix("actor:") if r.side.startswith("actor:") and "|" not in r.side else None,
-                     "claim_id": claim_id, "from_stance": r.from_stance.value, "to_stance": r.to_stance.value,
-                     "before": r.before, "after": r.after, "detected_at": now}
-                    for r in found
-                ])
+                # an upsert: another writer storing this claim's reversals at
+                # the same moment inserts rows our delete could not yet see
+                insert = (pg_insert if self.dialect == "postgresql" else sqlite_insert)(reversals)
+                conn.execute(insert.on_conflict_do_update(
+                    index_elements=[reversals.c.id],
+                    set_={c.name: insert.excluded[c.name] for c in reversals.columns if c.name != "id"}),
+                    self._reversal_rows(claim_id, found))
+
+    @staticmethod
+    def _reversal_rows(claim_id: str, found: list[Reversal]) -> list[dict[str, Any]]:
+        now = _utcnow()
+        return [
+            {"id": _sha256(f"{claim_id}\x00{r.side}\x00{r.kind}\x00{r.from_stance.value}\x00{r.to_stance.value}")[:40],
+             "kind": r.kind, "actor": r.actor, "side": r.side, "first_affirmation": r.first_affirmation,
+             "actor_id": r.side.removeprefix("actor:") if r.side.startswith("actor:") and "|" not in r.side else None,
+             "claim_id": claim_id, "from_stance": r.from_stance.value, "to_stance": r.to_stance.value,
+             "before": r.before, "after": r.after, "detected_at": now}
+            for r in found
+        ]
 
     def _merge_actors(self, conn: Connection, actor_list: list[Actor]) -> dict[str, str]:
         """The store's actor for each of an article's actors (by the article's
