@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 import dateparser
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 # Words that place a statement before the article's main event.
 EARLIER_WORDS = {"previously", "earlier", "before", "formerly", "once", "initially", "originally", "already"}
@@ -42,7 +42,8 @@ def statement_time(doc: Doc, cue_start: int | None, content: tuple[int, int], pu
     cue = span[0]
     sentence = cue.sent
     # the date expression nearest the cue, outside the content
-    dates = [e for e in sentence.ents if e.label_ in ("DATE", "TIME") and not (content[0] <= e.start_char < content[1])]
+    dates = [e for e in sentence.ents if e.label_ in ("DATE", "TIME") and not (content[0] <= e.start_char < content[1])
+             and not is_age_or_count(e)]
     if dates:
         ent = min(dates, key=lambda e: abs(e.start - cue.i))
         if abs(ent.start - cue.i) <= 12:
@@ -57,6 +58,24 @@ def statement_time(doc: Doc, cue_start: int | None, content: tuple[int, int], pu
     if published is not None and result.end is not None and result.end < published - dt.timedelta(days=1):
         result.earlier = True
     return result
+
+
+_AGE_WORDS = {"old", "aged", "age", "ages"}
+
+
+def is_age_or_count(ent: Span) -> bool:
+    """A DATE entity that is no time: an age ("Mr. Regalado, 69,", "aged 71",
+    "a 45-year-old nurse", "56 years old") or a bare number under 1000, which
+    dateparser would read as a year ("69" as 1969). A real year has four
+    digits; a real date has a month, a weekday or a relative word."""
+    words = [t.lower_ for t in ent]
+    if any(w in _AGE_WORDS or w.endswith("-old") for w in words):
+        return True
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    if before in _AGE_WORDS:
+        return True
+    numbers = [t for t in ent if not t.is_punct]
+    return bool(numbers) and all(t.like_num and t.text.isdigit() and len(t.text) < 4 for t in numbers)
 
 
 def _resolve(result: StatementTime, text: str, published: dt.date | None) -> None:
