@@ -8,6 +8,7 @@ ONRECORD_MODEL environment variable; nothing is downloaded at run time.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -41,6 +42,14 @@ def load_pipeline(name: str | None = None) -> Language:
 
 
 PARAGRAPH_COMPONENT = "onrecord_paragraph_breaks"
+# A wire dateline at the start of a paragraph: a place in capitals, perhaps a
+# region and a date after commas, perhaps the agency in brackets, then a dash
+# ("OSLO, March 5 (Nordwire) - ", "SAN JUAN, Puerto Rico (AP) — ", "LINDAU - ").
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}"
+    r"(?:, (?:[A-Z][a-z]+\.?)(?: [A-Z][a-z]+)*(?: \d{1,2})?){0,2}"
+    r"(?: \([^()\n]{1,40}\))? ?[-–—]{1,2} (?=\S)"
+)
 
 
 def _not_installed(chosen: str) -> ModelNotFound:
@@ -80,4 +89,18 @@ def paragraph_breaks(doc: Doc) -> Doc:
         previous = doc[token.i - 1]
         if previous.is_space and "\n" in previous.text and not token.is_space:
             token.is_sent_start = True
+            _set_off_dateline(doc, token.idx)
+    if len(doc):
+        _set_off_dateline(doc, doc[0].idx)
     return doc
+
+
+def _set_off_dateline(doc: Doc, start: int) -> None:
+    """The lede after a dateline starts a sentence of its own, so that the
+    place is not parsed as the subject of "Kessler Motors said ..."."""
+    match = _DATELINE.match(doc.text, start, start + 160)
+    if match is None:
+        return
+    lede = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
+    if lede is not None and len(lede) and lede[0].i > 0:
+        lede[0].is_sent_start = True
