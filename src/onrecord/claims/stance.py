@@ -103,9 +103,39 @@ def text_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
     return Stance.AFFIRM
 
 
-def statement_stance(statement: Statement) -> Stance:
-    """Where a speaker stands on their own statement's content."""
-    act = statement.cue_class
+@lru_cache(maxsize=1)
+def _negators() -> frozenset[str]:
+    source = resources.files("onrecord.claims").joinpath("data/negators.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def content_negated(doc: Doc, start: int, end: int) -> bool:
+    """Whether a content's main clause is negative: its first sentence's
+    predicate is negated ("would not pay", "we are not in discussions"), or a
+    negative word stands in that clause itself ("there is no safety issue",
+    "had never sold", "nobody was paid", "no plans to"), not in a clause below
+    it ("would close because the city could not afford it")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    sentence = next(iter(span.sents))  # the whole sentence: the content's own part of it is wanted
+    root = doc[max(sentence.start, span.start):min(sentence.end, span.end)].root
+    negators = _negators()
+    for child in root.children:
+        if child.dep_ == "neg" or child.lower_ in negators:
+            return True
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "expl") and (
+                child.lower_ in negators or any(g.dep_ == "det" and g.lower_ in negators for g in child.children)):
+            return True
+    return False
+
+
+def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
+    """Where a speaker stands on their own statement's content: the speech
+    act composed with the content's polarity (`doc`, when given, is the
+    parse the content's span indexes). A continuation quote speaks as its
+    speaker's earlier words did: it is asserted unless its words say otherwise."""
+    act = statement.cue_class or ("assert" if statement.kind.value == "continuation" else None)
     content = statement.content.text
     signals = text_signals(content)
     if act in ("deny", "reject", "refuse"):
@@ -119,5 +149,6 @@ def statement_stance(statement: Statement) -> Stance:
     if act == "call" or signals.has("deny") and act not in ("admit", "confirm"):
         return Stance.DENY if signals.has("deny") else Stance.AFFIRM
     if act in ("admit", "confirm", "assert", "announce", "report", "explain", "agree", "respond", "predict", "promise"):
-        return Stance.AFFIRM
+        negated = doc is not None and statement.content.span and content_negated(doc, *statement.content.span[:2])
+        return Stance.DENY if negated else Stance.AFFIRM
     return Stance.NEUTRAL

@@ -130,10 +130,10 @@ def _assign_stances(doc: Doc, statements: list[Statement], headline: list[Statem
     """Each statement's stance, and its content's proposition (by statement id)."""
     props: dict[str, Proposition] = {}
     for s in statements + headline:
-        s.stance = statement_stance(s)
+        source = title_doc if s in headline else doc
+        s.stance = statement_stance(s, source)
         actor = by_id.get(s.actor_id) if s.actor_id else None
         country = actor.country if actor else None
-        source = title_doc if s in headline else doc
         props[s.id] = proposition(source, s.content.span[0], s.content.span[1], country) if source else Proposition()
         if s.stance is Stance.AFFIRM and _restricts_presupposed_event(props[s.id]):
             s.stance = Stance.QUALIFY

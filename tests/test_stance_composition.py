@@ -1,0 +1,50 @@
+"""A statement's stance composed from its speech act and its content's
+polarity: "said there is no X" denies X as "denied X" does, and a
+continuation quote has a stance of its own (issue: negated content was
+labelled affirm, and continuation quotes neutral)."""
+
+import pytest
+
+from onrecord.analysis import Analyzer
+from onrecord.ingest.draft import Draft, IngestOptions, finish
+from onrecord.model import Stance
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer()
+
+
+def stance_of(analyzer, text, content_part):
+    article = finish(Draft(text=text, source_ref="test"), IngestOptions(languages=()))
+    statements = analyzer.analyze_article(article).statements
+    found = [s for s in statements if content_part in s.content.text]
+    assert found, [(s.speaker_name, s.content.text) for s in statements]
+    return found[0].stance
+
+
+@pytest.mark.parametrize("text, part, expected", [
+    ("A company spokesman said there is no safety issue with the Vantis brakes.", "no safety issue", Stance.DENY),
+    ('"We are not in discussions with Ostmark," spokesman Erik Lunde said.', "not in discussions", Stance.DENY),
+    ("The president said Mexico would not pay for the wall.", "would not pay", Stance.DENY),
+    ("The minister said the government had never sold weapons to the rebels.", "never sold", Stance.DENY),
+    ("The club said nobody had been paid to lose the match.", "nobody had been paid", Stance.DENY),
+    ("The union said it had no plans to strike before the summer.", "no plans", Stance.DENY),
+    # affirmative contents stay affirm, even with a negation in a later clause or sentence
+    ("The minister said the plant would close in March.", "plant would close", Stance.AFFIRM),
+    ('"Yes, we are talking to Ostmark. There is no certainty of a deal," Ingrid Saether said.', "talking to Ostmark",
+     Stance.AFFIRM),
+    ("The mayor said the library would close because the city could not afford repairs.", "library would close",
+     Stance.AFFIRM),
+])
+def test_content_polarity_sets_the_stance(analyzer, text, part, expected):
+    assert stance_of(analyzer, text, part) is expected
+
+
+def test_continuation_quote_has_its_own_stance(analyzer):
+    affirms = ('"We gave a limited number of drones to Russia," foreign minister Ali Karimi said on Saturday.\n\n'
+               '"They were sent in small batches over the summer."')
+    assert stance_of(analyzer, affirms, "sent in small batches") is Stance.AFFIRM
+    denies = ('"There is no truth to these reports," foreign minister Ali Karimi said on Sunday.\n\n'
+              '"We have sent nothing to Russia since the war began."')
+    assert stance_of(analyzer, denies, "sent nothing") is Stance.DENY
