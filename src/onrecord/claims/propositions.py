@@ -13,6 +13,8 @@ on exports to China"). A content that only points back ("the accusations",
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -76,8 +78,10 @@ class Proposition:
         return self.frame is not None and not (self.participants - {"T:" + self.predicate.lemma_.lower()})
 
     def clashes(self, other: Proposition) -> bool:
-        """Both name who receives, and they differ (exports to India, to China)."""
-        return bool(self.recipients and other.recipients and not (self.recipients & other.recipients))
+        """Both name who receives, and they differ (exports to India, to China),
+        or both name a year, and they differ (fees for 2025, for 2026)."""
+        return keys_clash(self.recipients, other.recipients) or keys_clash(years(self.participants),
+                                                                           years(other.participants))
 
     def matches(self, other: Proposition, same_article: bool = False) -> bool:
         """Same frame, no clash, and a shared participant; within one article a
@@ -93,7 +97,7 @@ class Proposition:
             agents_clash = (self.agent and other.agent and self.agent.startswith("C:") and other.agent.startswith("C:")
                             and self.agent != other.agent)
             return not agents_clash
-        return bool(self.participants & other.participants)
+        return bool((self.participants & other.participants) - years(self.participants))  # a year alone is no tie
 
 
 def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = None) -> Proposition:
@@ -182,8 +186,20 @@ def _key(token: Token, speaker_country: str | None) -> str | None:
     return None
 
 
+def keys_clash(keys: set[str], other: set[str]) -> bool:
+    """Both name something in the same role, and nothing in common."""
+    return bool(keys and other and not keys & other)
+
+
+def years(participants: Iterable[str]) -> set[str]:
+    return {key for key in participants if key.startswith("Y:")}
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _participants(span: Span, speaker_country: str | None) -> set[str]:
-    keys = set()
+    keys = {f"Y:{token.text}" for token in span if _YEAR.fullmatch(token.text)}
     for token in span:
         if token.lower_ in ("his", "her", "its", "their") and token.head.lemma_.lower() == "country" and speaker_country:
             keys.add(f"C:{speaker_country}")
@@ -297,9 +313,9 @@ MIN_SHARED_ACROSS_ARTICLES = 2
 def same_signature(terms: list[str], recipients: list[str], other_terms: list[str], other_recipients: list[str]) -> bool:
     """Whether two claims of one frame from different articles, known by their
     participants and recipients (as the store keeps them), are the same claim."""
-    if recipients and other_recipients and not set(recipients) & set(other_recipients):
+    if keys_clash(set(recipients), set(other_recipients)) or keys_clash(years(terms), years(other_terms)):
         return False
-    shared = set(terms) & set(other_terms)
+    shared = (set(terms) & set(other_terms)) - years(terms)  # a year alone is no tie
     if len(shared) >= MIN_SHARED_ACROSS_ARTICLES:
         return True
     small = min(len(set(terms)), len(set(other_terms))) <= 1
