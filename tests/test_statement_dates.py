@@ -45,3 +45,16 @@ def test_a_year_is_still_a_date(nlp):
     text = "The company said in 2019 that the plant would stay open."
     t = when(nlp, text, "said", "that the plant would stay open")
     assert t.text is not None and "2019" in t.text
+
+
+def test_a_time_phrase_after_the_cue_dates_the_saying(nlp):
+    """"said in March it would not raise fees": the parser hangs "in March" on
+    "raise"; it dates the saying, and the content starts at "it"."""
+    from onrecord.analysis import Analyzer
+    from onrecord.ingest.draft import Draft, IngestOptions, finish
+
+    text = "Harwick College said in March it would not raise its fees for students starting in 2025."
+    article = finish(Draft(text=text, source_ref="test", published=PUBLISHED), IngestOptions(languages=()))
+    (statement,) = Analyzer().analyze_article(article).statements
+    assert statement.content.text.startswith("it would not raise")
+    assert statement.date_text == "in March" and (statement.date.year, statement.date.month) == (2024, 3)

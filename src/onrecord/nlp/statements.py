@@ -342,7 +342,8 @@ class StatementFinder:
         if clause is None and "that" in cue.frames:
             clause = self._that_clause_after(verb, sentence)
         if clause is not None:
-            return (*self._span_with_quotes(_subtree_span(clause, stop_at=verb)), "that")
+            span = _after_leading_time(clause, verb, _subtree_span(clause, stop_at=verb))
+            return (*self._span_with_quotes(span), "that")
         if verb.dep_ == "parataxis" and "that" in cue.frames and not self.in_quote(verb.head):
             # "It is on the mayor's watch, Lind said, that ...": the sentence
             # around the parenthetical cue is the content
@@ -671,6 +672,33 @@ def _subtree_span(token: Token, stop_at: Token | None = None) -> CharSpan:
     while right.i > left.i and (right.is_punct or right.is_space) and right.text not in ALL_QUOTE_MARKS:
         right = doc[right.i - 1]
     return (left.idx, right.idx + len(right.text))
+
+
+# First words of a time phrase that, right after a cue, date the saying:
+# "said on Tuesday it ...", "said last week it ...", "said yesterday it ...".
+SAYING_TIME_OPENERS = {"in", "on", "at", "during", "last", "this", "earlier", "yesterday", "today"}
+
+
+def _after_leading_time(clause: Token, verb: Token, span: CharSpan) -> CharSpan:
+    """A complement without the time phrase the parser hung on it from the
+    cue: in "said in March it would not raise fees", "in March" dates the
+    saying (it stands between the cue and the clause's subject, with no
+    "that" before it), not the raising."""
+    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subject is None or subject.i < verb.i:
+        return span
+    for child in clause.lefts:
+        if child.i < verb.i or child.dep_ not in ("prep", "npadvmod", "advmod") or child.left_edge.i != verb.i + 1:
+            continue
+        if child.left_edge.lower_ not in SAYING_TIME_OPENERS:
+            continue  # "said each day he learns ...": a habit of the clause, not the day of the saying
+        if child.right_edge.i < subject.left_edge.i and any(
+                t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
+            start = child.doc[child.right_edge.i + 1]
+            while start.i < subject.left_edge.i and (start.is_punct or start.is_space):
+                start = start.doc[start.i + 1]
+            return (start.idx, span[1])
+    return span
 
 
 def _without(head: Token, inner: Token) -> CharSpan:
