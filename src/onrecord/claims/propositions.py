@@ -125,10 +125,11 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
 
 
 def _main_predicate(span: Span) -> Token | None:
-    """The frame word the content is about. A clause the content introduces
-    with "that", "whether" or "if" holds the proposition under discussion
-    ("they should provide documents that Russia used drones" is about use),
-    so a frame word inside one wins; then the one nearest the root."""
+    """The frame word the content is about: not one in a clause that only
+    sets the scene ("after a report sent shares up"). A clause the content
+    introduces with "that", "whether" or "if" holds the proposition under
+    discussion ("they should provide documents that Russia used drones" is
+    about use), so a frame word inside one wins; then the one nearest the root."""
     table = frames()
     candidates = [t for t in span if t.lemma_.lower() in table and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")
                   and not _under_knowledge(t, span)]
@@ -153,7 +154,25 @@ def _main_predicate(span: Span) -> Token | None:
             node = node.head
         return False
 
-    return min(candidates, key=lambda t: (not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
+    def adverbial(token: Token) -> bool:
+        """Inside a clause that only sets the scene ("..., after a report sent
+        shares up", "three weeks after the group dismissed a report")."""
+        node = token
+        for _ in range(12):
+            if (node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SCENE_SETTERS for c in node.children)
+                    or node.dep_ in ("pcomp", "pobj") and node.head.lower_ in SCENE_SETTERS):
+                return True
+            if node.head.i == node.i or not (span.start <= node.head.i < span.end):
+                return False
+            node = node.head
+        return False
+
+    return min(candidates, key=lambda t: (adverbial(t), not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
+
+
+# Subordinators whose clause sets the scene of a content rather than stating
+# it ("if" is not one: a condition's clause can hold the claim itself).
+SCENE_SETTERS = {"after", "before", "since", "following", "despite", "amid", "while", "when"}
 
 
 # "Iran was unaware of the usage of its drones": not knowing of an event is

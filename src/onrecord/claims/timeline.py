@@ -71,8 +71,27 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
             if role_words & {w.lower() for w in organisation.name.split()}:
                 return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
     if actor.type.value in ("organization", "group"):
-        return Side(f"org:{actor.name.lower().removeprefix('the ')}", actor.name)
+        employer = _employer_of_role_name(actor.name)  # "Halvorsen Group's chief executive"
+        name = employer or actor.name
+        return Side(f"org:{name.lower().removeprefix('the ')}", name)
     return Side(f"actor:{actor.id}", actor.name)
+
+
+def _employer_of_role_name(name: str) -> str | None:
+    """The organisation a speaker known only by a role works for, when the
+    role names it: "Halvorsen Group's chief executive", "the chief executive
+    of Orvin Motors", "a spokeswoman for the Port Authority"."""
+    match = _EMPLOYER.search(name) or _FOR_EMPLOYER.search(name)
+    if match is None:
+        return None
+    employer = next(g for g in match.groups() if g)
+    role = (name[:match.start()] + " " + name[match.end():]).lower().split()
+    if not role or not set(role) <= ROLE_ONLY_WORDS | {"a", "an"}:
+        return None  # "the Mayor of London's office" or a name that merely contains "of"
+    return employer.removeprefix("the ").removeprefix("The ")
+
+
+_FOR_EMPLOYER = re.compile(r"\bfor (?:the )?(?P<for>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)$")
 
 
 def order_key(statement: Statement, event_day: dt.date | None, position: int) -> tuple:
