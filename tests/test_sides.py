@@ -27,3 +27,21 @@ def test_denial_then_the_chief_executives_confirmation_is_the_companys_reversal(
         record.ingest_documents([first, second])
         reversals = record.store.list_reversals(kind="reversal")
     assert [(r["actor"], r["from_stance"], r["to_stance"]) for r in reversals] == [("Corvane Group", "deny", "affirm")]
+
+
+def test_an_organisation_name_is_never_a_person():
+    """"Halvorsen Group" (no entity) and "Ostmark Foods" (tagged PERSON by the
+    small model) were made people, and a person speaks for no one but
+    themselves, so the company's denial and its later admission were two sides."""
+    from onrecord.analysis import Analyzer
+    from onrecord.ingest.draft import Draft, IngestOptions, finish
+    from onrecord.model import ActorType
+
+    text = ("Halvorsen Group on Tuesday denied that it was in talks to acquire Ostmark Foods.\n\n"
+            "Ostmark Foods said it did not comment on market rumours.")
+    analysis = Analyzer().analyze_article(finish(Draft(text=text, source_ref="t"), IngestOptions(languages=())))
+    types = {a.name: a.type for a in analysis.actors}
+    assert types.get("Halvorsen Group") is ActorType.ORGANIZATION, types
+    assert types.get("Ostmark Foods") is ActorType.ORGANIZATION, types
+    sides = {s.speaker_name: s.side for s in analysis.statements}
+    assert sides["Halvorsen Group"] == "org:halvorsen group"

@@ -16,6 +16,8 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
@@ -95,7 +97,7 @@ class SpeakerResolver:
 
     def _build_persons(self) -> None:
         for ent in self.doc.ents:
-            if ent.label_ != "PERSON":
+            if not _is_person_entity(ent):
                 continue
             name = person_name(ent)
             if not _words(name):
@@ -119,7 +121,7 @@ class SpeakerResolver:
         then from sentences where one person alone is followed by he or she."""
         person_at = {}
         for ent in self.doc.ents:
-            if ent.label_ == "PERSON" and _words(person_name(ent)):
+            if _is_person_entity(ent) and _words(person_name(ent)):
                 actor = self._find_person(person_name(ent))
                 if actor is None:
                     continue
@@ -249,7 +251,7 @@ class SpeakerResolver:
         root = mention.root
         # a person by name
         for ent in self.doc.ents:
-            if ent.label_ == "PERSON" and ent.start < mention.end and mention.start < ent.end:
+            if _is_person_entity(ent) and ent.start < mention.end and mention.start < ent.end:
                 name = person_name(ent)
                 actor = self._find_person(name, at=ent.start_char)
                 if actor is not None:
@@ -420,7 +422,8 @@ class SpeakerResolver:
         country = self.gazetteer.lookup(_strip_det(name)) or self._country_in(name) or self._country_in(owner)
         if root.ent_type_ == "GPE" and country is not None and self.gazetteer.lookup(_strip_det(name)):
             actor_type = ActorType.COUNTRY
-        elif root.ent_type_ == "ORG" or (root.pos_ == "NOUN" and sector_of(root.lemma_) and root.tag_ != "NNS"):
+        elif (root.ent_type_ == "ORG" or names_organisation(name)
+              or (root.pos_ == "NOUN" and sector_of(root.lemma_) and root.tag_ != "NNS")):
             actor_type = ActorType.ORGANIZATION
         else:
             actor_type = ActorType.GROUP
@@ -513,11 +516,31 @@ def _role_text(head: Token, exclude: Span) -> str:
     return head.doc[tokens[0].i : tokens[-1].i + 1].text
 
 
+def names_organisation(name: str) -> bool:
+    """Whether a name ends like an organisation's ("Halvorsen Group",
+    "Ostmark Foods", data/organisation_words.txt)."""
+    words = re.findall(r"[\w'’-]+", name)
+    return bool(words) and words[-1].lower().rstrip(".") in organisation_words() and words[-1][:1].isupper()
+
+
+@lru_cache(maxsize=1)
+def organisation_words() -> frozenset[str]:
+    source = resources.files("onrecord.nlp").joinpath("data/organisation_words.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _is_person_entity(ent: Span) -> bool:
+    """A PERSON entity, unless its name is an organisation's (the small
+    model tags "Ostmark Foods" PERSON)."""
+    return ent.label_ == "PERSON" and not names_organisation(ent.text)
+
+
 def _looks_like_a_name(mention: Span) -> bool:
     """Two to four capitalised proper nouns, none an organisation or place."""
     tokens = [t for t in mention if not t.is_punct]
     return (
-        2 <= len(tokens) <= 4
+        not names_organisation(mention.text)
+        and 2 <= len(tokens) <= 4
         and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in tokens)
         and not any(t.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") for t in tokens)
     )
