@@ -45,3 +45,17 @@ def test_an_organisation_name_is_never_a_person():
     assert types.get("Ostmark Foods") is ActorType.ORGANIZATION, types
     sides = {s.speaker_name: s.side for s in analysis.statements}
     assert sides["Halvorsen Group"] == "org:halvorsen group"
+
+
+def test_an_executive_whose_employer_goes_unnamed_speaks_for_the_company_of_the_story():
+    from onrecord.analysis import Analyzer
+    from onrecord.ingest.draft import Draft, IngestOptions, finish
+
+    text = ("Tessaline Telecom said on Friday that it had been the target of a cyberattack.\n\n"
+            "\"We now know that customer data was accessed,\" chief executive Daniel Ferro said. "
+            "Tessaline Telecom has 3.1 million customers.\n\n"
+            "President Anna Berg said the government would study the case.")
+    analysis = Analyzer().analyze_article(finish(Draft(text=text, source_ref="t"), IngestOptions(languages=())))
+    sides = {s.speaker_name: s.side for s in analysis.statements}
+    assert sides["Daniel Ferro"] == "org:tessaline telecom"
+    assert sides["Anna Berg"] != "org:tessaline telecom"  # a president is no company's

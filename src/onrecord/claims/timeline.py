@@ -44,16 +44,25 @@ ROLE_ONLY_WORDS = {"chief", "executive", "spokesman", "spokeswoman", "spokespers
                    "the", "of", "and", "for", "its", "his", "her"}
 
 
+# Roles that only a company or institution has: held by someone whose
+# employer goes unnamed ("chief executive Daniel Ferro said"), they speak for
+# the organisation the article is about. ("President", "director" or a bare
+# "official" are left out: a head of state or an agency's man is no company's.)
+CORPORATE_ROLE_WORDS = {"chief", "executive", "ceo", "cfo", "coo", "spokesman", "spokeswoman", "spokesperson",
+                        "chairman", "chairwoman", "chairperson", "managing", "counsel", "general", "company"}
+
 _EMPLOYER = re.compile(
     r"\bof (?:the )?(?P<of>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)$|^(?P<own>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)['’]s? "
 )
 
 
-def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor] = ()) -> Side | None:
+def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor] = (),
+            subject: Actor | None = None) -> Side | None:
     """Whom a speaker speaks for: a state official for the state, a
     spokesperson or executive for the organisation their role names ("port
-    spokesman", "the authority's chief executive"), anyone else for
-    themselves."""
+    spokesman", "the authority's chief executive") or, when the role names
+    none, for the organisation the article is about (`subject`); anyone else
+    for themselves."""
     if actor is None:
         return Side(f"name:{fallback}", fallback) if fallback else None
     country = gazetteer().by_name.get(actor.name) if actor.type.value == "country" else None
@@ -70,11 +79,20 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
         for organisation in organisations:
             if role_words & {w.lower() for w in organisation.name.split()}:
                 return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
+        if subject is not None and _only_corporate_roles(actor.roles):
+            return side_of(subject, None)
     if actor.type.value in ("organization", "group"):
         employer = _employer_of_role_name(actor.name)  # "Halvorsen Group's chief executive"
         name = employer or actor.name
         return Side(f"org:{name.lower().removeprefix('the ')}", name)
     return Side(f"actor:{actor.id}", actor.name)
+
+
+def _only_corporate_roles(roles: list[str]) -> bool:
+    """Roles such as "chief executive" or "spokeswoman", naming no one."""
+    words = {w.lower() for role in roles for w in re.findall(r"[\w'’-]+", role)}
+    return bool(words) and words <= CORPORATE_ROLE_WORDS | ROLE_ONLY_WORDS - {"president", "director", "official",
+                                                                               "officer", "head", "manager"}
 
 
 def _employer_of_role_name(name: str) -> str | None:
@@ -112,7 +130,7 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
     spans index `title_doc`."""
     by_id = {a.id: a for a in actors}
     _assign_times(doc, statements, published)
-    _assign_sides(statements + headline, actors, by_id)
+    _assign_sides(doc, statements + headline, actors, by_id)
     props = _assign_stances(doc, statements, headline, by_id, title_doc)
     claims = _assign_claims(statements, headline, props)
     dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
@@ -136,12 +154,25 @@ def _assign_times(doc: Doc, statements: list[Statement], published: dt.date | No
                 s.date, s.date_text = source.date, source.date_text
 
 
-def _assign_sides(statements: list[Statement], actors: list[Actor], by_id: dict[str, Actor]) -> None:
+def _assign_sides(doc: Doc, statements: list[Statement], actors: list[Actor], by_id: dict[str, Actor]) -> None:
     organisations = [a for a in actors if a.type.value in ("organization", "group") and a.name[:1].isupper()]
+    subject = _subject_organisation(doc, [a for a in organisations if a.type.value == "organization"])
     for s in statements:
-        side = side_of(by_id.get(s.actor_id) if s.actor_id else None, s.speaker_name, organisations)
+        side = side_of(by_id.get(s.actor_id) if s.actor_id else None, s.speaker_name, organisations, subject)
         if side is not None:
             s.side, s.side_name = side.key, side.name
+
+
+def _subject_organisation(doc: Doc, organisations: list[Actor]) -> Actor | None:
+    """The organisation an article is about: the one named most often (by
+    its name or its first word, "Tessaline" for "Tessaline Telecom"), if
+    it is named at least twice and more often than any other."""
+    text = doc.text
+    counts = sorted(((max(text.count(o.name), text.count(o.name.split()[0] + " ") if o.name.split() else 0), o)
+                     for o in organisations), key=lambda c: -c[0])
+    if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+        return None
+    return counts[0][1]
 
 
 def _assign_stances(doc: Doc, statements: list[Statement], headline: list[Statement], by_id: dict[str, Actor],
