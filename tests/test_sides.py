@@ -59,3 +59,17 @@ def test_an_executive_whose_employer_goes_unnamed_speaks_for_the_company_of_the_
     sides = {s.speaker_name: s.side for s in analysis.statements}
     assert sides["Daniel Ferro"] == "org:tessaline telecom"
     assert sides["Anna Berg"] != "org:tessaline telecom"  # a president is no company's
+
+
+def test_a_bare_role_speaks_for_the_institution_of_the_story():
+    from onrecord.analysis import Analyzer
+    from onrecord.ingest.draft import Draft, IngestOptions, finish
+
+    text = ("Harrowgate University rejected reports that it would close its philosophy department.\n\n"
+            "The provost confirmed on Tuesday that Harrowgate University would close the department. "
+            "Provost Alasdair Kemp said the decision was final.\n\n"
+            "A spokeswoman said the university would help affected students.")
+    analysis = Analyzer().analyze_article(finish(Draft(text=text, source_ref="t"), IngestOptions(languages=())))
+    sides = {s.speaker_name: s.side for s in analysis.statements}
+    assert "Alasdair Kemp" in sides and "A spokeswoman" in sides, sides  # "the provost" is Kemp
+    assert set(sides.values()) == {"org:harrowgate university"}, sides

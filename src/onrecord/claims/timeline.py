@@ -49,7 +49,9 @@ ROLE_ONLY_WORDS = {"chief", "executive", "spokesman", "spokeswoman", "spokespers
 # the organisation the article is about. ("President", "director" or a bare
 # "official" are left out: a head of state or an agency's man is no company's.)
 CORPORATE_ROLE_WORDS = {"chief", "executive", "ceo", "cfo", "coo", "spokesman", "spokeswoman", "spokesperson",
-                        "chairman", "chairwoman", "chairperson", "managing", "counsel", "general", "company"}
+                        "chairman", "chairwoman", "chairperson", "managing", "counsel", "general", "company",
+                        "principal", "provost", "dean", "rector", "vice-chancellor", "headteacher", "headmaster",
+                        "headmistress", "a", "an"}
 
 _EMPLOYER = re.compile(
     r"\bof (?:the )?(?P<of>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)$|^(?P<own>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)['’]s? "
@@ -82,6 +84,8 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
         if subject is not None and _only_corporate_roles(actor.roles):
             return side_of(subject, None)
     if actor.type.value in ("organization", "group"):
+        if subject is not None and _only_corporate_roles([actor.name]):
+            return side_of(subject, None)  # "the provost", "a spokeswoman", in a story about one institution
         employer = _employer_of_role_name(actor.name)  # "Halvorsen Group's chief executive"
         name = employer or actor.name
         return Side(f"org:{name.lower().removeprefix('the ')}", name)
@@ -89,8 +93,8 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
 
 
 def _only_corporate_roles(roles: list[str]) -> bool:
-    """Roles such as "chief executive" or "spokeswoman", naming no one."""
-    words = {w.lower() for role in roles for w in re.findall(r"[\w'’-]+", role)}
+    """Roles such as "chief executive", "the provost" or "a spokeswoman", naming no one."""
+    words = {w.lower() for role in roles for w in re.findall(r"[\w'’-]+", role)} - {"the"}
     return bool(words) and words <= CORPORATE_ROLE_WORDS | ROLE_ONLY_WORDS - {"president", "director", "official",
                                                                                "officer", "head", "manager"}
 
