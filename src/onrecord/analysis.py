@@ -10,25 +10,29 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.tokens import Doc
 
 from onrecord.ingest.draft import IngestOptions
+from onrecord.ingest.errors import IngestError
 from onrecord.ingest.sources import given_article
 from onrecord.claims.timeline import annotate
 from onrecord.events.codes import describe
 from onrecord.events.coder import code_events
 from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Statement
 from onrecord.limits import DocumentTimeout, time_limit
-from onrecord.nlp.pipeline import load_pipeline
+from onrecord.nlp.pipeline import WINDOW_CHARS, load_pipeline, parseable, windows
 from onrecord.nlp.speakers import SpeakerResolver, to_actors
 from onrecord.nlp.statements import FoundStatement, StatementFinder
 
 # Articles parsed together by spaCy's nlp.pipe.
 PIPE_BATCH_SIZE = 32
+# Windows of a long article parsed together: the parse's memory grows with the
+# characters parsed at once, and a batch of ordinary articles holds about this many.
+WINDOW_PIPE_BATCH = 4
 
 
 @dataclass
@@ -81,45 +85,213 @@ class Analyzer:
         """Each article's parse and its headline's (None without a title).
         The headlines of a batch are parsed together: one `nlp.pipe` over
         short titles costs less than half of parsing them one by one."""
-        texts = self.nlp.pipe((article.text for article in articles), batch_size=PIPE_BATCH_SIZE)
-        titled = self.nlp.pipe((sentence_case(a.title, a.text) for a in articles if a.title), batch_size=PIPE_BATCH_SIZE)
-        return ((doc, next(titled) if article.title else None) for doc, article in zip(texts, articles))
+        headlines = [_headline(article) for article in articles]
+        texts = self.nlp.pipe((parseable(article.text) for article in articles), batch_size=PIPE_BATCH_SIZE)
+        titled = self.nlp.pipe((h for h in headlines if h is not None), batch_size=PIPE_BATCH_SIZE)
+        return ((doc, next(titled) if headline is not None else None) for doc, headline in zip(texts, headlines))
+
+    def _parses(self, articles: list[Article]) -> Iterator[tuple[Doc, Doc | None] | Exception]:
+        """`_parsed`, with what the parser raises in the place of the parse:
+        when one `nlp.pipe` over the batch fails, the rest of the batch is
+        parsed one by one, so that only the article that breaks it fails."""
+        done = 0
+        try:
+            for parsed in self._parsed(articles):
+                yield parsed
+                done += 1
+        except Exception:  # noqa: BLE001 - which article broke the batch is found below
+            for article in articles[done:]:
+                try:
+                    yield next(self._parsed([article]))
+                except Exception as exc:  # noqa: BLE001 - one article never stops a batch
+                    yield exc
 
     def analyze_articles(self, articles: Iterable[Article]) -> Iterator[Analysis]:
-        for batch in _batched(articles, PIPE_BATCH_SIZE):
-            for (doc, title_doc), article in zip(self._parsed(list(batch)), batch):
-                yield analyze_doc(doc, article, title_doc)
+        """Analyses in order; an article the analysis fails on raises
+        `IngestError` with the reason."""
+        for result in self.analyze_items(articles):
+            if isinstance(result, Failure):
+                raise IngestError(result.reason)
+            yield result
 
     def analyze_items(self, items: Iterable[Article | Failure]) -> Iterator[Analysis | Failure]:
         """Analyses in input order, with failures passed through in their
-        place; an article the analysis itself fails on becomes a failure too,
-        and the batch goes on."""
+        place; an article the parse or the analysis fails on becomes a
+        failure too, and the batch goes on."""
         for batch in _batched(items, PIPE_BATCH_SIZE):
-            parsed = self._parsed([a for a in batch if isinstance(a, Article)])
+            results = self._analyses([item for item in batch if isinstance(item, Article)])
             for item in batch:
-                if isinstance(item, Failure):
-                    yield item
-                    continue
-                doc, title_doc = next(parsed)
-                try:
-                    with time_limit("the analysis"):
-                        analysis = analyze_doc(doc, item, title_doc)
-                except DocumentTimeout as exc:
-                    yield Failure(item.source_ref, str(exc), stage="analyze")
-                    continue
-                except Exception as exc:  # noqa: BLE001 - one article never stops a batch
-                    yield Failure(item.source_ref, f"analysis failed ({type(exc).__name__}: {exc})", stage="analyze")
-                    continue
-                yield analysis
+                yield item if isinstance(item, Failure) else next(results)
+
+    def _analyses(self, articles: list[Article]) -> Iterator[Analysis | Failure]:
+        """One result per article, in order: the articles of ordinary
+        length parsed together, a longer one in windows."""
+        together: list[Article] = []
+        for article in articles:
+            if len(article.text) <= WINDOW_CHARS:
+                together.append(article)
+                continue
+            yield from self._analyses_together(together)
+            together = []
+            yield _analysis_or_failure(article, lambda article=article: self._analysis_in_windows(article))
+        yield from self._analyses_together(together)
+
+    def _analyses_together(self, articles: list[Article]) -> Iterator[Analysis | Failure]:
+        for article, parsed in zip(articles, self._parses(articles)):
+            if isinstance(parsed, Exception):
+                yield _failure(article, parsed)
+                continue
+            doc, title_doc = parsed
+            yield _analysis_or_failure(article, lambda: _limited(lambda: analyze_doc(doc, article, title_doc)))
+
+    def _analysis_in_windows(self, article: Article) -> Analysis:
+        """The record of a long article, parsed and analysed a window at a
+        time (memory and time grow with the window, not the article); the
+        time limit holds for each window's analysis."""
+        text = parseable(article.text)
+        headline = _headline(article)
+        title_doc = self.nlp(headline) if headline is not None else None
+        pieces = list(windows(text))
+        docs = self.nlp.pipe((piece for _, piece in pieces), batch_size=WINDOW_PIPE_BATCH)
+        merged = WindowMerger(article)
+        for (offset, piece), doc in zip(pieces, docs):
+            window = replace(article, text=article.text[offset:offset + len(piece)])
+            part = _limited(lambda: analyze_doc(doc, window, title_doc if offset == 0 else None))
+            merged.add(offset, piece, part)
+        return merged.analysis
 
     def analyze_article(self, article: Article) -> Analysis:
         return next(self.analyze_articles([article]))
 
 
+def _headline(article: Article) -> str | None:
+    """What the parser is given of the title: sentence-cased, runs of
+    punctuation blanked; None without a title, or for one too long to be a
+    headline."""
+    if not article.title or len(article.title) > WINDOW_CHARS:
+        return None
+    return parseable(sentence_case(article.title, article.text))
+
+
+def _limited(work: Callable[[], Analysis]) -> Analysis:
+    with time_limit("the analysis"):
+        return work()
+
+
+def _analysis_or_failure(article: Article, work: Callable[[], Analysis]) -> Analysis | Failure:
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001 - one article never stops a batch
+        return _failure(article, exc)
+
+
+def _failure(article: Article, exc: Exception) -> Failure:
+    if isinstance(exc, DocumentTimeout):
+        return Failure(article.source_ref, str(exc), stage="analyze")
+    return Failure(article.source_ref, f"analysis failed ({type(exc).__name__}: {exc})", stage="analyze")
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")  # as StatementFinder numbers paragraphs
+
+
+class WindowMerger:
+    """One article's record from the records of its windows, added in text
+    order: spans moved to the whole text, sentence and paragraph numbers run
+    on, ids numbered through. An actor (same type and name) or a claim (same
+    frame and participants, or the same text) met in two windows is one.
+    Reversals stay those found within a window; the store works them out
+    again over every statement of their claims."""
+
+    def __init__(self, article: Article) -> None:
+        self.analysis = Analysis(article=article)
+        self._actors: dict[tuple[str, str], Actor] = {}
+        self._claims: dict[tuple, Claim] = {}
+        self._paragraphs = 0
+
+    def add(self, offset: int, piece: str, part: Analysis) -> None:
+        actor_ids = {actor.id: self._actor(actor) for actor in part.actors}
+        statement_ids = {h.id: h.id for h in part.headline}  # the first window's only: it has the title
+        for statement in part.statements:
+            statement_ids[statement.id] = f"s{len(self.analysis.statements) + 1}"
+            self.analysis.statements.append(statement)
+        self.analysis.headline += part.headline
+        claim_ids = {claim.id: self._claim(claim, statement_ids) for claim in part.claims}
+        for statement in part.statements:
+            _move_statement(statement, offset, self.analysis.sentences, self._paragraphs)
+        for statement in part.statements + part.headline:
+            statement.id = statement_ids[statement.id]
+            statement.actor_id = actor_ids.get(statement.actor_id)
+            statement.claim_id = claim_ids.get(statement.claim_id)
+            statement.side = _renamed_side(statement.side, actor_ids)
+        for event in part.events:
+            event.span = _moved(event.span, offset)
+            event.reported_by = statement_ids.get(event.reported_by)
+            self.analysis.events.append(event)
+        for reversal in part.reversals + part.contradictions:
+            reversal.claim_id = claim_ids.get(reversal.claim_id, reversal.claim_id)
+            reversal.before = [statement_ids.get(i, i) for i in reversal.before]
+            reversal.after = [statement_ids.get(i, i) for i in reversal.after]
+            reversal.side = _renamed_side(reversal.side, actor_ids) or ""
+        self.analysis.reversals += part.reversals
+        self.analysis.contradictions += part.contradictions
+        self.analysis.sentences += part.sentences
+        self._paragraphs += len(_PARAGRAPH_BREAK.findall(piece))
+        self.analysis.actors = list(self._actors.values())
+        self.analysis.claims = list(self._claims.values())
+
+    def _actor(self, actor: Actor) -> str:
+        known = self._actors.get((actor.type.value, actor.name))
+        if known is None:
+            actor.id = f"a{len(self._actors) + 1}"
+            self._actors[(actor.type.value, actor.name)] = actor
+            return actor.id
+        known.roles += [role for role in actor.roles if role not in known.roles]
+        known.aliases = sorted(set(known.aliases) | set(actor.aliases))
+        known.country, known.sector = known.country or actor.country, known.sector or actor.sector
+        return known.id
+
+    def _claim(self, claim: Claim, statement_ids: dict[str, str]) -> str:
+        key = ((claim.frame, tuple(sorted(claim.terms)), tuple(sorted(claim.recipients))) if claim.frame and claim.terms
+               else (None, claim.text.lower()))
+        said = [statement_ids.get(i, i) for i in claim.statement_ids]
+        known = self._claims.get(key)
+        if known is None:
+            claim.id, claim.statement_ids = f"c{len(self._claims) + 1}", said
+            self._claims[key] = claim
+            return claim.id
+        known.statement_ids += said
+        return known.id
+
+
+def _move_statement(statement: Statement, offset: int, sentences: int, paragraphs: int) -> None:
+    """A window's statement, placed in the whole text."""
+    for name in ("content", "speaker", "cue"):
+        mention = getattr(statement, name)
+        if mention is not None:
+            parts = [_moved(p, offset) for p in mention.parts] if mention.parts else None
+            setattr(statement, name, Mention(mention.text, _moved(mention.span, offset), parts))
+    if statement.sentence_index is not None:
+        statement.sentence_index += sentences
+    if statement.paragraph_index is not None:
+        statement.paragraph_index += paragraphs
+
+
+def _moved(span: tuple[int, int] | None, offset: int) -> tuple[int, int] | None:
+    return (span[0] + offset, span[1] + offset) if span else span
+
+
+def _renamed_side(side: str | None, actor_ids: dict[str, str]) -> str | None:
+    """A side of one window ("actor:a3") in the ids of the whole record."""
+    if side and side.startswith("actor:"):
+        return "actor:" + actor_ids.get(side.removeprefix("actor:"), side.removeprefix("actor:"))
+    return side
+
+
 def analyze_doc(doc: Doc, article: Article, title_doc: Doc | None = None) -> Analysis:
     """The record of one parsed article: statements and their speakers (and,
     given the parse of its sentence-cased headline, the headline's
-    statements)."""
+    statements). `doc` is the parse of `article.text` or of a copy of the
+    same length (`parseable`)."""
     finder = StatementFinder(doc)
     found = finder.find()
     resolver = SpeakerResolver(doc, finder.paragraph_index)
@@ -134,8 +306,9 @@ def analyze_doc(doc: Doc, article: Article, title_doc: Doc | None = None) -> Ana
                     actor.speaks = True
                 headline_found.append((item, article.title, (name, actor)))
     actors, actor_ids = to_actors(resolver.actors())
+    # the article's own text: the parse's may have runs of punctuation blanked (same offsets)
     statements = [
-        _statement(f"s{number}", item, finder.text, name, actor, actor_ids)
+        _statement(f"s{number}", item, article.text, name, actor, actor_ids)
         for number, (item, (name, actor)) in enumerate(zip(found, resolved), start=1)
     ]
     headline = [

@@ -74,6 +74,9 @@ class Article:
     ingested_at: dt.datetime | None = None
     duplicate_of: str | None = None  # id of the original, for a near-duplicate copy
     external_id: str | None = None  # an id given by the input (JSONL `id`)
+    # fetched from `url` itself, so the URL identifies it for dedupe; otherwise
+    # the URL is one a document named (a feed's link), kept but not authoritative
+    url_fetched: bool = False
 
     @property
     def word_count(self) -> int:

@@ -7,13 +7,16 @@ so that one bad file is reported and the batch goes on.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import gzip
+import re
 import zlib
 from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
 from onrecord.ingest.errors import IngestError
+from onrecord.model import Failure
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -21,6 +24,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 # feed) above which decoded text is taken for binary. Real text has none; a
 # mis-decoded binary file has several percent.
 MAX_CONTROL_SHARE = 0.01
+# Where NUL bytes make a file binary outright; past it, NULs are counted over
+# the whole text, so that a binary tail after a page of text is caught too.
+NUL_SCAN_BYTES = 65536
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_capped(stream: BinaryIO, max_bytes: int, what: str = "input") -> bytes:
@@ -73,7 +81,7 @@ def decode_text(data: bytes, declared_encoding: str | None = None) -> str:
         raise IngestError("empty input")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _try_decode(data, "utf-16")
-    elif b"\x00" in data[:65536]:
+    elif b"\x00" in data[:NUL_SCAN_BYTES]:
         raise IngestError("binary content (NUL bytes), not text")
     else:
         text = _try_decode(data, "utf-8-sig")
@@ -94,6 +102,25 @@ def check_not_binary(text: str) -> None:
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
     if sample and controls / len(sample) > MAX_CONTROL_SHARE:
         raise IngestError("binary content (control characters), not text")
+    # str.count runs in C: cheap over the whole text, where the sample is not
+    if text and text.count("\x00") / len(text) > MAX_CONTROL_SHARE:
+        raise IngestError("binary content (NUL bytes), not text")
+
+
+def storable(text: str) -> str:
+    """Text every store takes: NUL characters removed (PostgreSQL refuses
+    them in text) and lone surrogates replaced by U+FFFD (they cannot be
+    encoded as UTF-8; valid JSON can hold them as escapes, "\\ud800").
+    Replacement keeps the offsets of the rest of the text."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def storable_failure(failure: Failure) -> Failure:
+    """A failure whose source and reason the store takes (a document's URL
+    is its source, and a reason may quote the input)."""
+    return dataclasses.replace(failure, source_ref=storable(failure.source_ref), reason=storable(failure.reason))
 
 
 def _try_decode(data: bytes, encoding: str) -> str | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 
+from onrecord.ingest.decode import storable
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.identity import article_id, canonical_url, content_hash
 from onrecord.ingest.language import detect_language
@@ -24,6 +26,24 @@ class Draft:
     published: dt.date | None = None
     date_source: DateSource = DateSource.UNKNOWN
     external_id: str | None = None
+    # the text was fetched from `url` itself; a URL a document only names (a
+    # feed's link, a JSONL field, a WARC record's target) is a claim
+    url_fetched: bool = False
+
+
+FETCH_DEADLINE_SECONDS = 60.0
+FETCH_DEADLINE_ENVIRONMENT = "ONRECORD_FETCH_DEADLINE"
+
+
+def fetch_deadline_seconds() -> float:
+    """The total time one fetch may take: ONRECORD_FETCH_DEADLINE (0: none), else 60 s."""
+    value = os.environ.get(FETCH_DEADLINE_ENVIRONMENT)
+    if not value:
+        return FETCH_DEADLINE_SECONDS
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        raise ValueError(f"{FETCH_DEADLINE_ENVIRONMENT} must be a number of seconds, not {value!r}") from None
 
 
 @dataclass(frozen=True)
@@ -33,7 +53,9 @@ class IngestOptions:
     published: dt.date | None = None  # --published: overrides or supplies the date
     max_bytes: int = 20_000_000  # per input document (a page, a feed, a WARC record)
     languages: tuple[str, ...] = ("en",)  # empty: accept any language
-    fetch_timeout: float = 20.0
+    fetch_timeout: float = 20.0  # per read of a fetch
+    # --fetch-deadline: a whole fetch, redirects included; the time limit per document bounds it too
+    fetch_deadline: float = field(default_factory=fetch_deadline_seconds)
     allow_private: bool = False  # --allow-private: fetch from loopback and private addresses too
 
 
@@ -46,7 +68,21 @@ MIN_WORDS = 5
 GARBLED_MIN_CHARS = 200
 
 
+def make_storable(draft: Draft) -> None:
+    """Every text of the draft as every store takes it: a NUL or a lone
+    surrogate in one field (a JSONL escape, a NUL past the binary check)
+    would otherwise fail the whole ingest when the article is stored."""
+    draft.text = storable(draft.text)
+    draft.source_ref = storable(draft.source_ref)
+    for name in ("title", "url", "source", "external_id"):
+        value = getattr(draft, name)
+        if isinstance(value, str):
+            setattr(draft, name, storable(value) or None)
+    draft.authors = [name for name in (storable(a) for a in draft.authors) if name]
+
+
 def finish(draft: Draft, options: IngestOptions) -> Article:
+    make_storable(draft)
     words = len(draft.text.split())
     if words == 0:
         raise IngestError("no article text found")
@@ -66,12 +102,13 @@ def finish(draft: Draft, options: IngestOptions) -> Article:
     if published is None:
         date_source = DateSource.UNKNOWN
     digest = content_hash(draft.text)
+    article_url = canonical_url(draft.url)
     return Article(
         id=article_id(digest),
         text=draft.text,
         content_hash=digest,
         source_ref=draft.source_ref,
-        url=canonical_url(draft.url),
+        url=article_url,
         source=draft.source,
         title=draft.title,
         authors=list(draft.authors),
@@ -80,4 +117,5 @@ def finish(draft: Draft, options: IngestOptions) -> Article:
         language=language,
         ingested_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
         external_id=draft.external_id,
+        url_fetched=draft.url_fetched and article_url is not None,
     )

@@ -11,6 +11,7 @@ import feedparser
 from onrecord.ingest.draft import Draft
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.html import fragment_text
+from onrecord.ingest.identity import metadata_url
 from onrecord.model import DateSource, Failure
 
 _FEED_ROOT = re.compile(r"<(rss|feed|rdf:RDF)\b", re.I)
@@ -63,7 +64,7 @@ def _entry_draft(entry, source_ref: str, site: str | None) -> Draft:
         source_ref=source_ref,
         title=entry.get("title") or None,
         authors=authors,
-        url=entry.get("link") or None,
+        url=metadata_url(entry.get("link")),  # a malformed link is dropped, the entry kept
         source=site,
         published=published,
         date_source=DateSource.METADATA if published else DateSource.UNKNOWN,

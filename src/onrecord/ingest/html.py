@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import logging
 import re
 
 import trafilatura
 from htmldate import find_date
 
+from onrecord.ingest.decode import storable
 from onrecord.ingest.draft import Draft
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.identity import normalise_text
@@ -25,6 +27,17 @@ from onrecord.model import DateSource
 # failures itself, once, with the input's name.
 for _name in ("trafilatura", "htmldate"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+# libxml2 checks each attribute of an element against those before it: an
+# element with 100,000 attributes took 9 s a parse, in one C call the time
+# limit cannot interrupt, and a page is parsed several times (metadata, text,
+# dates). Real elements carry a few dozen at most; past this many the rest
+# are dropped, by a linear pass before any parser sees the page.
+MAX_ATTRIBUTES = 256
+# A start tag holding more attributes than that is at least this long (" a" each).
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d,}>" % (2 * MAX_ATTRIBUTES))
+_TAG_NAME = re.compile(r"<[^\s<>/]+")
+_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))?""")
 
 _LOOKS_LIKE_HTML = re.compile(r"<(!doctype html|html|head|body|article|div|p|main|section|span|h[1-6])\b", re.I)
 _EMPTY_PAGE = "<html><body></body></html>"
@@ -92,9 +105,26 @@ def page_states_day(html: str, date: dt.date) -> bool:
     return any(re.search(p, html, re.IGNORECASE) for p in patterns)
 
 
+def bound_attributes(html: str) -> str:
+    """The page with every start tag cut to its first MAX_ATTRIBUTES
+    attributes (the page itself when no tag has more)."""
+    return _LONG_TAG.sub(_cut_attributes, html)
+
+
+def _cut_attributes(match: re.Match[str]) -> str:
+    tag = match.group()
+    name_end = _TAG_NAME.match(tag).end()
+    attributes = list(itertools.islice(_ATTRIBUTE.finditer(tag, name_end, len(tag) - 1), MAX_ATTRIBUTES + 1))
+    if len(attributes) <= MAX_ATTRIBUTES:
+        return tag
+    return tag[: attributes[MAX_ATTRIBUTES - 1].end()] + ">"
+
+
 def read_html(html: str, source_ref: str, url: str | None = None) -> Draft:
     if not html.strip():
         raise IngestError("empty input")
+    # lxml refuses NUL and lone surrogates (a JSONL or API document may hold them)
+    html = bound_attributes(storable(html))
     with time_limit("reading the HTML"):
         return _read_html(html, source_ref, url)
 

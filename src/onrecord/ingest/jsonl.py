@@ -11,6 +11,7 @@ from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.draft import Draft
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.html import read_html
+from onrecord.ingest.identity import metadata_url
 from onrecord.model import DateSource, Failure
 
 
@@ -43,7 +44,7 @@ def jsonl_draft(line: str, source_ref: str) -> Draft:
     for name, value in (("text", text), ("html", html)):
         if value is not None and not isinstance(value, str):
             raise IngestError(f"`{name}` must be a string")
-    url = obj.get("url") if isinstance(obj.get("url"), str) else None
+    url = metadata_url(obj.get("url"))  # a malformed one is dropped, the line kept
     if text is not None:
         draft = Draft(text=text, source_ref=source_ref, url=url)
     elif html is not None:

