@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from onrecord.ingest.dates import parse_user_date
+from onrecord.ingest.decode import storable_failure
 from onrecord.ingest.draft import IngestOptions
 from onrecord.model import Article, Claim, Failure
 from onrecord.store import AddResult, Store
@@ -23,11 +24,16 @@ if TYPE_CHECKING:
 class _Writer:
     """The one writer of an ingest: hands batches of stored articles to a
     runner and stores the results as they come back, in order, a batch a
-    transaction."""
+    transaction. Articles are analysed in the order they are queued, which
+    decides how actors and claims merge (an actor's roles in the order met,
+    its first country and sector), so a queue in input order gives the
+    store of an uninterrupted run."""
 
     def __init__(self, record: Record, runner, report: IngestReport) -> None:
         self.record, self.runner, self.report = record, runner, report
-        self.submitted: dict[str, str] = {}
+        self.submitted: dict[str, str] = {}  # source reference -> article id, of what is in flight
+        self.in_flight: set[str] = set()  # article ids queued or submitted, whose results are not stored yet
+        self.queued: list[Article] = []
         self.ready: list = []
 
     def __enter__(self) -> _Writer:
@@ -36,18 +42,35 @@ class _Writer:
     def __exit__(self, *exc: object) -> None:
         self.runner.close()
 
+    def queue(self, article: Article) -> None:
+        """Analyse this article after those queued before it (once, however
+        often the input holds it)."""
+        if article.id in self.in_flight:
+            return
+        self.in_flight.add(article.id)
+        self.queued.append(article)
+        if len(self.queued) >= ANALYZE_BATCH:
+            self.submit_queued()
+
+    def submit_queued(self) -> None:
+        batch, self.queued = self.queued, []
+        self.submit(batch)
+
     def submit(self, articles: list[Article]) -> None:
         if not articles:
             return
         self.submitted.update((a.source_ref, a.id) for a in articles)
+        self.in_flight.update(a.id for a in articles)
         self._take(self.runner.submit(list(articles)))
 
     def take_analysed(self, article: Article, result) -> None:
         """A result analysed elsewhere (a Ray shard), stored in its turn."""
         self.submitted[article.source_ref] = article.id
+        self.in_flight.add(article.id)
         self._take([result])
 
     def finish(self) -> None:
+        self.submit_queued()
         self._take(self.runner.finish())
         self._flush()
         # what a killed run stored but did not finish: its claims' reversals
@@ -64,7 +87,8 @@ class _Writer:
             batch, self.ready = self.ready, []
             self.record.save_results(batch, self.submitted, self.report)
             for result in batch:
-                self.submitted.pop(result.source_ref if isinstance(result, Failure) else result.article.source_ref, None)
+                ref = result.source_ref if isinstance(result, Failure) else result.article.source_ref
+                self.in_flight.discard(self.submitted.pop(ref, None))
 
 
 @dataclass
@@ -170,9 +194,10 @@ class Record:
         `analyze`, find their statements and actors. Bad inputs are recorded
         as failures and the rest goes on, unless `strict`. Re-running adds
         nothing that is already stored, and analyses what an interrupted
-        run stored but did not analyse. With `workers` > 1 the analysis
-        runs in that many processes (`onrecord.run.local.PoolRunner`); the
-        record is the same."""
+        run stored but did not analyse, each in its place in the input, so
+        that the store ends as an uninterrupted run's. With `workers` > 1
+        the analysis runs in that many processes
+        (`onrecord.run.local.PoolRunner`); the record is the same."""
         options = IngestOptions(
             published=parse_user_date(published),
             languages=tuple(languages),
@@ -206,40 +231,67 @@ class Record:
             entries.append((ref, lambda document=document, ref=ref: read_given_document(document, ref, options)))
         return self._ingest(entries, strict=False, analyze=analyze, progress=None)
 
+    def ingest_urls(self, urls: Iterable[str], *, languages: Iterable[str] = ("en",),
+                    analyze: bool = True) -> IngestReport:
+        """Fetch and store http(s) URLs only (what the API's POST /ingest
+        receives), from public addresses only. Anything else (a path, "-",
+        another scheme, a malformed URL) is a failure and never reaches a
+        reader: unlike `ingest`, nothing here reads the server's own files."""
+        from onrecord.ingest.sources import read_articles
+        from onrecord.ingest.urls import check_fetchable_url
+
+        options = IngestOptions(languages=tuple(languages))  # allow_private stays off
+        entries = []
+        for url in urls:
+            reason = check_fetchable_url(url)
+            if reason:
+                entries.append((url, lambda url=url, reason=reason: [Failure(url, reason)]))
+            else:
+                entries.append((url, lambda url=url: read_articles(url, None, options)))
+        return self._ingest(entries, strict=False, analyze=analyze, progress=None)
+
     def _ingest(self, entries: list[tuple[str, Callable[[], Iterable[Article | Failure]]]], *, strict: bool,
                 analyze: bool, progress: IngestProgress | None, workers: int = 1) -> IngestReport:
         progress = progress or IngestProgress()
         report = IngestReport()
         progress.start(len(entries))
-        stored: list[Article] = []
         with self._writer(workers, report) as writer:
             for ref, read in entries:
                 for item in read():
                     result = None
                     if isinstance(item, Failure):
+                        item = storable_failure(item)  # a source or reason with NUL would fail the ingest
                         self.store.record_failure(item)
                         report.failures.append(item)
                     else:
                         result = self.store.add_article(item)
                         report.counts[result.status] += 1
-                        if result.status == "stored" and analyze:  # held only until its batch is analysed
-                            stored.append(item)
+                        if analyze:
+                            self._queue_in_turn(writer, item, result)
                     progress.item(item, result)
                     if strict and isinstance(item, Failure):
                         report.stopped_early = True
                         break
-                    if analyze and len(stored) >= ANALYZE_BATCH:
-                        writer.submit(stored)
-                        stored = []
                 if report.stopped_early:
                     break
                 progress.source_done(ref)
             if analyze:
-                writer.submit(stored)
+                writer.submit_queued()
                 if not report.stopped_early:
                     writer.finish()
                     self._analyze_pending(writer)
         return report
+
+    def _queue_in_turn(self, writer: _Writer, article: Article, result: AddResult) -> None:
+        """Queue a stored article for analysis in its place in the input; so
+        too an input a killed run stored but did not analyse, met again here
+        (after those before it, ahead of those after it: the order an
+        uninterrupted run analysed them in)."""
+        if result.status == "stored":
+            writer.queue(article)  # held only until its batch is analysed
+        elif (result.status == "duplicate" and result.article_id == article.id
+              and article.id not in writer.in_flight and self.store.needs_analysis(article.id)):
+            writer.queue(self.store.get_article(article.id) or article)  # what is stored is what is analysed
 
     def analyze_pending(self, report: IngestReport | None = None, *, workers: int = 1) -> IngestReport:
         """Analyse every stored article that has no analysis yet."""
@@ -282,7 +334,7 @@ class Record:
         from onrecord.claims.propositions import same_signature
 
         analyses = [r for r in results if not isinstance(r, Failure)]
-        for failure in (r for r in results if isinstance(r, Failure)):
+        for failure in (storable_failure(r) for r in results if isinstance(r, Failure)):
             self.store.record_failure(failure)
             report.failures.append(failure)
             article_id = submitted.get(failure.source_ref)

@@ -9,8 +9,14 @@ flight, so memory stays bounded however long the input.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -49,6 +55,42 @@ class InlineRunner:
 
 
 _WORKER_ANALYZER = None
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_POLL_SECONDS = 0.5  # how often a worker without its parent's sentinel looks for its parent
+
+
+def _start_worker(model: str | None, parent_pid: int, kernel_signal: bool) -> None:
+    """A pool worker's initializer: bound to its parent's life, then the pipeline."""
+    _exit_with_parent(parent_pid, kernel_signal)
+    _load_pipeline(model)
+
+
+def _exit_with_parent(parent_pid: int, kernel_signal: bool) -> None:
+    """End this worker when the process that started it dies, however it
+    dies: a parent killed with SIGKILL (by a user, by the OOM killer) shuts
+    nothing down, and its workers would wait for work for good. On Linux the
+    kernel kills the worker (PR_SET_PDEATHSIG), but only where the thread
+    that started it is the parent's main thread (the signal comes when that
+    thread ends). Everywhere, a thread waits on the parent's sentinel (the
+    pipe the parent holds open while it lives) and ends the worker then."""
+    if kernel_signal and sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl: the watching thread alone
+    parent = multiprocessing.parent_process()
+    sentinel = parent.sentinel if parent is not None and parent.pid == parent_pid else None
+    threading.Thread(target=_watch_parent, args=(parent_pid, sentinel), name="onrecord-parent-watch",
+                     daemon=True).start()
+
+
+def _watch_parent(parent_pid: int, sentinel) -> None:
+    if sentinel is not None:
+        multiprocessing.connection.wait([sentinel])  # ready once the parent is gone
+    else:
+        while os.getppid() == parent_pid:  # a child whose parent died is given another
+            time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def _load_pipeline(model: str | None) -> None:
@@ -78,9 +120,13 @@ class PoolRunner:
         from onrecord.nlp.pipeline import check_installed
 
         check_installed(self.model)  # a clear error here, not a broken pool
+        # The workers are started by the thread that submits (this one, the
+        # writer's); the kernel's parent-death signal is safe only when it
+        # is the main thread, which lives as long as the process.
+        in_main_thread = threading.current_thread() is threading.main_thread()
         # spawn, not fork: the parent holds database connections and threads
         self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_load_pipeline, initargs=(self.model,))
+                                        initializer=_start_worker, initargs=(self.model, os.getpid(), in_main_thread))
 
     def submit(self, batch: list[Article]) -> Iterator[Any]:
         if self.pool is None and not self.pending:
