@@ -208,3 +208,58 @@ def test_events_command(db_url, tmp_path):
     assert json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout) != []
     assert all(r["happened"] for r in json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout))
     assert "073" in run("events", "--db", db_url, "--source", "DEU").stdout
+
+
+ESCAPES = ["\x1b[2J", "\x1b]0;pwned\x07", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "\x9b31m"]
+
+
+def _hostile_jsonl(tmp_path):
+    title = "Mayor quits " + " ".join(ESCAPES)
+    text = ("The mayor of Calder, Ruth Lind, said on Monday that the harbour {} would reopen {} to fishing boats. "
+            "\"We will not be silenced {}, not by anyone {},\" said Tomas Keller, the council leader.").format(*ESCAPES)
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps({"id": "h1", "title": title, "text": text, "published": "2025-11-20"}) + "\n", "utf-8")
+    return path
+
+
+def _terminal_controls(output: str) -> list[str]:
+    """ESC, C1 and other C0 controls (newline and tab apart) in what reached the terminal."""
+    return [c for c in output if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f]
+
+
+def test_no_terminal_escapes_reach_the_terminal(db_url, tmp_path):
+    path = _hostile_jsonl(tmp_path)
+    assert run("ingest", path, "--db", db_url, "--lang", "any").exit_code == 0
+    [stored] = json.loads(run("articles", "--db", db_url, "--json").stdout)
+    assert "\x1b[2J" in stored["title"]  # the store keeps the text as it came
+    said = json.loads(run("statements", "--db", db_url, "--json").stdout)
+    assert any("\x1b" in s["content_text"] for s in said)
+    outputs = {
+        "articles": run("articles", "--db", db_url),
+        "search": run("articles", "harbour", "--db", db_url),
+        "statements": run("statements", "--db", db_url),
+        "show": run("show", stored["article_id"], "--db", db_url),
+        "analyze": run("analyze", path),
+        "claims": run("claims", "--db", db_url),
+        "actors": run("actors", "--db", db_url),
+    }
+    for name, result in outputs.items():
+        assert result.exit_code == 0, (name, result.output)
+        assert _terminal_controls(result.output) == [], name
+    assert "Mayor quits" in outputs["articles"].output and "pwned" not in outputs["articles"].output
+    assert "Ruth Lind" in outputs["statements"].output and "harbour" in outputs["show"].output
+    for line in json.loads(run("statements", "--db", db_url, "--json").stdout):  # JSON: escaped, not stripped
+        assert line["content_text"]
+
+
+@pytest.mark.parametrize("hostile, shown", [
+    ("a\x1b[2Jb", "ab"), ("a\x1b]0;pwned\x07b", "ab"), ("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link"),
+    ("\x9b31mred", "red"), ("a\x1b[1;31mb\x1b[0m", "ab"), ("\x1bPq#0;2;0;0;0\x1b\\ok", "ok"), ("x\x1bcy", "xy"),
+    ("keep\nlines\tand tabs\r", "keep\nlines\tand tabs"), ("del\x7f c1\x85 bell\x07 nul\x00", "del c1 bell nul"),
+    ("Zürich – “quoted” 北京", "Zürich – “quoted” 北京"), ("[bold]not markup[/]", "[bold]not markup[/]"),
+])
+def test_terminal_safe_takes_out_what_a_terminal_acts_on(hostile, shown):
+    from onrecord.cli import escape, terminal_safe
+
+    assert terminal_safe(hostile) == shown
+    assert "[" not in escape("[\x1bbold]").replace("\\[", "")  # taking out ESC makes no markup

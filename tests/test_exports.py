@@ -81,3 +81,45 @@ def test_export_command(db_url, record, tmp_path):
     assert len(as_jsonl.stdout.splitlines()) == count(record, "claims")
     refused = runner.invoke(app, ["export", "--db", db_url, "--what", "statements", "--format", "parquet"])
     assert refused.exit_code == 2
+
+
+# Cells a spreadsheet would take as formulas (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE_ARTICLE = ('=HYPERLINK("http://x","click") Mayor quits\n\n'
+                   "The mayor of Calder, Ruth Lind, said on Monday that -2+3 was the result. "
+                   '"@SUM(A1) is wrong," said Tomas Keller. According to Keller, +cmd was fine.\n\n'
+                   "=Ada Quill said the vote was rigged.\n")
+
+
+@pytest.fixture
+def hostile_record(db_url, tmp_path):
+    (tmp_path / "hostile.txt").write_text(HOSTILE_ARTICLE, "utf-8")
+    with Record(db_url) as rec:
+        report = rec.ingest([str(tmp_path / "hostile.txt")])
+        assert report.stored == 1
+        yield rec
+
+
+def _cells(path) -> list[str]:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as f:
+        return [cell for row in csv.reader(f) for cell in row]
+
+
+def test_csv_exports_carry_no_formulas_and_read_back_whole(db_url, hostile_record, tmp_path):
+    stored = {what: list(hostile_record.store.iter_rows(what)) for what in ("articles", "statements")}
+    hostile = [r["title"] for r in stored["articles"]] + [r["content_text"] for r in stored["statements"]]
+    hostile += [r["speaker_text"] for r in stored["statements"]]
+    assert sum(1 for value in hostile if value and value.startswith(FORMULA_STARTS)) >= 3  # the test holds some
+    for what in ("articles", "statements"):
+        path = tmp_path / f"{what}.csv"
+        result = CliRunner().invoke(app, ["export", "--db", db_url, "--what", what, "--format", "csv", "--out", str(path)])
+        assert result.exit_code == 0, result.output
+        risky = [cell for cell in _cells(path) if cell.startswith(FORMULA_STARTS)]
+        assert risky == [], what
+        back = {row["id"]: row for row in read_export(path, "csv")}
+        for row in stored[what]:
+            for name in ("title", "content_text", "speaker_text"):
+                if name in row and row[name] is not None:
+                    assert back[row["id"]][name] == row[name], (what, name)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -46,8 +47,41 @@ app = typer.Typer(
 db_app = typer.Typer(help="The store's schema: upgrade it, or see its version.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# What a terminal would act on rather than show: escape sequences (CSI, as
+# ESC [ or the C1 byte; OSC, DCS, SOS, PM, APC up to their terminator;
+# two-byte escapes), then any other C0 control but newline and tab, DEL and C1.
+_TERMINAL_CONTROLS = re.compile(r"""
+      (?:\x1b\[|\x9b) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) [^\x07\x1b\x9c\n]* (?:\x07|\x1b\\|\x9c)?
+    | \x1b [\x20-\x2f]* [\x30-\x7e]?
+    | [\x00-\x08\x0b-\x1f\x7f-\x9f]
+""", re.VERBOSE)
+_JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}  # json leaves DEL and C1 as they are
+
+
+def terminal_safe(text: str) -> str:
+    """Text from the store or an article as the terminal may show it: no
+    control characters or escape sequences (clear screen, window title,
+    links), newlines and tabs kept."""
+    return _TERMINAL_CONTROLS.sub("", text)
+
+
+def escape(text: str) -> str:
+    """Data for a Rich markup string: controls taken out first (so that
+    taking them out cannot make markup), then the markup escaped."""
+    return _markup_escape(terminal_safe(text))
+
+
+class _TerminalConsole(Console):
+    """A console that shows no control characters, whatever it is given:
+    every string it prints (table cells and rules included) passes here."""
+
+    def render_str(self, text: str, **options: Any):
+        return super().render_str(terminal_safe(text), **options)
+
+
+out = _TerminalConsole(soft_wrap=True)
+err = _TerminalConsole(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
@@ -77,6 +111,11 @@ TimeLimitOption = Annotated[
     Optional[float], typer.Option("--time-limit", envvar="ONRECORD_TIME_LIMIT", min=0,
                                   help="Seconds one document may take to read, and again to analyse; 0: no limit [default: 60].")
 ]
+FetchDeadlineOption = Annotated[
+    Optional[float], typer.Option("--fetch-deadline", envvar="ONRECORD_FETCH_DEADLINE", min=0,
+                                  help="Seconds one URL may take to fetch in all, redirects included; 0: no deadline"
+                                       " (the --time-limit still applies) [default: 60].")
+]
 
 
 def _workers(value: int | None) -> int:
@@ -91,6 +130,14 @@ def _set_time_limit(seconds: float | None) -> None:
 
     if seconds is not None:
         os.environ[ENVIRONMENT] = f"{seconds:g}"
+
+
+def _set_fetch_deadline(seconds: float | None) -> None:
+    # through the environment, as the time limit, so that every reader's IngestOptions sees it
+    from onrecord.ingest.draft import FETCH_DEADLINE_ENVIRONMENT
+
+    if seconds is not None:
+        os.environ[FETCH_DEADLINE_ENVIRONMENT] = f"{seconds:g}"
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -122,8 +169,14 @@ def _print_failure(failure: Failure, console: Console = err) -> None:
     console.print(f"[red]error:[/] {escape(failure.source_ref)}: {escape(failure.reason)}", highlight=False)
 
 
+def _json_text(obj: Any, indent: int | None = None) -> str:
+    """JSON for the terminal: json escapes C0 controls, and here DEL and C1
+    too (the same JSON value, nothing a terminal acts on)."""
+    return json.dumps(obj, ensure_ascii=False, indent=indent, default=str).translate(_JSON_CONTROLS)
+
+
 def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.write(_json_text(obj, indent=2) + "\n")
 
 
 class _RichProgress:
@@ -192,6 +245,7 @@ def ingest(
     model: ModelOption = None,
     workers: WorkersOption = None,
     time_limit: TimeLimitOption = None,
+    fetch_deadline: FetchDeadlineOption = None,
     engine: Annotated[str, typer.Option(help="local (this machine: --workers processes) or ray.")] = "local",
     address: Annotated[Optional[str], typer.Option(
         help="Ray cluster to join (ray://host:10001, or auto); default: a local Ray.")] = None,
@@ -213,6 +267,7 @@ def ingest(
     recorded, and the rest goes on."""
     date = _date_option(published, "--published")
     _set_time_limit(time_limit)
+    _set_fetch_deadline(fetch_deadline)
     if engine not in ("local", "ray"):
         raise typer.BadParameter("must be local or ray", param_hint="--engine")
     record = _open_record(db, model=model)
@@ -472,23 +527,29 @@ def reversals(
     actor: Annotated[Optional[str], typer.Option(help="Actor (state, organisation or person), or part of the name.")] = None,
     output_format: FormatOption = "text",
     include_softenings: Annotated[bool, typer.Option("--softenings", help="Also deny -> conditional or qualify.")] = False,
+    limit: LimitOption = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """When an actor changed its story: denied, then admitted (or the reverse)."""
     _check_format(output_format)
     date = _date_option(since, "--since")
+    kinds = ("reversal", "softening") if include_softenings else ("reversal",)
     with _open_record(db) as record:
-        found = record.reversals(kind="reversal", actor=actor, since=date)
-        if include_softenings:
-            found += record.reversals(kind="softening", actor=actor, since=date)
+        found = record.reversals(kinds=kinds, actor=actor, since=date, limit=limit, offset=offset)
     _print_reversals(found, output_format)
 
 
 @app.command()
-def contradictions(db: DbOption = None, output_format: FormatOption = "text") -> None:
+def contradictions(
+    db: DbOption = None,
+    output_format: FormatOption = "text",
+    limit: LimitOption = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+) -> None:
     """Claims that one actor affirms and another denies."""
     _check_format(output_format)
     with _open_record(db) as record:
-        found = record.reversals(kind="contradiction")
+        found = record.reversals(kind="contradiction", limit=limit, offset=offset)
     _print_reversals(found, output_format)
 
 
@@ -663,11 +724,13 @@ def analyze(
     ] = "any",
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
     time_limit: TimeLimitOption = None,
+    fetch_deadline: FetchDeadlineOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Analyse articles without a store and print their record."""
     _set_time_limit(time_limit)
+    _set_fetch_deadline(fetch_deadline)
     from onrecord.analysis import Analyzer
     from onrecord.ingest.draft import IngestOptions
     from onrecord.ingest.sources import read_sources
@@ -691,7 +754,7 @@ def analyze(
                 break
             continue
         if output_format == "jsonl":
-            sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.write(_json_text(item.to_dict()) + "\n")
             sys.stdout.flush()
         elif output_format == "json":
             records.append(item.to_dict())
@@ -758,8 +821,9 @@ def _print_analysis(analysis) -> None:
             known = cameo_codes().get(event.code)
             where = article.text[event.span[0]:event.span[1]] if event.span else ""
             note = "" if event.happened else f" ({event.stance.value if event.stance else 'not happened'})"
-            reported = f", reported by {event.reported_by}" if event.reported_by else ""
-            out.print(f"  {event.code} {escape(known.name if known else '')}: {event.source or '?'} → {event.target or '-'}"
+            reported = f", reported by {escape(event.reported_by)}" if event.reported_by else ""
+            out.print(f"  {event.code} {escape(known.name if known else '')}: {escape(event.source or '?')} → "
+                      f"{escape(event.target or '-')}"
                       f"{escape(note)} [dim]“{escape(where)}”{reported}[/]", highlight=False)
         out.print()
     if analysis.actors:

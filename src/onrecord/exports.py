@@ -30,6 +30,9 @@ SKIPPED_COLUMNS = {"minhash", "pk"}
 GDELT_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "EventRootCode", "QuadClass",
                  "PLOVER", "Happened", "Stance", "ArticleID", "StatementID", "SOURCEURL"]
 PARQUET_BATCH = 5000
+# A cell starting with one of these is a formula to a spreadsheet (OWASP,
+# "CSV injection"): such a cell is written behind a single quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(ValueError):
@@ -99,13 +102,32 @@ def _write_jsonl(records: Iterable[dict[str, Any]], stream: IO[str]) -> int:
     return n
 
 
+def _is_formula_like(text: str) -> bool:
+    # quotes first, then a formula start: "=x", and "'=x" too, so that the
+    # quote can always be taken off again (see `csv_cell_value`)
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: lists and dicts as JSON, dates as ISO text,
+    and text a spreadsheet would run as a formula behind a single quote."""
+    value = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else _plain(value)
+    if isinstance(value, str) and _is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def csv_cell_value(cell: str) -> str:
+    """The text a CSV cell was written from: `csv_cell` undone."""
+    return cell[1:] if cell.startswith("'") and _is_formula_like(cell[1:]) else cell
+
+
 def _write_csv(records: Iterable[dict[str, Any]], names: list[str], stream: IO[str]) -> int:
     writer = csv.DictWriter(stream, fieldnames=names, extrasaction="ignore")
-    writer.writeheader()
+    writer.writerow({name: csv_cell(name) for name in names})
     n = 0
     for n, record in enumerate(records, start=1):
-        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else _plain(v)
-                         for k, v in record.items()})
+        writer.writerow({k: csv_cell(v) for k, v in record.items()})
     return n
 
 
@@ -248,7 +270,8 @@ def read_export(path: str | Path, fmt: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     if fmt == "csv":
         with path.open(encoding="utf-8", newline="") as f:
-            return list(csv.DictReader(f))
+            return [{csv_cell_value(k): csv_cell_value(v) if isinstance(v, str) else v for k, v in row.items()}
+                    for row in csv.DictReader(f)]
     if fmt == "gdelt-tsv":
         with path.open(encoding="utf-8", newline="") as f:
             return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))

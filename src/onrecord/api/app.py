@@ -27,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from onrecord import __version__
@@ -36,14 +36,17 @@ from onrecord.api.highlight import highlight, local_id
 from onrecord.api.timeline import speaker_of, timeline_svg
 from onrecord.exports import csv_text
 from onrecord.ingest.errors import IngestError
+from onrecord.ingest.urls import check_fetchable_url, malformed_url_reason
 from onrecord.model import Failure
 from onrecord.record import Record
 
 MAX_BODY_BYTES = 5_000_000  # a request body over this is refused (413): a long article is ~100 kB
 MAX_TEXT_CHARS = 2_000_000
+MAX_PASTE_BYTES = 1024 * 1024  # the paste-and-analyse form's text; longer texts go through POST /api/analyze
 MAX_PAGE = 500
 MAX_OFFSET = 1_000_000
 MAX_DOCUMENTS = 100  # per POST /api/ingest
+CLAIM_PAGE_STATEMENTS = 100  # statements of a claim's timeline per page (web page and API default)
 SECURITY_HEADERS = {
     # Only this server's own styles and script; nothing inline, no frames,
     # forms post only here.
@@ -59,6 +62,7 @@ Kind = Literal["direct", "indirect", "mixed", "continuation"]
 OutputFormat = Literal["json", "csv"]
 ShortText = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+TimelineLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Statements of the timeline per page")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Day = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
 
@@ -77,6 +81,25 @@ def _utf8(value: str | None) -> str | None:
     return value
 
 
+def _well_formed_url(value: str | None) -> str | None:
+    """A document's URL as given (any scheme: it is stored, not fetched),
+    but one that parses: an unclosed "[" or a bad port is refused."""
+    reason = malformed_url_reason(value) if value is not None else None
+    if reason:
+        raise ValueError(reason)
+    return value
+
+
+def _fetchable_url(value: str) -> str:
+    """A URL the API may fetch: well-formed http(s) with a host. Paths, "-",
+    file: and other schemes never reach a reader."""
+    reason = check_fetchable_url(_utf8(value))
+    if reason:
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise ValueError(f"{shown!r}: {reason}")
+    return value
+
+
 class Document(BaseModel):
     """An article handed over in the request: its text or its HTML."""
 
@@ -87,6 +110,7 @@ class Document(BaseModel):
     published: dt.date | None = None
 
     _check_text = field_validator("text", "html", "url", "title")(lambda cls, v: _utf8(v))
+    _check_url = field_validator("url")(lambda cls, v: _well_formed_url(v))
 
     def content(self) -> str:
         return self.html or self.text or ""
@@ -94,9 +118,8 @@ class Document(BaseModel):
 
 class IngestRequest(BaseModel):
     documents: list[Document] = Field(default_factory=list, max_length=MAX_DOCUMENTS)
-    urls: list[Annotated[str, Field(max_length=2000)]] = Field(default_factory=list, max_length=MAX_DOCUMENTS)
-
-    _check_urls = field_validator("urls")(lambda cls, v: [_utf8(u) for u in v])
+    urls: list[Annotated[str, Field(max_length=2000), AfterValidator(_fetchable_url)]] = Field(
+        default_factory=list, max_length=MAX_DOCUMENTS, description="http(s) URLs to fetch (public addresses only)")
 
 
 class BodyLimit:
@@ -160,21 +183,32 @@ async def _send_json(send, status: int, body: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": data})
 
 
+class _GuardedApp(FastAPI):
+    """FastAPI with the request guards around its whole stack. Starlette
+    answers an unhandled error (500) from its outermost layer, outside any
+    middleware added with add_middleware: wrapped here, that answer carries
+    the security headers too."""
+
+    max_body_bytes = MAX_BODY_BYTES
+
+    def build_middleware_stack(self):
+        return SafeRequests(BodyLimit(super().build_middleware_stack(), max_bytes=self.max_body_bytes))
+
+
 def create_app(db: str | None = None, *, token: str | None = None, model: str | None = None,
                max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     """The app over the store at `db`. `token` (else ONRECORD_API_TOKEN)
     guards the writes; without one, writes are refused."""
     record = Record(db, model=model)
-    app = FastAPI(
+    app = _GuardedApp(
         title="onrecord",
         version=__version__,
         description="Who said what, when, about which claim, and when they changed their story.",
     )
+    app.max_body_bytes = max_body_bytes
     app.state.record = record
     app.state.token = token if token is not None else (os.environ.get("ONRECORD_API_TOKEN") or None)
     app.state.analysis_lock = threading.Lock()  # one parse at a time: the spaCy pipeline is shared
-    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    app.add_middleware(SafeRequests)
     app.include_router(_api_routes())
     app.include_router(_page_routes())
     app.mount("/static", StaticFiles(directory=str(resources.files("onrecord.api").joinpath("static"))), name="static")
@@ -196,26 +230,47 @@ def _record(request: Request) -> Record:
 RecordDep = Annotated[Record, Depends(_record)]
 
 
-def _require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+def _token_matches(request: Request, authorization: str | None) -> bool:
     expected = request.app.state.token
-    if not expected:
-        raise HTTPException(403, "writes are disabled: start the server with ONRECORD_API_TOKEN set")
     given = (authorization or "").removeprefix("Bearer ").strip()
     # constant-time comparison: the time taken says nothing of the token
-    if not given or not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8")):
+    return bool(expected and given) and hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def _require_token(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    if not request.app.state.token:
+        raise HTTPException(403, "writes are disabled: start the server with ONRECORD_API_TOKEN set")
+    if not _token_matches(request, authorization):
         raise HTTPException(401, "a valid API token is needed: Authorization: Bearer TOKEN",
                             headers={"WWW-Authenticate": "Bearer"})
+
+
+def _full_refs(request: Request) -> bool:
+    """Whether the reader holds the token, and so may see where on the
+    server an article was read from (anonymous readers get its file name)."""
+    return _token_matches(request, request.headers.get("authorization"))
+
+
+def _next_link(request: Request, offset: int, limit: int, more: bool) -> str | None:
+    if not more:
+        return None
+    return f"{request.url.path}?{urlencode({**request.query_params, 'offset': offset + limit})}"
 
 
 def _page(request: Request, items: list[dict[str, Any]], limit: int, offset: int, output_format: str) -> Response:
     """A page of a list: JSON with the link to the next page, or CSV."""
     if output_format == "csv":
         return Response(csv_text(jsonable_encoder(items)), media_type="text/csv; charset=utf-8")
-    following = None
-    if len(items) == limit:
-        params = {**request.query_params, "offset": offset + limit}
-        following = f"{request.url.path}?{urlencode(params)}"
+    following = _next_link(request, offset, limit, len(items) == limit)
     return JSONResponse(jsonable_encoder({"items": items, "limit": limit, "offset": offset, "next": following}))
+
+
+def _claim_page(request: Request, record: Record, claim_id: str, limit: int, offset: int) -> dict[str, Any]:
+    """A claim with a page of its timeline, the timeline's length and the
+    link to its next page."""
+    found = _found(views.claim(record, claim_id, limit=limit, offset=offset), "claim")
+    more = offset + len(found["timeline"]) < found["total"]
+    return {**found, "limit": limit, "offset": offset, "next": _next_link(request, offset, limit, more)}
 
 
 def _found(value: Any, what: str) -> Any:
@@ -236,19 +291,19 @@ def _api_routes() -> APIRouter:
         return jsonable_encoder(views.home(record))
 
     @api.get("/search", summary="Articles, statements, claims and actors matching words")
-    def search(record: RecordDep, q: Annotated[str, Query(min_length=1, max_length=200)]) -> Any:
-        return jsonable_encoder(views.search(record, q))
+    def search(request: Request, record: RecordDep, q: Annotated[str, Query(min_length=1, max_length=200)]) -> Any:
+        return jsonable_encoder(views.search(record, q, full_refs=_full_refs(request)))
 
     @api.get("/articles", summary="Articles, newest first, or best match first for a full-text query")
     def articles(request: Request, record: RecordDep, q: ShortText = None, source: ShortText = None,
                  since: Day = None, until: Day = None, limit: Limit = 50, offset: Offset = 0,
                  format: OutputFormat = "json") -> Response:
         found = record.articles(query=q, source=source, since=since, until=until, limit=limit, offset=offset)
-        return _page(request, [a.to_dict() for a in found], limit, offset, format)
+        return _page(request, [views.article_dict(a, _full_refs(request)) for a in found], limit, offset, format)
 
     @api.get("/articles/{article_id}", summary="An article: text, statements (with spans), headline statements, events")
-    def article(record: RecordDep, article_id: str) -> Any:
-        return jsonable_encoder(_found(views.article(record, article_id), "article"))
+    def article(request: Request, record: RecordDep, article_id: str) -> Any:
+        return jsonable_encoder(_found(views.article(record, article_id, full_refs=_full_refs(request)), "article"))
 
     @api.get("/statements", summary="Statements, filtered; q keeps those containing every word")
     def statements(request: Request, record: RecordDep, speaker: ShortText = None, actor: ShortText = None,
@@ -276,16 +331,20 @@ def _api_routes() -> APIRouter:
                format: OutputFormat = "json") -> Response:
         return _page(request, record.claims(query=q, limit=limit, offset=offset), limit, offset, format)
 
-    @api.get("/claims/{claim_id}", summary="A claim with its timeline of statements and its changes of position")
-    def claim(record: RecordDep, claim_id: str) -> Any:
-        return jsonable_encoder(_found(views.claim(record, claim_id), "claim"))
+    @api.get("/claims/{claim_id}", summary="A claim with a page of its timeline of statements (total: how many; "
+             "next: the next page) and its changes of position")
+    def claim(request: Request, record: RecordDep, claim_id: str, limit: TimelineLimit = 100,
+              offset: Offset = 0) -> Any:
+        return jsonable_encoder(_claim_page(request, record, claim_id, limit, offset))
 
-    @api.get("/claims/{claim_id}/timeline", summary="A claim's statements in time order")
-    def timeline(request: Request, record: RecordDep, claim_id: str, format: OutputFormat = "json") -> Response:
-        found = _found(views.claim(record, claim_id), "claim")["timeline"]
+    @api.get("/claims/{claim_id}/timeline", summary="A claim's statements in time order, a page at a time")
+    def timeline(request: Request, record: RecordDep, claim_id: str, limit: TimelineLimit = 100, offset: Offset = 0,
+                 format: OutputFormat = "json") -> Response:
+        found = _claim_page(request, record, claim_id, limit, offset)
         if format == "csv":
-            return Response(csv_text(jsonable_encoder(found)), media_type="text/csv; charset=utf-8")
-        return JSONResponse(jsonable_encoder({"items": found}))
+            return Response(csv_text(jsonable_encoder(found["timeline"])), media_type="text/csv; charset=utf-8")
+        return JSONResponse(jsonable_encoder({"items": found["timeline"], "total": found["total"], "limit": limit,
+                                              "offset": offset, "next": found["next"]}))
 
     def _changes(kind: str):
         def route(request: Request, record: RecordDep, actor: ShortText = None, since: Day = None,
@@ -319,7 +378,8 @@ def _api_routes() -> APIRouter:
         with request.app.state.analysis_lock:
             report = record.ingest_documents([d.model_dump() for d in body.documents])
             if body.urls:
-                from_urls = record.ingest(body.urls)
+                # URLs only, public addresses only: never the general reader, which takes paths and "-"
+                from_urls = record.ingest_urls(body.urls)
                 report.counts.update(from_urls.counts)
                 report.failures += from_urls.failures
         return report.to_dict()
@@ -336,9 +396,14 @@ def _analyze(request: Request, record: Record, document: Document) -> dict[str, 
                                 url=document.url, title=document.title, published=document.published)
     except IngestError as exc:
         raise HTTPException(422, str(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - a document that cannot be read is a bad request, not a 500
+        raise HTTPException(422, f"the document cannot be read ({type(exc).__name__}: {_short(str(exc))})") from None
     with request.app.state.analysis_lock:
         # analyze_items: the per-document time limit applies, and a failure comes back with its reason
-        [result] = list(record.analyzer.analyze_items([article]))
+        try:
+            [result] = list(record.analyzer.analyze_items([article]))
+        except Exception as exc:  # noqa: BLE001 - a document the analysis cannot take is the request's fault, not a 500
+            raise HTTPException(422, f"the document cannot be analysed ({type(exc).__name__}: {_short(str(exc))})") from None
     if isinstance(result, Failure):
         raise HTTPException(422, result.reason)
     return views.analysis(result)
@@ -346,6 +411,13 @@ def _analyze(request: Request, record: Record, document: Document) -> dict[str, 
 
 def _printable(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _short(text: str, size: int = 300) -> str:
+    """A reason fit for one line of an error: a library's message may quote
+    the whole input."""
+    text = " ".join(_printable(text).split())
+    return text if len(text) <= size else text[:size - 3] + "..."
 
 
 def _error_handlers(app: FastAPI) -> None:
@@ -371,6 +443,14 @@ def _error_handlers(app: FastAPI) -> None:
             return _templates().TemplateResponse(request, "error.html", {"status": 422, "detail": detail},
                                                  status_code=422)
         return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception):
+        # a bug: say so, as JSON (or a page), and show nothing of its internals
+        if wants_page(request):
+            return _templates().TemplateResponse(request, "error.html", {"status": 500, "detail": "internal error"},
+                                                 status_code=500)
+        return JSONResponse({"detail": "internal error: the request could not be answered"}, status_code=500)
 
 
 _TEMPLATES: Jinja2Templates | None = None
@@ -417,18 +497,21 @@ def _page_routes() -> APIRouter:
 
     list_page("/claims", "claims", lambda record, offset: record.claims(limit=50, offset=offset))
     list_page("/articles", "articles",
-              lambda record, offset: [a.to_dict() for a in record.articles(limit=50, offset=offset)])
+              lambda record, offset: [views.article_dict(a, False) for a in record.articles(limit=50, offset=offset)])
     list_page("/actors", "actors", lambda record, offset: record.actors(limit=50, offset=offset))
 
     @pages.get("/claims/{claim_id}")
-    def claim(request: Request, record: RecordDep, claim_id: str):
-        data = _found(views.claim(record, claim_id), "claim")
+    def claim(request: Request, record: RecordDep, claim_id: str, offset: Offset = 0):
+        data = _found(views.claim(record, claim_id, limit=CLAIM_PAGE_STATEMENTS, offset=offset), "claim")
         chart = timeline_svg(data["timeline"], data["reversals"])
-        return render(request, "claim.html", {**data, "chart": chart}, f"/api/claims/{data['claim']['id']}")
+        following = offset + CLAIM_PAGE_STATEMENTS if offset + len(data["timeline"]) < data["total"] else None
+        return render(request, "claim.html", {**data, "chart": chart, "offset": offset, "following": following,
+                                                 "page_size": CLAIM_PAGE_STATEMENTS},
+                      f"/api/claims/{data['claim']['id']}?{urlencode({'limit': CLAIM_PAGE_STATEMENTS, 'offset': offset})}")
 
     @pages.get("/articles/{article_id}")
     def article(request: Request, record: RecordDep, article_id: str):
-        data = _found(views.article(record, article_id), "article")
+        data = _found(views.article(record, article_id, full_refs=False), "article")
         return render(request, "article.html", {**data, "body": highlight(data["article"]["text"], data["statements"])},
                       f"/api/articles/{data['article']['article_id']}")
 
@@ -450,10 +533,14 @@ def _page_routes() -> APIRouter:
         return render(request, "analyze.html", {"result": None, "text": "", "error": None,
                                                 "writes": bool(request.app.state.token)}, "/api/analyze")
 
-    @pages.post("/analyze")
-    def analyze_page(request: Request, record: RecordDep,
-                     text: Annotated[str, Form(max_length=MAX_TEXT_CHARS)] = "",
+    # The form parser's own cap on a field (1 MiB, answered with a 400) is
+    # lifted to the body cap, so that the paste's size is checked here: a 413.
+    @pages.post("/analyze", form_limits={"max_part_size": MAX_BODY_BYTES})
+    def analyze_page(request: Request, record: RecordDep, text: Annotated[str, Form()] = "",
                      token: Annotated[str, Form(max_length=500)] = ""):
+        if len(text.encode("utf-8", "surrogatepass")) > MAX_PASTE_BYTES:
+            raise HTTPException(413, f"the pasted text is over {MAX_PASTE_BYTES} bytes: "
+                                     "send longer texts to POST /api/analyze")
         context = {"result": None, "text": text, "error": None, "writes": bool(request.app.state.token)}
         try:
             _require_token(request, f"Bearer {token}")

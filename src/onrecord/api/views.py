@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from onrecord.events.codes import describe
+from onrecord.ingest.urls import is_url
+from onrecord.model import Article
 from onrecord.record import Record
 from onrecord.store.store import event_row, statement_row
 
@@ -13,6 +15,8 @@ HOME_REVERSALS = 10
 HOME_CLAIMS = 15
 ACTOR_STATEMENTS = 200
 ARTICLE_STATEMENTS = 1000
+CLAIM_STATEMENTS = 100  # a page of a claim's timeline
+CLAIM_CHANGES = 1000
 
 
 def home(record: Record) -> dict[str, Any]:
@@ -24,13 +28,32 @@ def home(record: Record) -> dict[str, Any]:
     }
 
 
-def article(record: Record, article_id: str) -> dict[str, Any] | None:
+def shown_ref(ref: str) -> str:
+    """Where an article came from, as an anonymous reader may see it: a URL
+    whole, a file by its name only (with its "#part"), never the server's
+    folders."""
+    if is_url(ref):
+        return ref
+    path, mark, part = ref.partition("#")
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] + mark + part
+
+
+def article_dict(found: Article, full_refs: bool) -> dict[str, Any]:
+    """An article's metadata; `full_refs` (a reader with the token) keeps
+    its source reference whole."""
+    out = found.to_dict()
+    if not full_refs:
+        out["source_ref"] = shown_ref(out["source_ref"])
+    return out
+
+
+def article(record: Record, article_id: str, *, full_refs: bool = False) -> dict[str, Any] | None:
     found = record.article(article_id)
     if found is None:
         return None
     said = record.statements(article_id=found.id, limit=ARTICLE_STATEMENTS)
     return {
-        "article": {**found.to_dict(), "text": found.text},
+        "article": {**article_dict(found, full_refs), "text": found.text},
         "statements": [s for s in said if not s["in_headline"]],
         "headline": [s for s in said if s["in_headline"]],
         "events": [{**e, **describe(e["code"])} for e in record.events(article_id=found.id, limit=ARTICLE_STATEMENTS)],
@@ -65,12 +88,15 @@ def analysis(result) -> dict[str, Any]:
     }
 
 
-def claim(record: Record, claim_id: str) -> dict[str, Any] | None:
-    found, timeline = record.timeline(claim_id)
+def claim(record: Record, claim_id: str, *, limit: int = CLAIM_STATEMENTS, offset: int = 0) -> dict[str, Any] | None:
+    """A claim, a page of its timeline (`total`: the timeline's length) and
+    its changes of position."""
+    found = record.store.get_claim(claim_id)
     if found is None:
         return None
-    changes = record.reversals(kind=None, claim_id=found["id"], limit=1000)
-    return {"claim": found, "timeline": timeline, "reversals": changes}
+    timeline, total = record.store.claim_timeline_page(found["id"], limit=limit, offset=offset)
+    changes = record.reversals(kind=None, claim_id=found["id"], limit=CLAIM_CHANGES)
+    return {"claim": found, "timeline": timeline, "total": total, "reversals": changes}
 
 
 def actor(record: Record, actor_id: str) -> dict[str, Any] | None:
@@ -82,10 +108,10 @@ def actor(record: Record, actor_id: str) -> dict[str, Any] | None:
     return {"actor": found, "statements": said}
 
 
-def search(record: Record, query: str, limit: int = 20) -> dict[str, Any]:
+def search(record: Record, query: str, limit: int = 20, *, full_refs: bool = False) -> dict[str, Any]:
     return {
         "query": query,
-        "articles": [a.to_dict() for a in record.articles(query=query, limit=limit)],
+        "articles": [article_dict(a, full_refs) for a in record.articles(query=query, limit=limit)],
         "statements": record.statements(query=query, limit=limit),
         "claims": record.claims(query=query, limit=limit),
         "actors": record.actors(name=query, limit=limit),

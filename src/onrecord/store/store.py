@@ -86,6 +86,20 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
+def _url_keys(article: Article) -> tuple[str | None, list[str]]:
+    """The article's own url_hash, and the url_hash values that make it a
+    duplicate. A fetched page's key is the hash of its URL; a URL that a
+    document only names is hashed with a prefix, so that it meets other
+    documents naming it but never blocks the page fetched from it."""
+    if not article.url:
+        return None, []
+    fetched = _sha256(article.url)
+    if article.url_fetched:
+        return fetched, [fetched]
+    named = _sha256("named\x00" + article.url)
+    return named, [named, fetched]
+
+
 # Articles sharing a band key with a new one, built once: band = b AND key = k
 # OR-ed over the bands, which both databases answer from the (band, key)
 # index (a row-value IN is a full scan on SQLite). Rebuilding it for every
@@ -128,13 +142,19 @@ class Store:
         """Store an article once. The same canonical URL or the same normalised
         text is a duplicate and is not stored again; a near-duplicate is stored
         with `duplicate_of` pointing at the article it copies. Each call is one
-        transaction, so an interrupted ingest keeps what it committed."""
+        transaction, so an interrupted ingest keeps what it committed.
+
+        A URL only counts as the page's own when the page was fetched from it
+        (`url_fetched`); one that a document merely names (a feed entry's link)
+        is kept under a key of its own, so it cannot pre-empt the real page
+        when that is fetched later. A named URL whose page is already stored
+        is a duplicate of it."""
         sig = signature(article.text)
         keys = band_keys(sig)
-        url_hash = _sha256(article.url) if article.url else None
+        url_hash, same_url = _url_keys(article)
         try:
             with self.engine.begin() as conn:
-                existing = self._exact_duplicate(conn, article.content_hash, url_hash)
+                existing = self._exact_duplicate(conn, article.content_hash, same_url)
                 if existing is not None:
                     return AddResult("duplicate", existing)
                 original = self._near_duplicate_of(conn, sig, keys)
@@ -146,7 +166,7 @@ class Store:
         except IntegrityError:
             # Another writer stored the same article between our check and insert.
             with self.engine.connect() as conn:
-                existing = self._exact_duplicate(conn, article.content_hash, url_hash)
+                existing = self._exact_duplicate(conn, article.content_hash, same_url)
             if existing is None:
                 raise
             return AddResult("duplicate", existing)
@@ -155,10 +175,10 @@ class Store:
         return AddResult("stored", article.id)
 
     @staticmethod
-    def _exact_duplicate(conn: Connection, text_hash: str, url_hash: str | None) -> str | None:
+    def _exact_duplicate(conn: Connection, text_hash: str, url_keys: list[str]) -> str | None:
         condition = articles.c.content_hash == text_hash
-        if url_hash is not None:
-            condition = or_(condition, articles.c.url_hash == url_hash)
+        if url_keys:
+            condition = or_(condition, articles.c.url_hash.in_(url_keys))
         return conn.execute(select(articles.c.id).where(condition).limit(1)).scalar()
 
     @staticmethod
@@ -513,7 +533,8 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
             if row is None and len(article_id) >= 6:
-                rows = conn.execute(select(articles).where(articles.c.id.startswith(article_id)).limit(2)).all()
+                rows = conn.execute(select(articles).where(articles.c.id.startswith(article_id, autoescape=True))
+                                   .limit(2)).all()
                 row = rows[0] if len(rows) == 1 else None
         return _article_from_row(row) if row is not None else None
 
@@ -717,45 +738,65 @@ class Store:
 
     def get_claim(self, claim_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(claims).where(or_(claims.c.id == claim_id, claims.c.id.startswith(claim_id)))
+            row = conn.execute(select(claims).where(or_(claims.c.id == claim_id,
+                                                       claims.c.id.startswith(claim_id, autoescape=True)))
                                .order_by(claims.c.id).limit(1)).first()
         return dict(row._mapping) if row is not None else None
 
     def claim_timeline(self, claim_id: str) -> list[dict[str, Any]]:
         """A claim's statements in time order: who (and for whom), stance,
         when, and in which article."""
-        q = (
-            select(statements, actors.c.name.label("actor_name"), actors.c.country.label("actor_country"),
-                   actors.c.sector.label("actor_sector"), actors.c.type.label("actor_type"),
-                   articles.c.title.label("article_title"), articles.c.url.label("article_url"),
-                   articles.c.published.label("article_published"))
-            .select_from(statements.join(articles, statements.c.article_id == articles.c.id)
-                         .outerjoin(actors, statements.c.actor_id == actors.c.id))
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(_timeline_rows(statements.c.claim_id == claim_id))]
+            event_days = _event_days(conn, {row["article_id"] for row in rows})
+        for row in rows:
+            row["when"] = _timeline_day(row, event_days)
+        rows.sort(key=_timeline_order)
+        return rows
+
+    def claim_timeline_page(self, claim_id: str, *, limit: int, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """A page of `claim_timeline` and the timeline's length. The order is
+        worked out on the sort keys alone; only the page's rows are read
+        whole (a claim may have hundreds of thousands of statements)."""
+        keys = (
+            select(statements.c.id, statements.c.article_id, statements.c.said_on, statements.c.said_until,
+                   statements.c.earlier, statements.c.content_start, articles.c.published.label("article_published"))
+            .select_from(statements.join(articles, statements.c.article_id == articles.c.id))
             .where(statements.c.claim_id == claim_id)
         )
         with self.engine.connect() as conn:
-            rows = [dict(row._mapping) for row in conn.execute(q)]
-            event_days = _event_days(conn, {row["article_id"] for row in rows})
-        for row in rows:
-            # undated: the day of the article's main event, as for reversals
-            row["when"] = row["said_on"] or row["said_until"] or event_days.get(row["article_id"]) or row["article_published"]
-        rows.sort(key=lambda r: (r["when"] or dt.date.max, not r["earlier"], r["article_published"] or dt.date.max,
-                                 r["article_id"], r["content_start"] or 0))
-        return rows
+            ordered = [dict(row._mapping) for row in conn.execute(keys)]
+            event_days = _event_days(conn, {row["article_id"] for row in ordered})
+            for row in ordered:
+                row["when"] = _timeline_day(row, event_days)
+            ordered.sort(key=_timeline_order)
+            wanted = [row["id"] for row in ordered[offset:offset + limit]]
+            rows = {row.id: dict(row._mapping) for row in conn.execute(_timeline_rows(statements.c.id.in_(wanted)))}
+        page = [rows[i] for i in wanted if i in rows]
+        for row in page:
+            row["when"] = _timeline_day(row, event_days)
+        return page, len(ordered)
 
-    def list_reversals(self, *, kind: str | None = "reversal", actor: str | None = None, since: dt.date | None = None,
-                       claim_id: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        """Changes of position (or contradictions, with kind="contradiction"),
-        with the claim and the statements before and after."""
+    def list_reversals(self, *, kind: str | None = "reversal", kinds: tuple[str, ...] = (), actor: str | None = None,
+                       since: dt.date | None = None, claim_id: str | None = None, limit: int = 100,
+                       offset: int = 0) -> list[dict[str, Any]]:
+        """Changes of position (or contradictions, with kind="contradiction";
+        several kinds with `kinds`), with the claim and the statements before
+        and after. `since` keeps changes whose later statements are on or after
+        that day; it is applied before paging, so pages come back full."""
         q = select(reversals, claims.c.text.label("claim_text")).select_from(
             reversals.join(claims, claims.c.id == reversals.c.claim_id))
-        if kind:
+        if kinds:
+            q = q.where(reversals.c.kind.in_(kinds))
+        elif kind:
             q = q.where(reversals.c.kind == kind)
         if actor:
             q = q.where(func.lower(reversals.c.actor).like(f"%{_like_escape(actor.lower())}%", escape="\\"))
         if claim_id:
             q = q.where(reversals.c.claim_id == claim_id)
-        q = q.order_by(reversals.c.detected_at.desc(), reversals.c.id).limit(limit).offset(offset)
+        q = q.order_by(reversals.c.detected_at.desc(), reversals.c.id)
+        if since is None:  # the day of a change is its statements' day, known only once they are read
+            q = q.limit(limit).offset(offset)
         with self.engine.connect() as conn:
             found = [dict(row._mapping) for row in conn.execute(q)]
             ids = sorted({i for r in found for i in list(r["before"]) + list(r["after"])})
@@ -780,6 +821,7 @@ class Store:
             r["after"] = [details[i] for i in r["after"] if i in details]
         if since:
             found = [r for r in found if any((s["date"] or "") >= since.isoformat() for s in r["after"])]
+            found = found[offset:offset + limit]
         return found
 
     def list_events(self, *, code: str | None = None, source: str | None = None, target: str | None = None,
@@ -793,11 +835,11 @@ class Store:
             events.join(articles, events.c.article_id == articles.c.id)
             .outerjoin(statements, statements.c.id == events.c.statement_id))
         if code:
-            q = q.where(events.c.code.startswith(code))
+            q = q.where(events.c.code.startswith(code, autoescape=True))  # % and _ match themselves
         if source:
-            q = q.where(events.c.source_code.startswith(source.upper()))
+            q = q.where(events.c.source_code.startswith(source.upper(), autoescape=True))
         if target:
-            q = q.where(events.c.target_code.startswith(target.upper()))
+            q = q.where(events.c.target_code.startswith(target.upper(), autoescape=True))
         if happened is not None:
             q = q.where(events.c.happened == happened)
         if article_id:
@@ -857,6 +899,30 @@ class Store:
                 "date_sources": counts(articles.c.date_source),
                 "languages": counts(articles.c.language),
             }
+
+
+def _timeline_rows(condition) -> Any:
+    """Statements with what a timeline shows of their speaker and article."""
+    return (
+        select(statements, actors.c.name.label("actor_name"), actors.c.country.label("actor_country"),
+               actors.c.sector.label("actor_sector"), actors.c.type.label("actor_type"),
+               articles.c.title.label("article_title"), articles.c.url.label("article_url"),
+               articles.c.published.label("article_published"))
+        .select_from(statements.join(articles, statements.c.article_id == articles.c.id)
+                     .outerjoin(actors, statements.c.actor_id == actors.c.id))
+        .where(condition)
+    )
+
+
+def _timeline_day(row: dict[str, Any], event_days: dict[str, dt.date]) -> dt.date | None:
+    # undated: the day of the article's main event, as for reversals
+    return row["said_on"] or row["said_until"] or event_days.get(row["article_id"]) or row["article_published"]
+
+
+def _timeline_order(row: dict[str, Any]) -> tuple:
+    # the statement id last: ties keep one order, so that pages neither skip nor repeat
+    return (row["when"] or dt.date.max, not row["earlier"], row["article_published"] or dt.date.max,
+            row["article_id"], row["content_start"] or 0, row["id"])
 
 
 def _iso(value: dt.date | str | None) -> str | None:
@@ -995,4 +1061,6 @@ def _article_from_row(row: Row) -> Article:
         ingested_at=row.ingested_at,
         duplicate_of=row.duplicate_of,
         external_id=row.external_id,
+        # stored under its URL's own key: fetched from it (see _url_keys)
+        url_fetched=row.url is not None and getattr(row, "url_hash", None) == _sha256(row.url),
     )
