@@ -26,7 +26,9 @@ def read_feed(data: bytes | str, source_ref: str) -> Iterator[Draft | Failure]:
     number in the message) per broken one, so that one bad entry costs only itself."""
     try:
         parsed = feedparser.parse(data)
-    except (UnicodeError, ValueError, TypeError) as exc:  # feedparser trips on some encoding declarations (fuzzing)
+    # feedparser trips on some encoding declarations, and on a <link> it meets
+    # with no link list to put it in (KeyError: 'links'); both found by fuzzing
+    except (UnicodeError, ValueError, TypeError, LookupError, AttributeError) as exc:
         raise IngestError(f"not a readable feed ({type(exc).__name__}: {exc})") from None
     if not parsed.entries:
         reason = f"not a readable feed ({parsed.bozo_exception})" if parsed.bozo else "feed has no entries"
