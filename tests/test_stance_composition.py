@@ -36,6 +36,10 @@ def stance_of(analyzer, text, content_part):
      Stance.AFFIRM),
     ("The mayor said the library would close because the city could not afford repairs.", "library would close",
      Stance.AFFIRM),
+    # "not A but B" affirms B; a denial joined by "but" to another clause stays a denial
+    ("She wrote that the wall is not a provocation, but a neighbourly idea.", "neighbourly idea", Stance.AFFIRM),
+    ("The minister said the government did not sell the licences, but it leased two boats.", "did not sell",
+     Stance.DENY),
 ])
 def test_content_polarity_sets_the_stance(analyzer, text, part, expected):
     assert stance_of(analyzer, text, part) is expected

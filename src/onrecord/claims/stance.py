@@ -121,6 +121,8 @@ def content_negated(doc: Doc, start: int, end: int) -> bool:
     sentence = next(iter(span.sents))  # the whole sentence: the content's own part of it is wanted
     root = doc[max(sentence.start, span.start):min(sentence.end, span.end)].root
     negators = _negators()
+    if _contrasts(root):
+        return False  # "is not a provocation but a neighbourly idea" affirms the second
     for child in root.children:
         if child.dep_ == "neg" or child.lower_ in negators:
             return True
@@ -128,6 +130,14 @@ def content_negated(doc: Doc, start: int, end: int) -> bool:
                 child.lower_ in negators or any(g.dep_ == "det" and g.lower_ in negators for g in child.children)):
             return True
     return False
+
+
+def _contrasts(root) -> bool:
+    """"Not A, but B": a "but" that joins to the negated predicate a phrase,
+    not a clause of its own ("we did not sell, but we leased" still denies)."""
+    children = list(root.children)
+    return any(c.dep_ == "cc" and c.lower_ == "but" for c in children) and any(
+        c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX") for c in children)
 
 
 def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
