@@ -134,6 +134,28 @@ def _describe(change: dict) -> str:
     return f"{change['actor']}: {change['from_stance']} → {change['to_stance']} on “{change.get('claim_text')}”"
 
 
+def _match(expected: list[dict], reported: list[dict], matches, missed: list[str], describe) -> tuple[int, list[dict]]:
+    """Each expected change paired with a reported one (each used once):
+    how many were found, and the reported changes left over. A miss is
+    described into `missed`."""
+    used: set[int] = set()
+    for want in expected:
+        hit = next((i for i, c in enumerate(reported) if i not in used and matches(c, want)), None)
+        if hit is None:
+            missed.append(describe(want))
+        else:
+            used.add(hit)
+    return len(used), [c for i, c in enumerate(reported) if i not in used]
+
+
+def _describe_reversal(want: dict) -> str:
+    return f"reversal {want['side']}: {want['from']} → {want['to']} on “{want['claim']}”"
+
+
+def _describe_contradiction(want: dict) -> str:
+    return f"contradiction {' / '.join(want['sides'])} on “{want['claim']}”"
+
+
 def score_case(path: Path, model: str | None = None) -> CaseResult:
     from onrecord.record import Record
 
@@ -149,42 +171,22 @@ def score_case(path: Path, model: str | None = None) -> CaseResult:
         contradictions = record.store.list_reversals(kind="contradiction", limit=1000)
 
     result.expected_reversals = len(expect.get("reversals", []))
-    matched = set()
-    for expected in expect.get("reversals", []):
-        hit = next((i for i, c in enumerate(reversals) if i not in matched and _matches_reversal(c, expected)), None)
-        if hit is None:
-            result.missed.append(f"reversal {expected['side']}: {expected['from']} → {expected['to']} on "
-                                 f"“{expected['claim']}”")
-        else:
-            matched.add(hit)
-            result.found_reversals += 1
-    for i, change in enumerate(reversals):
-        if i in matched:
-            continue
-        result.false_reversals.append(_describe(change))
-        forbidden = expect.get("forbidden_reversals", [])
-        if any(side_matches(change["actor"], f["side"], f.get("side_aliases", [])) for f in forbidden):
-            result.forbidden_reversals.append(_describe(change))
-
     result.expected_contradictions = len(expect.get("contradictions", []))
-    matched = set()
-    for expected in expect.get("contradictions", []):
-        hit = next((i for i, c in enumerate(contradictions)
-                    if i not in matched and _matches_contradiction(c, expected)), None)
-        if hit is None:
-            result.missed.append(f"contradiction {' / '.join(expected['sides'])} on “{expected['claim']}”")
-        else:
-            matched.add(hit)
-            result.found_contradictions += 1
-    for i, change in enumerate(contradictions):
-        if i in matched:
-            continue
+    result.found_reversals, unmatched = _match(expect.get("reversals", []), reversals, _matches_reversal,
+                                               result.missed, _describe_reversal)
+    for change in unmatched:
+        result.false_reversals.append(_describe(change))
+        if any(side_matches(change["actor"], f["side"], f.get("side_aliases", []))
+               for f in expect.get("forbidden_reversals", [])):
+            result.forbidden_reversals.append(_describe(change))
+    result.found_contradictions, unmatched = _match(expect.get("contradictions", []), contradictions,
+                                                    _matches_contradiction, result.missed, _describe_contradiction)
+    for change in unmatched:
         result.false_contradictions.append(_describe(change))
-        for f in expect.get("forbidden_contradictions", []):
-            sides = change["actor"].split(" / ")
-            if len(sides) == 2 and all(any(side_matches(s, name, []) for name in f["sides"]) for s in sides):
-                result.forbidden_contradictions.append(_describe(change))
-                break
+        sides = change["actor"].split(" / ")
+        if len(sides) == 2 and any(all(any(side_matches(s, name, []) for name in f["sides"]) for s in sides)
+                                   for f in expect.get("forbidden_contradictions", [])):
+            result.forbidden_contradictions.append(_describe(change))
     return result
 
 
