@@ -36,6 +36,9 @@ def stance_of(analyzer, text, content_part):
      Stance.AFFIRM),
     ("The mayor said the library would close because the city could not afford repairs.", "library would close",
      Stance.AFFIRM),
+    # a hedged negation qualifies, it does not deny
+    ("Rendell said surrogates are not necessarily decisive in persuasion.", "not necessarily", Stance.QUALIFY),
+    ("The minister said the report was not entirely accurate.", "not entirely accurate", Stance.QUALIFY),
     # "not A but B" affirms B; a denial joined by "but" to another clause stays a denial
     ("She wrote that the wall is not a provocation, but a neighbourly idea.", "neighbourly idea", Stance.AFFIRM),
     ("The minister said the government did not sell the licences, but it leased two boats.", "did not sell",

@@ -103,33 +103,45 @@ def text_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
     return Stance.AFFIRM
 
 
-@lru_cache(maxsize=1)
-def _negators() -> frozenset[str]:
-    source = resources.files("onrecord.claims").joinpath("data/negators.txt").read_text("utf-8")
+@lru_cache(maxsize=2)
+def _word_list(name: str) -> frozenset[str]:
+    source = resources.files("onrecord.claims").joinpath(f"data/{name}").read_text("utf-8")
     return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def content_negated(doc: Doc, start: int, end: int) -> bool:
-    """Whether a content's main clause is negative: its first sentence's
+def _negators() -> frozenset[str]:
+    return _word_list("negators.txt")
+
+
+def _hedged(negation) -> bool:
+    """"not necessarily", "not entirely": a negation that only qualifies."""
+    following = negation.nbor(1) if negation.i + 1 < len(negation.doc) else None
+    return following is not None and following.lower_ in _word_list("negation_hedges.txt")
+
+
+def content_polarity(doc: Doc, start: int, end: int) -> str | None:
+    """"negative" when a content's main clause is negative ("hedged" when
+    the negation only qualifies: "not necessarily", "not entirely"), else
+    None. Negative: its first sentence's
     predicate is negated ("would not pay", "we are not in discussions"), or a
     negative word stands in that clause itself ("there is no safety issue",
     "had never sold", "nobody was paid", "no plans to"), not in a clause below
     it ("would close because the city could not afford it")."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
-        return False
+        return None
     sentence = next(iter(span.sents))  # the whole sentence: the content's own part of it is wanted
     root = doc[max(sentence.start, span.start):min(sentence.end, span.end)].root
     negators = _negators()
     if _contrasts(root):
-        return False  # "is not a provocation but a neighbourly idea" affirms the second
+        return None  # "is not a provocation but a neighbourly idea" affirms the second
     for child in root.children:
         if child.dep_ == "neg" or child.lower_ in negators:
-            return True
+            return "hedged" if _hedged(child) else "negative"
         if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "expl") and (
                 child.lower_ in negators or any(g.dep_ == "det" and g.lower_ in negators for g in child.children)):
-            return True
-    return False
+            return "negative"
+    return None
 
 
 def _contrasts(root) -> bool:
@@ -159,6 +171,7 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
     if act == "call" or signals.has("deny") and act not in ("admit", "confirm"):
         return Stance.DENY if signals.has("deny") else Stance.AFFIRM
     if act in ("admit", "confirm", "assert", "announce", "report", "explain", "agree", "respond", "predict", "promise"):
-        negated = doc is not None and statement.content.span and content_negated(doc, *statement.content.span[:2])
-        return Stance.DENY if negated else Stance.AFFIRM
+        polarity = content_polarity(doc, *statement.content.span[:2]) if doc is not None and statement.content.span \
+            else None
+        return {"negative": Stance.DENY, "hedged": Stance.QUALIFY}.get(polarity, Stance.AFFIRM)
     return Stance.NEUTRAL
