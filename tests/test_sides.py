@@ -73,3 +73,13 @@ def test_a_bare_role_speaks_for_the_institution_of_the_story():
     sides = {s.speaker_name: s.side for s in analysis.statements}
     assert "Alasdair Kemp" in sides and "A spokeswoman" in sides, sides  # "the provost" is Kemp
     assert set(sides.values()) == {"org:harrowgate university"}, sides
+
+
+def test_an_editors_brackets_are_not_part_of_a_name():
+    from onrecord.analysis import Analyzer
+    from onrecord.ingest.draft import Draft, IngestOptions, finish
+
+    text = ('"Trump is doing the same thing with [Bob] Corker, with Newt [Gingrich]," Teal Baker said.')
+    analysis = Analyzer().analyze_article(finish(Draft(text=text, source_ref="t"), IngestOptions(languages=())))
+    names = {a.name for a in analysis.actors}
+    assert not any("[" in n or "]" in n for n in names), names

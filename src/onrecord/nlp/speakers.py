@@ -476,7 +476,9 @@ def person_name(ent: Span) -> str:
         tokens.pop(0)
     if not tokens:
         return ""
-    return ent.doc[tokens[0].i : tokens[-1].i + 1].text  # a span's text: Doc.text rebuilds the whole text
+    name = ent.doc[tokens[0].i : tokens[-1].i + 1].text  # a span's text: Doc.text rebuilds the whole text
+    # an editor's brackets inside a quotation ("with [Bob] Corker", "Newt [Gingrich]") are not the name's
+    return " ".join(name.replace("[", " ").replace("]", " ").split()) if "[" in name or "]" in name else name
 
 
 def _role_heads(ent: Span) -> list[Token]:
