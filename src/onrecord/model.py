@@ -211,6 +211,7 @@ class Claim:
     terms: list[str] = field(default_factory=list)  # participants: "C:IRN", "T:drone", "N:guterres"
     recipients: list[str] = field(default_factory=list)
     canonical: bool = False  # `text` is written from the proposition, not quoted from a statement
+    sign: int = 1  # the sense of `text` within its predicate pair: -1 for "rejected the offer" (of `approve`)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "text": self.text, "statements": list(self.statement_ids), "frame": self.frame}

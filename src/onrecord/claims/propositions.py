@@ -1,14 +1,19 @@
 """From a statement's content to a proposition, and which propositions are
 the same claim.
 
-A proposition is a predicate frame (data/frames.tsv: "supplied", "gave",
-"arming" and "the transfer" are one frame) with its participants: countries
-(names, demonyms and capitals, and "his country", "we", "it" through the
-speaker's own country), other names, and the key nouns ("drones"). Two
-propositions are one claim when their frames agree, they share a participant
-and their recipients do not clash ("a ban on exports to India" is not "a ban
-on exports to China"). A content that only points back ("the accusations",
-"the supply") joins the claim it points to.
+A proposition is a predicate (claims/predicates.py: a closed frame of
+data/frames.tsv, "supplied", "gave", "arming" and "the transfer"; an open
+group of data/predicates.tsv, "quit" and "step down"; or the content's own
+main word, reached through "plans to", "there is no plan to", "made an
+offer") with its participants: countries (names, demonyms and capitals, and
+"his country", "we", "it" through the speaker's own country), other names,
+the key nouns ("drones"), and the speaker's side for "I" and "we". Two
+propositions are one claim when their predicates have one key, they share a
+participant and nothing clashes in one role: recipients ("a ban on exports
+to India" is not "a ban on exports to China"), objects by name or by the
+words that say which one ("its studio stage", "its main stage"), years. A
+content that only points back ("the accusations", "the supply") joins the
+claim it points to.
 """
 
 from __future__ import annotations
@@ -16,11 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord.claims.predicates import Predicate, lexicon, predicate_of, word_lists
 from onrecord.nlp.geo import gazetteer
 
 # Nouns whose content is another statement's claim: "called the accusations
@@ -32,40 +36,45 @@ GENERIC_NOUNS = {"number", "time", "month", "year", "week", "day", "place", "way
                  "country", "issue", "possession", "document", "fact", "case", "point", "kind", "side", "war",
                  "conflict", "crisis", "world", "position"}
 FIRST_PERSON_PLURAL = {"we", "us", "our", "ours"}
+FIRST_PERSON = {"i", "me", "my", "mine"}
 THIRD_PERSON_OWN = {"his", "her", "its", "their"}
 RECIPIENT_VERBS = {"supply", "arm", "provide", "equip", "furnish"}
 
 
-@dataclass(frozen=True)
-class Frame:
-    name: str
-    verb: str  # canonical past tense, for claim texts
+Frame = Predicate  # the older name: a closed frame is one kind of predicate
 
 
-@lru_cache(maxsize=1)
-def frames() -> dict[str, Frame]:
-    table: dict[str, Frame] = {}
-    source = resources.files("onrecord.claims").joinpath("data/frames.tsv").read_text("utf-8")
-    for line in source.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, verb, lemmas = line.split("\t")
-        for lemma in lemmas.split(","):
-            table.setdefault(lemma.strip(), Frame(name, verb))
-    return table
+def frames() -> dict[str, Predicate]:
+    """The closed frames of data/frames.tsv, by word."""
+    return {lemma: p for lemma, p in lexicon().items() if p.framed}
+
+
+def word_key(token: Token) -> str:
+    """A predicate word as the lexicon lists it: a phrasal verb with its
+    particle ("pull out", "call off"), else the lemma."""
+    particle = next((c for c in token.children if c.dep_ == "prt"), None)
+    lemma = token.lemma_.lower()
+    if particle is not None and f"{lemma} {particle.lower_}" in lexicon():
+        return f"{lemma} {particle.lower_}"
+    complement = next((c for c in token.children if c.dep_ in ("acomp", "oprd")), None)
+    if complement is not None and f"{lemma} {complement.lower_}" in lexicon():
+        return f"{lemma} {complement.lower_}"  # "plead guilty"
+    return lemma
 
 
 @dataclass
 class Proposition:
-    frame: Frame | None = None
+    frame: Predicate | None = None  # what the predicate means: a frame, an open group, or the word itself
     predicate: Token | None = None
     participants: set[str] = field(default_factory=set)  # "C:IRN", "N:guterres", "T:drone"
     recipients: set[str] = field(default_factory=set)
+    objects: set[str] = field(default_factory=set)  # names and countries the predicate acts on
     negated: bool = False
     anaphoric: bool = False  # "the accusations": stands for a claim made elsewhere
     agent: str | None = None  # the predicate's subject, as a participant key
     theme: str | None = None  # what is supplied, used, built...
     theme_text: str | None = None  # the theme as written ("drones")
+    text: str = ""  # the content's clause, without its negation: the claim in the speaker's words
 
     @property
     def completeness(self) -> int:
@@ -73,51 +82,105 @@ class Proposition:
         return (self.frame is not None) + (self.agent is not None) + (self.theme is not None) + bool(self.recipients)
 
     @property
+    def sign(self) -> int:
+        """-1 when the predicate is the opposite of its claim's ("rejected" of `approve`)."""
+        return self.frame.sign if self.frame is not None else 1
+
+    @property
     def bare(self) -> bool:
-        """A frame with nothing of its own to say who or what ("the supply")."""
+        """A predicate with nothing of its own to say who or what ("the supply")."""
         return self.frame is not None and not (self.participants - {"T:" + self.predicate.lemma_.lower()})
 
     def clashes(self, other: Proposition) -> bool:
         """Both name who receives, and they differ (exports to India, to China),
-        or both name a year, and they differ (fees for 2025, for 2026)."""
-        return keys_clash(self.recipients, other.recipients) or keys_clash(years(self.participants),
-                                                                           years(other.participants))
+        both name what is acted on by name, and they differ (a deal with one
+        company, with another), or both name a year, and they differ (fees
+        for 2025, for 2026)."""
+        return (keys_clash(self.recipients, other.recipients)
+                or any(keys_clash({k for k in self.objects if k[0] in kinds}, {k for k in other.objects if k[0] in kinds})
+                       for kinds in ("NC", "M"))
+                or keys_clash(years(self.participants), years(other.participants)))
+
+    def shared(self, other: Proposition) -> set[str]:
+        """The participants both name, but a year alone or the predicate's own word."""
+        own = {"T:" + p.predicate.lemma_.lower() for p in (self, other) if p.predicate is not None}
+        return (self.participants & other.participants) - years(self.participants) - own
 
     def matches(self, other: Proposition, same_article: bool = False) -> bool:
-        """Same frame, no clash, and a shared participant; within one article a
-        frame without clashing agents is taken for one event ("tanker leaked
-        diesel" and "the leak was limited to one berth")."""
-        if self.frame is None or other.frame is None or self.frame.name != other.frame.name:
+        """Same predicate, no clash, and a shared participant. Within one
+        article, two closed frames without clashing agents are taken for one
+        event ("tanker leaked diesel" and "the leak was limited to one
+        berth"); an open predicate needs a shared participant there too: a
+        verb alone makes no claim."""
+        if self.frame is None or other.frame is None or self.frame.key != other.frame.key:
             return False
         if self.clashes(other):
             return False
         if self.bare or other.bare:
             return True
-        if same_article:
+        if same_article and self.frame.framed and other.frame.framed:
             agents_clash = (self.agent and other.agent and self.agent.startswith("C:") and other.agent.startswith("C:")
                             and self.agent != other.agent)
             return not agents_clash
-        return bool((self.participants & other.participants) - years(self.participants))  # a year alone is no tie
+        return bool(self.shared(other))
 
 
-def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = None) -> Proposition:
-    """The proposition of the content between two character offsets."""
+# Pronouns that, as the subject of a content, are mostly its speaker: the
+# first person always; the third person when it fits the speaker ("the
+# company said it would", "she said she would not run"), since otherwise it
+# is mostly someone the content is about ("Aravia said they had been spying").
+SPEAKER_PRONOUNS = {"i": None, "we": None, "me": None, "us": None, "he": "person", "him": "person",
+                    "she": "person", "her": "person", "it": "organization", "they": "group", "them": "group"}
+
+
+def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = None,
+                speaker_key: str | None = None, speaker_name: str | None = None,
+                speaker_kind: str | None = None) -> Proposition:
+    """The proposition of the content between two character offsets.
+    `speaker_key` is the participant the speaker's side is ("N:halvorsen"):
+    in an open predicate's clause, a pronoun subject or object ("I am not
+    running", "we are selling") is mostly the speaker's side."""
     span = doc.char_span(start, end, alignment_mode="expand")
     prop = Proposition()
     if span is None or len(span) == 0:
         return prop
     prop.predicate = _main_predicate(span)
+    points_back = any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in span)
+    if prop.predicate is None and not points_back:
+        prop.predicate = _open_predicate(span)
     if prop.predicate is not None:
-        prop.frame = frames()[prop.predicate.lemma_.lower()]
+        prop.frame = predicate_of(word_key(prop.predicate))
         prop.negated = any(c.dep_ == "neg" for c in prop.predicate.children) or any(
             c.dep_ == "neg" for c in prop.predicate.head.children if prop.predicate.dep_ in ("xcomp", "ccomp", "acomp")
         )
         prop.recipients = _recipients(prop.predicate, speaker_country)
-    prop.participants = _participants(span, speaker_country)
-    if prop.frame is None and any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in span):
+        prop.objects = _objects(prop.predicate, speaker_country)
+        prop.text = _clause_text(prop.predicate, span)
+    if prop.frame is not None and not prop.frame.framed:
+        # an open predicate's participants are its own clause's, not every word of the content
+        clause = [t for t in prop.predicate.subtree if span.start <= t.i < span.end]
+        prop.participants = _participants(doc[clause[0].i:clause[-1].i + 1], speaker_country) if clause else set()
+    else:
+        prop.participants = _participants(span, speaker_country)
+    if prop.frame is None and points_back:
         prop.anaphoric = True
     if prop.predicate is not None:
         prop.agent = _agent(prop.predicate, speaker_country)
+        if prop.agent is None and speaker_key and prop.frame is not None and not prop.frame.framed:
+            subject = next((c for c in prop.predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is None and prop.predicate.dep_ in ("xcomp", "attr", "acomp", "acl"):
+                subject = next((c for c in prop.predicate.head.children if c.dep_ in ("nsubj", "expl")), None)
+            if subject is not None and subject.lower_ in SPEAKER_PRONOUNS and SPEAKER_PRONOUNS[subject.lower_] in (
+                    None, speaker_kind, "organization" if speaker_kind in ("country", "group") else None):
+                prop.agent = speaker_key
+                if speaker_name:
+                    prop.text = _clause_text(prop.predicate, span, {subject.i: speaker_name})
+        if prop.agent:
+            prop.participants.add(prop.agent)
+        if speaker_key and prop.frame is not None and not prop.frame.framed and any(
+                t.lower_ in FIRST_PERSON | FIRST_PERSON_PLURAL for t in prop.predicate.subtree
+                if span.start <= t.i < span.end):
+            prop.participants.add(speaker_key)  # "our members have accepted": the speaker's side is in it
         theme = _theme(prop.predicate, speaker_country)
         if theme is not None:
             prop.theme, prop.theme_text = _key(theme, speaker_country), theme.text
@@ -125,13 +188,13 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
 
 
 def _main_predicate(span: Span) -> Token | None:
-    """The frame word the content is about: not one in a clause that only
-    sets the scene ("after a report sent shares up"). A clause the content
-    introduces with "that", "whether" or "if" holds the proposition under
-    discussion ("they should provide documents that Russia used drones" is
-    about use), so a frame word inside one wins; then the one nearest the root."""
-    table = frames()
-    candidates = [t for t in span if t.lemma_.lower() in table and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")
+    """The listed predicate word the content is about: not one in a clause
+    that only sets the scene ("after a report sent shares up"). A clause the
+    content introduces with "that", "whether" or "if" holds the proposition
+    under discussion ("they should provide documents that Russia used drones"
+    is about use), so a word inside one wins; then the one nearest the root."""
+    table = lexicon()
+    candidates = [t for t in span if word_key(t) in table and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")
                   and not _under_knowledge(t, span)]
     if not candidates:
         return None
@@ -167,7 +230,94 @@ def _main_predicate(span: Span) -> Token | None:
             node = node.head
         return False
 
-    return min(candidates, key=lambda t: (adverbial(t), not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
+    def in_modifier(token: Token) -> bool:
+        """A listed word that only describes a participant ("the recently
+        opened plant", "a man who left"): deeper words of the main clause win."""
+        return token.dep_ in ("amod", "compound", "relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN")
+
+    return min(candidates, key=lambda t: (adverbial(t), depth(t) > 3 and in_modifier(t),
+                                          not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
+
+
+def _open_predicate(span: Span) -> Token | None:
+    """The predicate of a content with no listed word: its main clause's
+    verb, reached through heads that only frame it ("plans to ...", "there
+    is no plan to ..."), or a copula's complement ("the bridge is safe");
+    none when it says nothing of its own ("we have", "it is what it is")."""
+    sentence = next(iter(span.sents))
+    node = span.doc[max(sentence.start, span.start):min(sentence.end, span.end)].root
+    lists = word_lists()
+    for _ in range(6):
+        lemma = node.lemma_.lower()
+        complements = [c for c in node.children if span.start <= c.i < span.end]
+        if lemma in lists["light"]:
+            below = next((c for c in complements if c.dep_ in ("xcomp", "ccomp", "acl", "relcl")
+                          and c.pos_ in ("VERB", "AUX")), None)
+            if below is None and lemma == "be":
+                below = next((c for c in complements if c.dep_ in ("attr", "acomp")), None)
+                if below is not None and below.lemma_.lower() not in lists["light"]:
+                    return below if below.pos_ in ("NOUN", "ADJ", "PROPN") and _content_word(below) else None
+            if below is not None:
+                node = below
+                continue
+        break
+    if node.lemma_.lower() in lists["generic"]:
+        # "made an offer", "gave an assurance", "took the decision": the object names the act
+        act = next((c for c in node.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and _content_word(c)
+                    and span.start <= c.i < span.end), None)
+        return act
+    if node.pos_ not in ("VERB", "NOUN", "ADJ") or not _content_word(node):
+        return None
+    return node
+
+
+def _content_word(token: Token) -> bool:
+    return token.is_alpha and len(token.text) > 2 and not token.is_stop and token.lemma_.lower() not in GENERIC_NOUNS
+
+
+# A pronoun subject replaced by a name takes the third person singular.
+THIRD_PERSON = {"am": "is", "are": "is", "were": "was", "have": "has", "do": "does"}
+
+
+def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = None) -> str:
+    """The predicate's clause as written, without its negation and without
+    "that": "the bank would not sell its insurance arm" reads "the bank would
+    sell its insurance arm"; `names` puts a name for a pronoun ("I am not
+    running" is "Naomi Brandt is running")."""
+    names = names or {}
+    tokens = [t for t in predicate.subtree if span.start <= t.i < span.end and t.dep_ != "mark"
+              and not (t.dep_ in ("neg", "det") and t.lower_ in ("not", "n't", "never", "no"))
+              and not (t.dep_ == "aux" and t.lower_ == "to" and t.head.i == predicate.i)]
+    subject = next((c for c in predicate.head.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
+        if predicate.dep_ in ("xcomp", "attr", "acomp") else None
+    if subject is not None and span.start <= subject.i < span.end:
+        auxiliaries = {c for c in predicate.head.children if c.dep_ in ("aux", "auxpass") and c.i < predicate.i}
+        tokens = sorted(set(tokens) | set(subject.subtree) | {predicate.head} | auxiliaries, key=lambda t: t.i)
+    words = []
+    for t in tokens:
+        word = names.get(t.i, t.text)
+        if names and t.dep_ in ("aux", "auxpass", "ROOT", "cop") and t.lower_ in THIRD_PERSON and t.i - 1 in names:
+            word = THIRD_PERSON[t.lower_]
+        words.append(word + t.whitespace_)
+    text = "".join(words).strip().strip(",.;:\"“”")
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _objects(predicate: Token, speaker_country: str | None) -> set[str]:
+    """Names and countries the predicate acts on or deals with: its object,
+    and "with X" ("a deal with Halvorsen"); for a common-noun object, the
+    words that tell which one it is ("M:studio" in "its 90-seat studio
+    theatre", against "M:main" in "its main stage")."""
+    found = set()
+    for child in predicate.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            found.add(_key(child, speaker_country))
+            if child.pos_ == "NOUN":
+                found |= {"M:" + m.lemma_.lower() for m in child.children
+                          if m.dep_ in ("compound", "amod") and m.is_alpha and m.pos_ in ("NOUN", "ADJ", "PROPN")}
+        if child.dep_ == "prep" and child.lower_ == "with":
+            found |= {_key(c, speaker_country) for c in child.children if c.dep_ == "pobj"}
+    return {k for k in found if k and k.startswith(("N:", "C:", "M:"))}
 
 
 # Subordinators whose clause sets the scene of a content rather than stating
@@ -297,12 +447,18 @@ def _location(predicate: Token, speaker_country: str | None) -> str | None:
 
 def is_canonical(prop: Proposition) -> bool:
     """Whether `claim_text` can write this proposition out (else it uses the words as said)."""
-    return prop.frame is not None and prop.predicate is not None and prop.agent is not None
+    if prop.frame is None or prop.predicate is None or prop.agent is None:
+        return False
+    return prop.frame.listed if prop.frame.framed else bool(prop.text)
 
 
 def claim_text(prop: Proposition, fallback: str) -> str:
-    """A readable canonical text: "Iran supplied drones to Russia"."""
-    if not is_canonical(prop):
+    """A readable canonical text: "Iran supplied drones to Russia" for a
+    closed frame; for an open predicate its clause, affirmative and with the
+    speaker's name for a pronoun ("Naomi Brandt is running for mayor")."""
+    if prop.frame is not None and not prop.frame.framed and prop.text:
+        fallback = prop.text
+    if not is_canonical(prop) or not prop.frame.framed:
         return fallback
     countries = {c.iso3: c.name for c in gazetteer().by_name.values()}
 
@@ -310,7 +466,7 @@ def claim_text(prop: Proposition, fallback: str) -> str:
         kind, value = key.split(":", 1)
         return countries.get(value, value) if kind == "C" else value
 
-    parts = [show(prop.agent), prop.frame.verb]
+    parts = [show(prop.agent), prop.frame.own_verb or prop.frame.verb]
     if prop.theme:
         parts.append(show(prop.theme) if prop.theme.startswith("C:") else (prop.theme_text or show(prop.theme)).lower())
     if prop.recipients:

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
+from importlib import resources
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
 from onrecord.claims.propositions import Proposition, claim_text, frames, is_canonical, proposition
-from onrecord.claims.stance import statement_stance
-from onrecord.model import Actor, Claim, Reversal, Stance, Statement
+from onrecord.claims.stance import statement_stance, text_signals
+from onrecord.model import Actor, ActorType, Claim, Reversal, Stance, Statement
 from onrecord.nlp.dates import statement_time
 from onrecord.nlp.geo import gazetteer
 
@@ -30,6 +32,7 @@ STATE_SECTORS = {"GOV", "MIL"}
 ANAPHORA_REACH_PARAGRAPHS = 2
 POLAR = {Stance.AFFIRM, Stance.DENY}
 SOFTER = {Stance.CONDITIONAL, Stance.QUALIFY}
+FLIPPED = {Stance.AFFIRM: Stance.DENY, Stance.DENY: Stance.AFFIRM}
 
 
 @dataclass
@@ -37,21 +40,6 @@ class Side:
     key: str  # "state:IRN", or "actor:a3"
     name: str  # "Iran", or the actor's name
 
-
-# Role words that say what someone is, not whom they work for.
-ROLE_ONLY_WORDS = {"chief", "executive", "spokesman", "spokeswoman", "spokesperson", "director", "head", "deputy",
-                   "senior", "former", "acting", "official", "officer", "manager", "president", "chair", "chairman",
-                   "the", "of", "and", "for", "its", "his", "her"}
-
-
-# Roles that only a company or institution has: held by someone whose
-# employer goes unnamed ("chief executive Daniel Ferro said"), they speak for
-# the organisation the article is about. ("President", "director" or a bare
-# "official" are left out: a head of state or an agency's man is no company's.)
-CORPORATE_ROLE_WORDS = {"chief", "executive", "ceo", "cfo", "coo", "spokesman", "spokeswoman", "spokesperson",
-                        "chairman", "chairwoman", "chairperson", "managing", "counsel", "general", "company",
-                        "principal", "provost", "dean", "rector", "vice-chancellor", "headteacher", "headmaster",
-                        "headmistress", "a", "an"}
 
 _EMPLOYER = re.compile(
     r"\bof (?:the )?(?P<of>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)$|^(?P<own>[A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*)*)['’]s? "
@@ -71,32 +59,108 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
     if actor.country and (actor.sector in STATE_SECTORS or actor.type.value == "country" or country):
         name = next((c.name for c in gazetteer().by_name.values() if c.iso3 == actor.country), actor.country)
         return Side(f"state:{actor.country}", name)
+    if actor.type.value == "country":
+        return Side(f"org:{actor.name.lower().removeprefix('the ')}", actor.name)  # a country the gazetteer lacks
     if actor.type.value == "person":
-        for role in actor.roles:
-            named = _EMPLOYER.search(role)  # "chief executive of Orvin Motors", "Orvin Motors' spokesman"
-            if named:
-                name = named.group("of") or named.group("own")
-                return Side(f"org:{name.lower()}", name)
-        role_words = {w.strip("'’s").lower() for role in actor.roles for w in role.split()} - ROLE_ONLY_WORDS
-        for organisation in organisations:
-            if role_words & {w.lower() for w in organisation.name.split()}:
-                return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
-        if subject is not None and _only_corporate_roles(actor.roles):
-            return side_of(subject, None)
+        return _person_side(actor, organisations, subject)
     if actor.type.value in ("organization", "group"):
-        if subject is not None and _only_corporate_roles([actor.name]):
-            return side_of(subject, None)  # "the provost", "a spokeswoman", in a story about one institution
+        words = _words(actor.name)
+        if words & STATE_WORDS() and not (words - STATE_WORDS() - TITLE_WORDS() - ORGANISATION_WORDS()
+                                          - {"foreign", "finance", "justice", "education", "health", "transport",
+                                             "environment", "labour", "press", "office"}):
+            # "the government", "the interior ministry", "a government spokesman"
+            return _government(actor, [o.name for o in organisations],
+                               {w for w in actor.name.split() if w[:1].isupper()})
+        if subject is not None and words and words <= GENERIC_ORGANISATIONS() | ORGANISATION_WORDS() | TITLE_WORDS():
+            return side_of(subject, None)  # "the company", "a club spokesman", "the provost"
         employer = _employer_of_role_name(actor.name)  # "Halvorsen Group's chief executive"
         name = employer or actor.name
         return Side(f"org:{name.lower().removeprefix('the ')}", name)
     return Side(f"actor:{actor.id}", actor.name)
 
 
-def _only_corporate_roles(roles: list[str]) -> bool:
-    """Roles such as "chief executive", "the provost" or "a spokeswoman", naming no one."""
-    words = {w.lower() for role in roles for w in re.findall(r"[\w'’-]+", role)} - {"the"}
-    return bool(words) and words <= CORPORATE_ROLE_WORDS | ROLE_ONLY_WORDS - {"president", "director", "official",
-                                                                               "officer", "head", "manager"}
+def _roles(kind: str) -> frozenset[str]:
+    source = resources.files("onrecord.claims").joinpath("data/side_roles.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(word for word, role in rows if role.strip() == kind)
+
+
+@lru_cache(maxsize=1)
+def STATE_WORDS() -> frozenset[str]:  # noqa: N802 - a constant read from data
+    return _roles("state")
+
+
+@lru_cache(maxsize=1)
+def ORGANISATION_WORDS() -> frozenset[str]:  # noqa: N802
+    return _roles("organisation")
+
+
+@lru_cache(maxsize=1)
+def TITLE_WORDS() -> frozenset[str]:  # noqa: N802
+    return _roles("title")
+
+
+@lru_cache(maxsize=1)
+def GENERIC_ORGANISATIONS() -> frozenset[str]:  # noqa: N802
+    source = resources.files("onrecord.claims").joinpath("data/generic_organisations.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’-]+", text)}
+
+
+# A demonym shares this many first letters with its country's name
+# ("Aravian", "Aravia"; "Kestrian", "Kestria"). Read on the reversal cases.
+DEMONYM_PREFIX = 5
+
+
+def _government(actor: Actor, places: list[str] = (), proper: set[str] = frozenset()) -> Side:
+    """A state's side when its country is known; else the country a word of
+    the role names ("Aravian foreign minister" in a story naming Aravia),
+    else "the government" of the story (a country the gazetteer does not know)."""
+    if actor.country:
+        name = next((c.name for c in gazetteer().by_name.values() if c.iso3 == actor.country), actor.country)
+        return Side(f"state:{actor.country}", name)
+    for word in proper:
+        for place in places:
+            if len(word) >= DEMONYM_PREFIX and " " not in place and place[:DEMONYM_PREFIX].lower() == word[:DEMONYM_PREFIX].lower():
+                return Side(f"org:{place.lower()}", place)
+    return Side("org:government", "the government")
+
+
+def _person_side(actor: Actor, organisations: list[Actor], subject: Actor | None) -> Side:
+    """Whom a person speaks for, from their roles (and the titles in their
+    name, "Deputy Governor Milena Havel"): the organisation a role names
+    ("chief executive of Orvin Motors", "Ledgerly spokeswoman", "council
+    spokesman" in a story naming Brindleford Borough Council), their
+    government for a state role ("labour minister"), the organisation the
+    story is about for a role only an organisation has ("chief executive",
+    "head coach"); else themselves."""
+    roles = list(actor.roles) + [w for w in actor.name.split()[:-1] if w.lower() in ORGANISATION_WORDS() | STATE_WORDS()]
+    for role in actor.roles:
+        named = _EMPLOYER.search(role) or _FOR_EMPLOYER.search(role)
+        if named:
+            name = next(g for g in named.groups() if g)
+            if not (_words(name) <= GENERIC_ORGANISATIONS() | TITLE_WORDS()):
+                return Side(f"org:{name.lower().removeprefix('the ')}", name)
+    role_words = {w for role in roles for w in _words(role)}
+    known = ORGANISATION_WORDS() | STATE_WORDS() | TITLE_WORDS()
+    # a name in the role ("Ledgerly spokeswoman"), or a word of a named organisation ("council spokesman")
+    proper = {w for role in actor.roles for w in re.findall(r"[\w'’-]+", role)
+              if w[:1].isupper() and w.lower() not in known}
+    generic = role_words & GENERIC_ORGANISATIONS()  # "union" of "union general secretary"
+    holding = [o for o in organisations if generic & _words(o.name)]
+    for organisation in organisations:
+        name_words = _words(organisation.name)
+        if ({w.lower() for w in proper} & name_words or (role_words - known - GENERIC_ORGANISATIONS()) & name_words
+                or len(holding) == 1 and organisation is holding[0]):
+            return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
+    if role_words & STATE_WORDS():
+        return _government(actor, [o.name for o in organisations], proper)
+    if subject is not None and role_words & (ORGANISATION_WORDS() | GENERIC_ORGANISATIONS()):
+        return side_of(subject, None)
+    return Side(f"actor:{actor.id}", actor.name)
 
 
 def _employer_of_role_name(name: str) -> str | None:
@@ -108,7 +172,7 @@ def _employer_of_role_name(name: str) -> str | None:
         return None
     employer = next(g for g in match.groups() if g)
     role = (name[:match.start()] + " " + name[match.end():]).lower().split()
-    if not role or not set(role) <= ROLE_ONLY_WORDS | {"a", "an"}:
+    if not role or not set(role) <= ORGANISATION_WORDS() | TITLE_WORDS():
         return None  # "the Mayor of London's office" or a name that merely contains "of"
     return employer.removeprefix("the ").removeprefix("The ")
 
@@ -134,7 +198,7 @@ def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], a
     spans index `title_doc`."""
     by_id = {a.id: a for a in actors}
     _assign_times(doc, statements, published)
-    _assign_sides(doc, statements + headline, actors, by_id)
+    _assign_sides(doc, statements + headline, actors, by_id, title_doc.text if title_doc is not None else None)
     props = _assign_stances(doc, statements, headline, by_id, title_doc)
     claims = _assign_claims(statements, headline, props)
     dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
@@ -158,22 +222,73 @@ def _assign_times(doc: Doc, statements: list[Statement], published: dt.date | No
                 s.date, s.date_text = source.date, source.date_text
 
 
-def _assign_sides(doc: Doc, statements: list[Statement], actors: list[Actor], by_id: dict[str, Actor]) -> None:
-    organisations = [a for a in actors if a.type.value in ("organization", "group") and a.name[:1].isupper()]
-    subject = _subject_organisation(doc, [a for a in organisations if a.type.value == "organization"])
+def _assign_sides(doc: Doc, statements: list[Statement], actors: list[Actor], by_id: dict[str, Actor],
+                  title: str | None = None) -> None:
+    organisations = [a for a in actors if a.type.value in ("organization", "group", "country") and a.name[:1].isupper()]
+    # organisations the text names without quoting them can still be whom a
+    # role speaks for ("council spokesman Trevor Banks" and "Brindleford
+    # Borough Council")
+    known = {a.name.lower() for a in organisations}
+    for ent in doc.ents:
+        name = ent.text.removeprefix("the ").removesuffix("'s").removesuffix("’s")
+        if ent.label_ in ("ORG", "GPE") and name[:1].isupper() and name.lower() not in known:
+            known.add(name.lower())
+            kind = ActorType.ORGANIZATION if ent.label_ == "ORG" else ActorType.COUNTRY
+            organisations.append(Actor(id=f"org:{name.lower()}", name=name, type=kind))
+    subject = _subject_organisation(doc, [a for a in organisations if a.type.value == "organization"
+                                          and not _words(a.name) <= STATE_WORDS() | GENERIC_ORGANISATIONS() | TITLE_WORDS()],
+                                    title)
     for s in statements:
         side = side_of(by_id.get(s.actor_id) if s.actor_id else None, s.speaker_name, organisations, subject)
         if side is not None:
             s.side, s.side_name = side.key, side.name
+    _name_after_role(statements, by_id)
 
 
-def _subject_organisation(doc: Doc, organisations: list[Actor]) -> Actor | None:
+# How many paragraphs after a speaker known only by a role ("Halvorsen
+# Group's chief executive said ...") a newly named person can still be that
+# speaker ("..., Ingrid Sæther told reporters"). Read on the reversal cases'
+# newswire articles, where the name follows in the next paragraph.
+ROLE_THEN_NAME_PARAGRAPHS = 1
+
+
+def _name_after_role(statements: list[Statement], by_id: dict[str, Actor]) -> None:
+    """Newswire introduces a speaker by role, then quotes them by name in the
+    next paragraph: the first person named there with no role of their own,
+    speaking for no one, speaks for the role's organisation."""
+    pending: Statement | None = None
+    seen: set[str] = set()
+    for s in statements:
+        actor = by_id.get(s.actor_id) if s.actor_id else None
+        if actor is None:
+            continue
+        if actor.type.value != "person" and s.side and s.side.startswith("org:") and _employer_of_role_name(actor.name):
+            pending = s
+        elif (actor.type.value == "person" and actor.id not in seen and not actor.roles and pending is not None
+              and s.side == f"actor:{actor.id}" and s.paragraph_index is not None and pending.paragraph_index is not None
+              and 0 < s.paragraph_index - pending.paragraph_index <= ROLE_THEN_NAME_PARAGRAPHS):
+            for other in statements:
+                if other.actor_id == actor.id:
+                    other.side, other.side_name = pending.side, pending.side_name
+            pending = None
+        if actor.type.value == "person":
+            seen.add(actor.id)
+
+
+def _subject_organisation(doc: Doc, organisations: list[Actor], title: str | None = None) -> Actor | None:
     """The organisation an article is about: the one named most often (by
     its name or its first word, "Tessaline" for "Tessaline Telecom"), if
     it is named at least twice and more often than any other."""
-    text = doc.text
-    counts = sorted(((max(text.count(o.name), text.count(o.name.split()[0] + " ") if o.name.split() else 0), o)
-                     for o in organisations), key=lambda c: -c[0])
+    text = doc.text + "\n" + (title or "")
+
+    def first_word(name: str) -> str:
+        words = [w for w in name.split() if w.lower() != "the"]
+        return words[0] if words else name
+
+    def mentions(name: str) -> int:  # the name, or its first word as a word ("Silvane's", "Silvane shares")
+        return max(text.count(name), len(re.findall(rf"\b{re.escape(first_word(name))}\b", text)))
+
+    counts = sorted(((mentions(o.name), o) for o in organisations), key=lambda c: -c[0])
     if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
         return None
     return counts[0][1]
@@ -188,7 +303,9 @@ def _assign_stances(doc: Doc, statements: list[Statement], headline: list[Statem
         s.stance = statement_stance(s, source)
         actor = by_id.get(s.actor_id) if s.actor_id else None
         country = actor.country if actor else None
-        props[s.id] = proposition(source, s.content.span[0], s.content.span[1], country) if source else Proposition()
+        props[s.id] = proposition(source, s.content.span[0], s.content.span[1], country,
+                                  speaker_key(s, actor), s.side_name or s.speaker_name,
+                                  _speaker_kind(s, actor)) if source else Proposition()
         if s.stance is Stance.AFFIRM and _restricts_presupposed_event(props[s.id]):
             s.stance = Stance.QUALIFY
     return props
@@ -205,9 +322,14 @@ def _assign_claims(statements: list[Statement], headline: list[Statement], props
     def of_frame(claim: Claim, frame: str) -> bool:
         return any(q.frame and q.frame.name == frame for q in claim_props[claim.id])
 
+    spans: set[tuple] = set()
     for s in statements + headline:
         p = props[s.id]
         target = None
+        span = (s in headline, tuple(s.content.span[:2]) if s.content.span else None)
+        if span[1] is not None and span in spans:
+            continue  # one content read twice, under two cues: it is one statement, not two positions
+        spans.add(span)
         if p.anaphoric:
             pointed = _pointed_claim_id(s, statements)
             target = next((c for c in claims if c.id == pointed), None)
@@ -229,15 +351,52 @@ def _assign_claims(statements: list[Statement], headline: list[Statement], props
         members[target.id].append(s)
         claim_props[target.id].append(p)
     for claim in claims:
-        # a proposition that can be written out reads best; then the most complete
-        best = max(zip(members[claim.id], claim_props[claim.id]), key=lambda mp: (is_canonical(mp[1]), mp[1].completeness))
-        claim.text = claim_text(best[1], best[0].content.text)
+        # a proposition that can be written out reads best; then one in the
+        # claim's own sense (not its opposite); then the most complete
+        best = max(zip(members[claim.id], claim_props[claim.id]),
+                   key=lambda mp: (is_canonical(mp[1]), mp[1].sign > 0, mp[1].completeness))
+        claim.text = claim_text(best[1], best[1].text or best[0].content.text)
         claim.canonical = is_canonical(best[1])
+        claim.sign = best[1].sign
+        for member, p in zip(members[claim.id], claim_props[claim.id]):
+            # the sense a member's stance is toward: its own predicate's, or the
+            # pair's first when statement stance already read the word as a
+            # denial ("rejected" denies "accepted")
+            sense = 1 if _read_as_denial(p) else p.sign
+            if sense != claim.sign:
+                member.stance = FLIPPED.get(member.stance, member.stance)
         framed = [q for q in claim_props[claim.id] if q.frame is not None]
         claim.frame = framed[0].frame.name if framed else None
         claim.terms = sorted(set().union(*(q.participants for q in framed))) if framed else []
         claim.recipients = sorted(set().union(*(q.recipients for q in framed))) if framed else []
     return claims
+
+
+def _speaker_kind(statement: Statement, actor: Actor | None) -> str | None:
+    """person, organization, country or group: whom a content's "he", "it"
+    or "they" can be. A person speaking for an organisation is still "he"."""
+    return actor.type.value if actor is not None else None
+
+
+def _read_as_denial(p: Proposition) -> bool:
+    """Whether statement stance already took the predicate word itself for a
+    denial ("rejected", "refused" are in the stance lexicon's deny words)."""
+    return p.predicate is not None and text_signals(p.predicate.text).has("deny")
+
+
+def speaker_key(statement: Statement, actor: Actor | None) -> str | None:
+    """The participant key of whom a statement speaks for, as a content's
+    words would name them: a state by its code, an organisation by the
+    first word of its name ("N:halvorsen"), a person by their surname."""
+    side = statement.side or ""
+    if side.startswith("state:"):
+        return "C:" + side.removeprefix("state:")
+    name = statement.side_name or (actor.name if actor else None) or statement.speaker_name
+    words = [w for w in re.findall(r"[\w'’-]+", name or "") if w[:1].isupper() and w.lower() != "the"]
+    if not words:
+        return None
+    word = words[0] if side.startswith("org:") else words[-1]
+    return "N:" + word.lower().removesuffix("'s").removesuffix("’s")
 
 
 def _restricts_presupposed_event(p: Proposition) -> bool:

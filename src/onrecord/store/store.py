@@ -317,7 +317,9 @@ class Store:
                        actor_list: list[Actor], headline: list[Statement], claim_list: list[Claim],
                        event_list: list[Event], same_claim: ClaimMatcher | None) -> set[str]:
         global_ids = self._merge_actors(conn, actor_list)
-        claim_ids = {claim.id: self._merge_claim(conn, article_id, claim, same_claim) for claim in claim_list}
+        merged = {claim.id: self._merge_claim(conn, article_id, claim, same_claim) for claim in claim_list}
+        claim_ids = {local: stored for local, (stored, _) in merged.items()}
+        turned = {local for local, (_, opposite) in merged.items() if opposite}
         touched = set(claim_ids.values()) | set(
             conn.execute(select(statements.c.claim_id).where(
                 statements.c.article_id == article_id, statements.c.claim_id.is_not(None))).scalars()
@@ -325,7 +327,7 @@ class Store:
         conn.execute(events.delete().where(events.c.article_id == article_id))
         conn.execute(statements.delete().where(statements.c.article_id == article_id))
         rows = [
-            statement_row(article_id, statement, global_ids, in_headline, claim_ids)
+            statement_row(article_id, statement, global_ids, in_headline, claim_ids, statement.claim_id in turned)
             for in_headline, group in ((False, statement_list), (True, headline))
             for statement in group
         ]
@@ -337,39 +339,44 @@ class Store:
         conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
         return touched
 
-    def _merge_claim(self, conn: Connection, article_id: str, claim: Claim, same_claim: ClaimMatcher | None) -> str:
+    def _merge_claim(self, conn: Connection, article_id: str, claim: Claim,
+                     same_claim: ClaimMatcher | None) -> tuple[str, bool]:
         """The store's claim this article's claim is: one with the same frame,
         a shared participant and no clashing recipient (the most shared
         participants wins), or, for a claim known only by its text, the same
-        text; else a new claim."""
+        text; else a new claim. Also whether the stored claim is written in
+        the opposite sense ("rejected the offer" for "accepted the offer"), so
+        that the article's stances are turned over toward it."""
         if claim.frame is None:
             existing = conn.execute(
                 select(claims.c.id).where(claims.c.frame.is_(None), func.lower(claims.c.text) == claim.text.lower()).limit(1)
             ).scalar()
             if existing:
-                return existing
+                return existing, False
         elif claim.terms and same_claim is not None:
             for row in self._claim_candidates(conn, claim.frame, claim.terms, claim.recipients, same_claim):
                 known = row.proposition or {}
+                stored_sign = known.get("sign", 1)
                 terms = sorted(set(known.get("terms", [])) | set(claim.terms))
                 recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
                 canonical = known.get("canonical", False) or claim.canonical
-                values = {"proposition": {"terms": terms, "recipients": recipients, "canonical": canonical}}
-                if claim.canonical and not known.get("canonical", False):
+                values = {"proposition": {"terms": terms, "recipients": recipients, "canonical": canonical,
+                                          "sign": stored_sign}}
+                if claim.canonical and not known.get("canonical", False) and claim.sign == stored_sign:
                     values["text"] = claim.text  # a written-out proposition reads better than words as said
                 conn.execute(claims.update().where(claims.c.id == row.id).values(**values))
                 self._add_terms(conn, row.id, set(claim.terms) - set(known.get("terms", [])))
-                return row.id
+                return row.id, claim.sign != stored_sign
         claim_id = "clm_" + _sha256(f"{article_id}\x00{claim.id}")[:16]
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         conn.execute(
             insert(claims).values(id=claim_id, text=claim.text, frame=claim.frame, created_at=_utcnow(),
                                   proposition={"terms": list(claim.terms), "recipients": list(claim.recipients),
-                                               "canonical": claim.canonical})
+                                               "canonical": claim.canonical, "sign": claim.sign})
             .on_conflict_do_nothing(index_elements=[claims.c.id])
         )
         self._add_terms(conn, claim_id, set(claim.terms))
-        return claim_id
+        return claim_id, False
 
     @staticmethod
     def _claim_candidates(conn: Connection, frame: str, terms: list[str], recipients: list[str],
@@ -981,8 +988,12 @@ def event_row(article_id: str, number: int, e: Event) -> dict[str, Any]:
             "stance": e.stance.value if e.stance else None, "happened": e.happened}
 
 
+# A stance toward a claim stored in the opposite sense of the article's own.
+_OPPOSITE_STANCE = {"affirm": "deny", "deny": "affirm"}
+
+
 def statement_row(article_id: str, statement: Statement, global_ids: dict[str, str], in_headline: bool,
-                   claim_ids: dict[str, str] | None = None) -> dict[str, Any]:
+                  claim_ids: dict[str, str] | None = None, opposite_sense: bool = False) -> dict[str, Any]:
     def start(mention: Mention | None) -> int | None:
         return mention.span[0] if mention is not None and mention.span else None
 
@@ -1008,7 +1019,8 @@ def statement_row(article_id: str, statement: Statement, global_ids: dict[str, s
         "content_end": end(statement.content),
         "sentence_index": statement.sentence_index,
         "paragraph_index": statement.paragraph_index,
-        "stance": statement.stance.value if statement.stance else None,
+        "stance": (_OPPOSITE_STANCE.get(statement.stance.value, statement.stance.value) if opposite_sense
+                   else statement.stance.value) if statement.stance else None,
         "claim_id": (claim_ids or {}).get(statement.claim_id) if statement.claim_id else None,
         "date_text": statement.date_text,
         "said_on": statement.date,

@@ -1,0 +1,177 @@
+"""Open-domain claims (issue 14): a proposition for statements outside the
+closed frames, predicate groups and opposites, claims that need a shared
+argument, and reversals found across articles on SQLite and PostgreSQL.
+
+The articles are written for these tests; the real spaCy model parses them
+and the real stores keep them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from onrecord.claims.predicates import SNAP_THRESHOLD, lexicon, nearest_listed, predicate_of
+from onrecord.claims.propositions import proposition
+from onrecord.model import Stance
+
+CASES = Path(__file__).parent / "data" / "reversal_cases"
+
+
+# -- the predicate lexicon ----------------------------------------------------
+
+def test_synonyms_share_a_key_and_opposites_carry_the_pairs_key_with_sign_minus_one():
+    assert predicate_of("quit").key == predicate_of("resign").key == predicate_of("step down").key == "resign"
+    reject, approve = predicate_of("reject"), predicate_of("approve")
+    assert (reject.key, reject.sign) == ("approve", -1) and (approve.key, approve.sign) == ("approve", 1)
+    # a pair whose first side is a closed frame keeps the frame's key
+    assert (predicate_of("open").key, predicate_of("open").sign) == ("close", -1)
+    assert predicate_of("cut").key == "raise" and predicate_of("cut").sign == -1
+
+
+def test_an_unlisted_word_keeps_its_own_lemma_unless_the_embedding_finds_a_near_synonym():
+    assert predicate_of("paint").key == "w:paint" and not predicate_of("paint").listed
+    # "quitting" is no lemma of the lexicon; the embedding puts it with "quit"
+    assert "quitting" not in lexicon()
+    snapped = nearest_listed("quitting")
+    assert snapped is not None and snapped.key == "resign"
+    # below the calibrated threshold nothing is snapped
+    assert nearest_listed("quitting", threshold=1.01) is None
+    assert 0.5 <= SNAP_THRESHOLD < 1
+
+
+def test_each_lexicon_word_belongs_to_one_group():
+    from onrecord.claims.predicates import _rows
+
+    seen: dict[str, str] = {}
+    for row in _rows("predicates.tsv"):
+        if row[0] == "~":
+            continue
+        for lemma in row[2].split(","):
+            assert seen.setdefault(lemma.strip(), row[0]) == row[0], f"{lemma} is in {seen[lemma.strip()]} and {row[0]}"
+
+
+# -- propositions ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def analyzer():
+    from onrecord.analysis import Analyzer
+
+    return Analyzer()
+
+
+def _prop(analyzer, text, **kwargs):
+    return proposition(analyzer.nlp(text), 0, len(text), **kwargs)
+
+
+def test_an_open_proposition_reaches_the_predicate_through_plans_and_light_verbs(analyzer):
+    plan = _prop(analyzer, "There is no plan to scrap the night bus service.")
+    assert plan.frame.key == "hold" and plan.sign == -1 and plan.predicate.lemma_ == "scrap"
+    offer = _prop(analyzer, "the club had made an offer for the goalkeeper")
+    assert offer.predicate.lemma_ == "offer" and "T:goalkeeper" in offer.participants
+    # a content that says nothing of its own has no proposition to be a claim
+    assert _prop(analyzer, "it is what it is").frame is None
+
+
+def test_a_pronoun_subject_is_the_speakers_side_and_the_claim_text_names_it(analyzer):
+    p = _prop(analyzer, "I am not running for governor", speaker_key="N:okafor", speaker_name="Amara Okafor")
+    assert p.agent == "N:okafor" and p.frame.key == "run"
+    assert p.text == "Amara Okafor is running for governor"  # affirmative, with the name for "I"
+
+
+def test_claims_need_a_shared_argument_not_only_a_verb(analyzer):
+    a = _prop(analyzer, "the team will win the cup final")
+    b = _prop(analyzer, "the party will win the by-election")
+    c = _prop(analyzer, "the team would win the cup final")
+    assert a.frame.key == b.frame.key == "win"
+    assert not a.matches(b, same_article=True)
+    assert a.matches(c, same_article=True)
+
+
+def test_objects_told_apart_by_their_modifiers_or_names_keep_claims_apart(analyzer):
+    studio = _prop(analyzer, "the theatre will close its studio stage")
+    main = _prop(analyzer, "the theatre will close its main stage")
+    again = _prop(analyzer, "the theatre would close the studio stage in May")
+    assert studio.clashes(main) and not studio.matches(main, same_article=True)
+    assert not studio.clashes(again)
+    deal_a = _prop(analyzer, "the airline signed a deal with Corvell Aero")
+    deal_b = _prop(analyzer, "the airline signed a deal with Pemberton Jets")
+    assert deal_a.clashes(deal_b)
+
+
+# -- an article, and stores across articles --------------------------------
+
+UNION_1 = (
+    "HALDEN, March 4 (Coastwire) - The Halden Dockworkers' Union rejected the port operator's pay offer on Monday, "
+    "its general secretary said.\n\n"
+    "\"We reject this offer. It does not keep pace with prices,\" union general secretary Ruth Okonkwo told reporters "
+    "outside the union's offices.\n\n"
+    "The operator, Halden Quays, said it was disappointed."
+)
+UNION_2 = (
+    "HALDEN, April 9 (Coastwire) - The Halden Dockworkers' Union accepted the port operator's pay offer on Tuesday "
+    "after a month of talks.\n\n"
+    "\"Our members have accepted the offer. It is a fair settlement,\" union general secretary Ruth Okonkwo said at "
+    "a news conference.\n\n"
+    "Halden Quays said the agreement would run for three years."
+)
+
+
+def test_an_opposite_predicate_turns_the_stance_over_within_an_article(analyzer):
+    from onrecord.model import Article
+
+    only_rejected = analyzer.analyze_article(Article(id="u1", text=UNION_1, content_hash="u1", source_ref="u1"))
+    rejected = [s for s in only_rejected.statements if "reject" in s.content.text.lower()]
+    claim = next(c for c in only_rejected.claims if c.id == rejected[0].claim_id)
+    # the claim is written in its statements' own sense, and they affirm it
+    assert "rejected" in claim.text and claim.sign == -1
+    assert all(s.claim_id == claim.id and s.stance is Stance.AFFIRM for s in rejected)
+
+    both = analyzer.analyze_article(Article(id="u2", text=UNION_1 + "\n\n" + UNION_2, content_hash="u2", source_ref="u2"))
+    said = {s.content.text: s for s in both.statements}
+    no = said['"We reject this offer. It does not keep pace with prices,"']
+    yes = said['"Our members have accepted the offer. It is a fair settlement,"']
+    assert no.claim_id == yes.claim_id
+    assert {no.stance, yes.stance} == {Stance.AFFIRM, Stance.DENY}
+
+
+def test_a_reversal_on_an_open_claim_is_found_across_articles(db_url):
+    from onrecord.record import Record
+
+    with Record(db_url) as record:
+        record.ingest_documents([
+            {"text": UNION_1, "url": "https://news.example.org/halden-1", "published": "2025-03-04"},
+            {"text": UNION_2, "url": "https://news.example.org/halden-2", "published": "2025-04-09"},
+        ])
+        reversals = record.store.list_reversals(kind="reversal", limit=10)
+        contradictions = record.store.list_reversals(kind="contradiction", limit=10)
+    # the claim is stored in the sense the first article wrote it ("rejected the
+    # offer"): the union affirmed it, then denied it by accepting the offer
+    assert [(r["from_stance"], r["to_stance"]) for r in reversals] == [("affirm", "deny")]
+    assert "Halden" in reversals[0]["actor"] and "rejected" in reversals[0]["claim_text"]
+    assert contradictions == []
+
+
+# -- a part of the frozen case corpus --------------------------------------
+
+# Cases the mechanism handles today (bench/reversal_cases.py runs all 93):
+# two true reversals across articles, and traps that must stay silent
+# (a conditional after a denial, a different plant, a different year).
+CASE_SAMPLE = ["business-01-merger-denial", "elections-01-mayoral-bid", "business-04-conditional-sale",
+               "business-03-different-plant", "education-05-tuition-different-year"]
+
+
+@pytest.mark.parametrize("case_id", CASE_SAMPLE)
+def test_reversal_cases_sample(case_id):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from reversal_cases import score_case
+
+    result = score_case(CASES / f"{case_id}.json")
+    case = json.loads((CASES / f"{case_id}.json").read_text("utf-8"))
+    assert result.found_reversals == len(case["expect"].get("reversals", [])), result.missed
+    assert not result.false_reversals and not result.forbidden_reversals
+    assert not result.forbidden_contradictions
