@@ -175,3 +175,37 @@ def test_reversal_cases_sample(case_id):
     assert result.found_reversals == len(case["expect"].get("reversals", [])), result.missed
     assert not result.false_reversals and not result.forbidden_reversals
     assert not result.forbidden_contradictions
+
+
+# -- actor identity -------------------------------------------------------
+
+def test_name_variants_of_one_person_are_one_identity():
+    from onrecord.nlp.identity import actor_key
+
+    assert {actor_key(n) for n in ("Donald J. Trump", "Donald Trump", "DONALD TRUMP", "Mr. Donald Trump's")} == {
+        "donald trump"}
+    assert actor_key("Sen. Ted Cruz") == actor_key("Ted Cruz")
+    assert actor_key("Hillary Rodham Clinton") == actor_key("Hillary Clinton")
+    assert actor_key("Martin Luther King Jr.") == actor_key("Martin Luther King")
+    assert actor_key("Heidi Cruz") != actor_key("Ted Cruz")
+    # an organisation keeps all its words: only "the" and case go
+    assert actor_key("The Port Authority", "organization") == actor_key("port authority", "organization")
+    assert actor_key("Bank of Ostrava", "organization") != actor_key("Bank of Ostrava Lande", "organization")
+
+
+def test_the_store_keeps_one_actor_for_a_persons_name_variants(db_url):
+    from onrecord.record import Record
+
+    texts = [
+        "Donald J. Trump said on Monday that the wall would be built. \"It will be built,\" he said.",
+        "\"We will build it,\" Donald Trump told a rally in Ohio on Tuesday.",
+    ]
+    from sqlalchemy import select
+
+    from onrecord.store.schema import actors
+
+    with Record(db_url) as record:
+        record.ingest_documents([{"text": t, "url": f"https://news.example.org/t{i}"} for i, t in enumerate(texts)])
+        with record.store.engine.connect() as conn:
+            rows = conn.execute(select(actors.c.name).where(actors.c.type == "person")).scalars().all()
+    assert sum("Trump" in name for name in rows) == 1, rows

@@ -235,7 +235,10 @@ def _main_predicate(span: Span) -> Token | None:
         opened plant", "a man who left"): deeper words of the main clause win."""
         return token.dep_ in ("amod", "compound", "relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN")
 
-    return min(candidates, key=lambda t: (adverbial(t), depth(t) > 3 and in_modifier(t),
+    # a closed frame's word wins over an open group's: the frames were written
+    # for the events a story is about ("the leak was limited to one berth" is
+    # about the leak)
+    return min(candidates, key=lambda t: (adverbial(t), not table[word_key(t)].framed, depth(t) > 3 and in_modifier(t),
                                           not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
 
 
@@ -285,7 +288,8 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
     sell its insurance arm"; `names` puts a name for a pronoun ("I am not
     running" is "Naomi Brandt is running")."""
     names = names or {}
-    tokens = [t for t in predicate.subtree if span.start <= t.i < span.end and t.dep_ != "mark"
+    aside = {t.i for c in predicate.children if c.dep_ in ("advcl", "parataxis") and c.i > predicate.i for t in c.subtree}
+    tokens = [t for t in predicate.subtree if span.start <= t.i < span.end and t.dep_ != "mark" and t.i not in aside
               and not (t.dep_ in ("neg", "det") and t.lower_ in ("not", "n't", "never", "no"))
               and not (t.dep_ == "aux" and t.lower_ == "to" and t.head.i == predicate.i)]
     subject = next((c for c in predicate.head.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
@@ -349,10 +353,29 @@ def _key(token: Token, speaker_country: str | None) -> str | None:
     if country is not None and token.pos_ in ("PROPN", "ADJ", "NOUN"):
         return f"C:{country.iso3}"
     if token.pos_ == "PROPN" or token.ent_type_ in ("PERSON", "ORG", "PRODUCT"):
-        return f"N:{token.lemma_.lower()}"
+        return f"N:{_name_word(token).lemma_.lower()}"
     if token.pos_ == "NOUN" and token.lemma_.lower() not in GENERIC_NOUNS and token.lemma_.lower() not in ANAPHORIC_NOUNS:
         return f"T:{token.lemma_.lower()}"
     return None
+
+
+def _name_word(token: Token) -> Token:
+    """The one word that stands for a multi-word name: a person's surname
+    ("Donald Trump", "Trump"), an organisation's or place's first word
+    ("Calder Bay Port Authority", "Calder"). Keyed word by word, one name
+    would count as several shared participants."""
+    if token.ent_iob_ == "O" or not token.ent_type_:
+        return token
+    start = token.i
+    while start > 0 and token.doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i
+    while end + 1 < len(token.doc) and token.doc[end + 1].ent_iob_ == "I":
+        end += 1
+    words = [t for t in token.doc[start:end + 1] if t.is_alpha and t.lower_ != "the"]
+    if not words:
+        return token
+    return words[-1] if token.ent_type_ == "PERSON" else words[0]
 
 
 def keys_clash(keys: set[str], other: set[str]) -> bool:
@@ -456,8 +479,9 @@ def claim_text(prop: Proposition, fallback: str) -> str:
     """A readable canonical text: "Iran supplied drones to Russia" for a
     closed frame; for an open predicate its clause, affirmative and with the
     speaker's name for a pronoun ("Naomi Brandt is running for mayor")."""
-    if prop.frame is not None and not prop.frame.framed and prop.text:
-        fallback = prop.text
+    if prop.frame is not None and (not prop.frame.framed or not (prop.agent or "").startswith(("C:", "N:"))) \
+            and prop.text:
+        return prop.text  # the clause reads better than "plant closed"
     if not is_canonical(prop) or not prop.frame.framed:
         return fallback
     countries = {c.iso3: c.name for c in gazetteer().by_name.values()}

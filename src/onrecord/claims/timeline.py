@@ -151,6 +151,8 @@ def _person_side(actor: Actor, organisations: list[Actor], subject: Actor | None
               if w[:1].isupper() and w.lower() not in known}
     generic = role_words & GENERIC_ORGANISATIONS()  # "union" of "union general secretary"
     holding = [o for o in organisations if generic & _words(o.name)]
+    # "Port Authority" is the "Calder Bay Port Authority" named in full elsewhere
+    holding = [o for o in holding if not any(o is not other and _words(o.name) < _words(other.name) for other in holding)]
     for organisation in organisations:
         name_words = _words(organisation.name)
         if ({w.lower() for w in proper} & name_words or (role_words - known - GENERIC_ORGANISATIONS()) & name_words

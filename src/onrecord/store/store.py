@@ -33,6 +33,7 @@ from onrecord.model import (
     Statement,
     StatementKind,
 )
+from onrecord.nlp.identity import actor_key
 from onrecord.store import migrate
 from onrecord.store.engine import make_engine, resolve_url
 from onrecord.store.schema import (
@@ -477,7 +478,7 @@ class Store:
         statements for the article's actors together, not three per actor."""
         by_key: dict[str, list[Actor]] = {}
         for actor in actor_list:
-            by_key.setdefault(_sha256(f"{actor.type.value}\x00{_actor_key(actor.name)}"), []).append(actor)
+            by_key.setdefault(_sha256(f"{actor.type.value}\x00{actor_key(actor.name, actor.type.value)}"), []).append(actor)
         if not by_key:
             return {}
         # keys in a fixed order, so that concurrent writers lock rows alike (no deadlock)
@@ -950,10 +951,6 @@ def _fts5_query(query: str) -> str:
 def _like_escape(text: str) -> str:
     """A user's text inside a LIKE pattern matches itself: % and _ are not wildcards."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _actor_key(name: str) -> str:
-    return " ".join(re.findall(r"\w+", name.casefold().removeprefix("the ")))
 
 
 def _event_days(conn: Connection, article_ids: set[str]) -> dict[str, dt.date]:
