@@ -913,12 +913,13 @@ def stance(
     model: ModelOption = None,
 ) -> None:
     """What each text says of its claim: affirm, deny, or neutral (only reports it)."""
-    from onrecord.claims.stance import text_stance
+    from onrecord.claims.stance import headline_stance
 
     rows, bad = _read_jsonl_input(input_path, ("claim", "text"))
     nlp = _pipeline(model)
     for row, doc in zip(rows, nlp.pipe(r["text"] for r in rows)):
-        sys.stdout.write(json.dumps({"id": row.get("id"), "stance": text_stance(row["claim"], row["text"], doc).value}) + "\n")
+        verdict = headline_stance(row["claim"], row["text"], doc)
+        sys.stdout.write(json.dumps({"id": row.get("id"), "stance": verdict.value}) + "\n")
     raise typer.Exit(EXIT_FAILURES if bad else EXIT_OK)
 
 

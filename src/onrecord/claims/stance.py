@@ -175,3 +175,14 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
             else None
         return {"negative": Stance.DENY, "hedged": Stance.QUALIFY}.get(polarity, Stance.AFFIRM)
     return Stance.NEUTRAL
+
+
+def headline_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
+    """Where a headline stands on `claim`, by the learned model
+    (stance_model.py, trained on headlines) when its weights are installed,
+    else by the word-list rule `text_stance`."""
+    from onrecord.claims.stance_model import learned_stance, model_available
+
+    if not model_available():
+        return text_stance(claim, text, doc)
+    return learned_stance(claim, text, doc)

@@ -54,12 +54,16 @@ def stance_features(claim: str, text: str, doc: Doc | None = None) -> list[str]:
 
     signals = text_signals(text, doc)
     feats = ["rule=" + text_stance(claim, text, doc).value]
+    claim_lower = claim.replace("\u2019", "'").lower()
     for signal, hits in signals.found.items():
-        if hits:
+        own = [h for h in hits if h.lower() not in claim_lower]  # "claims" in "X claims ..." of a claim that says so
+        if hits and not own:
+            feats.append("shared:" + signal)
+        if own:
             feats.append("sig:" + signal)
-            if len(hits) > 1:
+            if len(own) > 1:
                 feats.append("sig2:" + signal)
-            feats.extend("hit:%s:%s" % (signal, re.sub(r"\s+", " ", h.lower())) for h in hits)
+            feats.extend("hit:%s:%s" % (signal, re.sub(r"\s+", " ", h.lower())) for h in own)
     claim_negative = bool(_NEGATION.search(claim.replace("\u2019", "'")))
     text_negative = bool(_NEGATION.search(text.replace("\u2019", "'")))
     if signals.question_mark:
@@ -80,9 +84,7 @@ def stance_features(claim: str, text: str, doc: Doc | None = None) -> list[str]:
     if claim_negative and not text_negative:
         feats.append("claim_negative&text_positive")
     if doc is not None:
-        for token in doc:
-            if token.dep_ == "ROOT":
-                feats.append("root:" + token.lemma_.lower())
+        feats.extend(_parse_features(doc, signals))
 
     words = _tokens(text)
     claim_words = _content(_tokens(claim))
@@ -93,6 +95,29 @@ def stance_features(claim: str, text: str, doc: Doc | None = None) -> list[str]:
     if claim_words:
         overlap = len(text_content & claim_words) / len(claim_words)
         feats.append("overlap:%d" % min(4, int(overlap * 5)))
+    return feats
+
+
+def _parse_features(doc: Doc, signals) -> list[str]:
+    """The main verb (lemma, tense, modals, a reporting verb over a clause)
+    and where the lexicon's hits attach: "alleged rapist" qualifies a noun,
+    "reportedly" or "claims" the whole headline."""
+    feats = []
+    hit_words = {h.split()[0].lower(): signal for signal, hits in signals.found.items() for h in hits}
+    for token in doc:
+        if token.dep_ == "ROOT":
+            feats += ["root:" + token.lemma_.lower(), "root_tag:" + token.tag_]
+            for child in token.children:
+                if child.dep_ in ("aux", "auxpass") and child.tag_ == "MD":
+                    feats.append("root_modal:" + child.lower_)
+                if child.dep_ == "ccomp":
+                    feats.append("root_ccomp")
+                    if any(c.dep_ == "nsubj" and c.ent_type_ for c in token.children):
+                        feats.append("named_source_says")
+        signal = hit_words.get(token.lower_)
+        if signal:
+            on_root = token.dep_ == "ROOT" or token.head.dep_ == "ROOT"
+            feats.append("hitat:%s:%s" % (signal, "root" if on_root else token.dep_))
     return feats
 
 
