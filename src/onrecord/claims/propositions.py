@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
@@ -69,6 +71,7 @@ class Proposition:
     participants: set[str] = field(default_factory=set)  # "C:IRN", "N:guterres", "T:drone"
     recipients: set[str] = field(default_factory=set)
     objects: set[str] = field(default_factory=set)  # names and countries the predicate acts on
+    arguments: set[str] = field(default_factory=set)  # the predicate's own object and complements ("for mayor")
     negated: bool = False
     anaphoric: bool = False  # "the accusations": stands for a claim made elsewhere
     agent: str | None = None  # the predicate's subject, as a participant key
@@ -80,6 +83,17 @@ class Proposition:
     def completeness(self) -> int:
         """How much of who-did-what-to-whom this proposition states."""
         return (self.frame is not None) + (self.agent is not None) + (self.theme is not None) + bool(self.recipients)
+
+    @property
+    def core(self) -> set[str]:
+        """What the claim is about, for matching across articles: who acts,
+        on what and for whom, and the names and countries it involves; not
+        every noun of the content ("more Americans", "the campaign"), which
+        would tie unrelated stories together."""
+        keys = {self.agent, self.theme} | self.recipients | self.arguments | {k for k in self.objects
+                                                                             if not k.startswith("M:")}
+        keys |= {k for k in self.participants if k.startswith(("N:", "C:", "Y:"))}
+        return {k for k in keys if k}
 
     @property
     def sign(self) -> int:
@@ -133,6 +147,13 @@ SPEAKER_PRONOUNS = {"i": None, "we": None, "me": None, "us": None, "he": "person
                     "she": "person", "her": "person", "it": "organization", "they": "group", "them": "group"}
 
 
+@lru_cache(maxsize=1)
+def generic_organisations() -> frozenset[str]:
+    """"company", "council", "club": a body named by what it is (data/generic_organisations.txt)."""
+    source = resources.files("onrecord.claims").joinpath("data/generic_organisations.txt").read_text("utf-8")
+    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+
+
 def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = None,
                 speaker_key: str | None = None, speaker_name: str | None = None,
                 speaker_kind: str | None = None) -> Proposition:
@@ -155,6 +176,7 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
         )
         prop.recipients = _recipients(prop.predicate, speaker_country)
         prop.objects = _objects(prop.predicate, speaker_country)
+        prop.arguments = _arguments(prop.predicate, speaker_country)
         prop.text = _clause_text(prop.predicate, span)
     if prop.frame is not None and not prop.frame.framed:
         # an open predicate's participants are its own clause's, not every word of the content
@@ -166,18 +188,21 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
         prop.anaphoric = True
     if prop.predicate is not None:
         prop.agent = _agent(prop.predicate, speaker_country)
-        if prop.agent is None and speaker_key and prop.frame is not None and not prop.frame.framed:
+        if prop.agent is None and speaker_key and prop.frame is not None:
             subject = next((c for c in prop.predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is None and prop.predicate.dep_ in ("xcomp", "attr", "acomp", "acl"):
                 subject = next((c for c in prop.predicate.head.children if c.dep_ in ("nsubj", "expl")), None)
-            if subject is not None and subject.lower_ in SPEAKER_PRONOUNS and SPEAKER_PRONOUNS[subject.lower_] in (
-                    None, speaker_kind, "organization" if speaker_kind in ("country", "group") else None):
+            # "the council is not selling", said for Brindleford Borough Council
+            own_body = (subject is not None and speaker_name and subject.lemma_.lower() in generic_organisations()
+                        and subject.lemma_.lower() in speaker_name.lower())
+            if own_body or subject is not None and subject.lower_ in SPEAKER_PRONOUNS and SPEAKER_PRONOUNS[
+                    subject.lower_] in (None, speaker_kind, "organization" if speaker_kind in ("country", "group") else None):
                 prop.agent = speaker_key
                 if speaker_name:
                     prop.text = _clause_text(prop.predicate, span, {subject.i: speaker_name})
         if prop.agent:
             prop.participants.add(prop.agent)
-        if speaker_key and prop.frame is not None and not prop.frame.framed and any(
+        if speaker_key and prop.frame is not None and any(
                 t.lower_ in FIRST_PERSON | FIRST_PERSON_PLURAL for t in prop.predicate.subtree
                 if span.start <= t.i < span.end):
             prop.participants.add(speaker_key)  # "our members have accepted": the speaker's side is in it
@@ -238,7 +263,8 @@ def _main_predicate(span: Span) -> Token | None:
     # a closed frame's word wins over an open group's: the frames were written
     # for the events a story is about ("the leak was limited to one berth" is
     # about the leak)
-    return min(candidates, key=lambda t: (adverbial(t), not table[word_key(t)].framed, depth(t) > 3 and in_modifier(t),
+    return min(candidates, key=lambda t: (adverbial(t), in_modifier(t) and (t.dep_ in ("compound", "amod") or depth(t) > 3),
+                                          not table[word_key(t)].framed,
                                           not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
 
 
@@ -307,6 +333,19 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
     return text[:1].upper() + text[1:] if text else ""
 
 
+def _arguments(predicate: Token, speaker_country: str | None) -> set[str]:
+    """The keys of the predicate's object, complements and prepositional
+    objects ("run for mayor", "talks with Ostmark", "close the library"),
+    with the nouns that qualify them ("the retirement age")."""
+    heads = [c for c in predicate.children if c.dep_ in ("dobj", "attr", "oprd", "dative", "nsubjpass", "acomp")]
+    heads += [g for c in predicate.children if c.dep_ in ("prep", "agent") for g in c.children if g.dep_ == "pobj"]
+    found = set()
+    for head in heads:
+        found.add(_key(head, speaker_country))
+        found |= {_key(m, speaker_country) for m in head.children if m.dep_ == "compound"}
+    return {k for k in found if k and not (k.startswith("T:") and k[2:] in GENERIC_NOUNS)}
+
+
 def _objects(predicate: Token, speaker_country: str | None) -> set[str]:
     """Names and countries the predicate acts on or deals with: its object,
     and "with X" ("a deal with Halvorsen"); for a common-noun object, the
@@ -353,19 +392,19 @@ def _key(token: Token, speaker_country: str | None) -> str | None:
     if country is not None and token.pos_ in ("PROPN", "ADJ", "NOUN"):
         return f"C:{country.iso3}"
     if token.pos_ == "PROPN" or token.ent_type_ in ("PERSON", "ORG", "PRODUCT"):
-        return f"N:{_name_word(token).lemma_.lower()}"
+        return f"N:{_name_of(token)}"
     if token.pos_ == "NOUN" and token.lemma_.lower() not in GENERIC_NOUNS and token.lemma_.lower() not in ANAPHORIC_NOUNS:
         return f"T:{token.lemma_.lower()}"
     return None
 
 
-def _name_word(token: Token) -> Token:
-    """The one word that stands for a multi-word name: a person's surname
-    ("Donald Trump", "Trump"), an organisation's or place's first word
-    ("Calder Bay Port Authority", "Calder"). Keyed word by word, one name
-    would count as several shared participants."""
+def _name_of(token: Token) -> str:
+    """The one key for a multi-word name: a person's surname ("Donald
+    Trump", "Trump"), else the whole name ("New Hampshire", "Calder Bay Port
+    Authority"). Keyed word by word, one name would count as several shared
+    participants, and "New" would tie New Hampshire to New York."""
     if token.ent_iob_ == "O" or not token.ent_type_:
-        return token
+        return token.lemma_.lower()
     start = token.i
     while start > 0 and token.doc[start].ent_iob_ == "I":
         start -= 1
@@ -374,8 +413,10 @@ def _name_word(token: Token) -> Token:
         end += 1
     words = [t for t in token.doc[start:end + 1] if t.is_alpha and t.lower_ != "the"]
     if not words:
-        return token
-    return words[-1] if token.ent_type_ == "PERSON" else words[0]
+        return token.lemma_.lower()
+    if token.ent_type_ == "PERSON":
+        return words[-1].lemma_.lower()
+    return " ".join(t.lower_ for t in words)
 
 
 def keys_clash(keys: set[str], other: set[str]) -> bool:

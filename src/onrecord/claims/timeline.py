@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
-from onrecord.claims.propositions import Proposition, claim_text, frames, is_canonical, proposition
+from onrecord.claims.propositions import (
+    Proposition,
+    claim_text,
+    frames,
+    generic_organisations,
+    is_canonical,
+    proposition,
+)
 from onrecord.claims.stance import statement_stance, text_signals
 from onrecord.model import Actor, ActorType, Claim, Reversal, Stance, Statement
 from onrecord.nlp.dates import statement_time
@@ -100,10 +107,8 @@ def TITLE_WORDS() -> frozenset[str]:  # noqa: N802
     return _roles("title")
 
 
-@lru_cache(maxsize=1)
 def GENERIC_ORGANISATIONS() -> frozenset[str]:  # noqa: N802
-    source = resources.files("onrecord.claims").joinpath("data/generic_organisations.txt").read_text("utf-8")
-    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+    return generic_organisations()
 
 
 def _words(text: str) -> set[str]:
@@ -369,7 +374,7 @@ def _assign_claims(statements: list[Statement], headline: list[Statement], props
                 member.stance = FLIPPED.get(member.stance, member.stance)
         framed = [q for q in claim_props[claim.id] if q.frame is not None]
         claim.frame = framed[0].frame.name if framed else None
-        claim.terms = sorted(set().union(*(q.participants for q in framed))) if framed else []
+        claim.terms = sorted(set().union(*(q.core for q in framed))) if framed else []
         claim.recipients = sorted(set().union(*(q.recipients for q in framed))) if framed else []
     return claims
 
@@ -389,7 +394,7 @@ def _read_as_denial(p: Proposition) -> bool:
 def speaker_key(statement: Statement, actor: Actor | None) -> str | None:
     """The participant key of whom a statement speaks for, as a content's
     words would name them: a state by its code, an organisation by the
-    first word of its name ("N:halvorsen"), a person by their surname."""
+    whole name ("N:halvorsen group"), a person by their surname."""
     side = statement.side or ""
     if side.startswith("state:"):
         return "C:" + side.removeprefix("state:")
@@ -397,8 +402,9 @@ def speaker_key(statement: Statement, actor: Actor | None) -> str | None:
     words = [w for w in re.findall(r"[\w'’-]+", name or "") if w[:1].isupper() and w.lower() != "the"]
     if not words:
         return None
-    word = words[0] if side.startswith("org:") else words[-1]
-    return "N:" + word.lower().removesuffix("'s").removesuffix("’s")
+    if side.startswith("org:"):  # an organisation by its whole name, as propositions key names
+        return "N:" + " ".join(w.lower() for w in re.findall(r"[\w-]+", name or "") if w.lower() != "the")
+    return "N:" + words[-1].lower().removesuffix("'s").removesuffix("’s")
 
 
 def _restricts_presupposed_event(p: Proposition) -> bool:
