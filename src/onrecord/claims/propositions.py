@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from onrecord.claims.predicates import Predicate, lexicon, predicate_of, word_lists
 from onrecord.nlp.geo import gazetteer
+from onrecord.nlp.speakers import names_organisation
 
 # Nouns whose content is another statement's claim: "called the accusations
 # false" denies whatever was alleged just before.
@@ -147,6 +148,20 @@ SPEAKER_PRONOUNS = {"i": None, "we": None, "me": None, "us": None, "he": "person
                     "she": "person", "her": "person", "it": "organization", "they": "group", "them": "group"}
 
 
+def _subject_above(predicate: Token) -> Token | None:
+    """The predicate's subject, or that of the clause it completes ("we
+    plan to sell", "it was in talks", "she would not be a candidate")."""
+    node = predicate
+    for _ in range(4):
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return subject
+        if node.dep_ not in ("xcomp", "attr", "acomp", "acl", "pobj", "prep", "oprd") or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
 @lru_cache(maxsize=1)
 def generic_organisations() -> frozenset[str]:
     """"company", "council", "club": a body named by what it is (data/generic_organisations.txt)."""
@@ -189,9 +204,7 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
     if prop.predicate is not None:
         prop.agent = _agent(prop.predicate, speaker_country)
         if prop.agent is None and speaker_key and prop.frame is not None:
-            subject = next((c for c in prop.predicate.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is None and prop.predicate.dep_ in ("xcomp", "attr", "acomp", "acl"):
-                subject = next((c for c in prop.predicate.head.children if c.dep_ in ("nsubj", "expl")), None)
+            subject = _subject_above(prop.predicate)
             # "the council is not selling", said for Brindleford Borough Council
             own_body = (subject is not None and speaker_name and subject.lemma_.lower() in generic_organisations()
                         and subject.lemma_.lower() in speaker_name.lower())
@@ -260,11 +273,7 @@ def _main_predicate(span: Span) -> Token | None:
         opened plant", "a man who left"): deeper words of the main clause win."""
         return token.dep_ in ("amod", "compound", "relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN")
 
-    # a closed frame's word wins over an open group's: the frames were written
-    # for the events a story is about ("the leak was limited to one berth" is
-    # about the leak)
     return min(candidates, key=lambda t: (adverbial(t), in_modifier(t) and (t.dep_ in ("compound", "amod") or depth(t) > 3),
-                                          not table[word_key(t)].framed,
                                           not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
 
 
@@ -398,11 +407,29 @@ def _key(token: Token, speaker_country: str | None) -> str | None:
     return None
 
 
+# First words that do not tell an organisation apart ("New York Times",
+# "National Grid", "United Airlines"): such a name is keyed whole.
+WEAK_FIRST_WORDS = {"new", "national", "united", "american", "british", "first", "general", "royal", "north",
+                    "south", "east", "west", "central", "international", "global", "st", "saint", "san", "los", "las"}
+
+
+def name_key(words: list[str], kind: str | None) -> str:
+    """The one key for a multi-word name, so that one name is one shared
+    participant, not several: a person's surname ("Donald Trump", "Trump"), a
+    place's whole name ("New Hampshire" is not "New York"), an
+    organisation's first word ("Ostmark Foods", "Ostmark") unless that word
+    is common to many names."""
+    words = [w.lower() for w in words if w.lower() != "the"]
+    if not words:
+        return ""
+    if kind == "PERSON" and not names_organisation(" ".join(words).title()):  # "Ostmark Foods" tagged a person
+        return words[-1]
+    if kind in ("GPE", "LOC", "FAC", "NORP") or words[0] in WEAK_FIRST_WORDS:
+        return " ".join(words)
+    return words[0]
+
+
 def _name_of(token: Token) -> str:
-    """The one key for a multi-word name: a person's surname ("Donald
-    Trump", "Trump"), else the whole name ("New Hampshire", "Calder Bay Port
-    Authority"). Keyed word by word, one name would count as several shared
-    participants, and "New" would tie New Hampshire to New York."""
     if token.ent_iob_ == "O" or not token.ent_type_:
         return token.lemma_.lower()
     start = token.i
@@ -411,12 +438,8 @@ def _name_of(token: Token) -> str:
     end = token.i
     while end + 1 < len(token.doc) and token.doc[end + 1].ent_iob_ == "I":
         end += 1
-    words = [t for t in token.doc[start:end + 1] if t.is_alpha and t.lower_ != "the"]
-    if not words:
-        return token.lemma_.lower()
-    if token.ent_type_ == "PERSON":
-        return words[-1].lemma_.lower()
-    return " ".join(t.lower_ for t in words)
+    words = [t.text for t in token.doc[start:end + 1] if t.is_alpha]
+    return name_key(words, token.ent_type_) or token.lemma_.lower()
 
 
 def keys_clash(keys: set[str], other: set[str]) -> bool:

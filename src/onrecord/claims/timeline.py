@@ -27,6 +27,7 @@ from onrecord.claims.propositions import (
     frames,
     generic_organisations,
     is_canonical,
+    name_key,
     proposition,
 )
 from onrecord.claims.stance import statement_stance, text_signals
@@ -394,7 +395,7 @@ def _read_as_denial(p: Proposition) -> bool:
 def speaker_key(statement: Statement, actor: Actor | None) -> str | None:
     """The participant key of whom a statement speaks for, as a content's
     words would name them: a state by its code, an organisation by the
-    whole name ("N:halvorsen group"), a person by their surname."""
+    name's key (propositions.name_key: "N:halvorsen"), a person by their surname."""
     side = statement.side or ""
     if side.startswith("state:"):
         return "C:" + side.removeprefix("state:")
@@ -402,9 +403,8 @@ def speaker_key(statement: Statement, actor: Actor | None) -> str | None:
     words = [w for w in re.findall(r"[\w'’-]+", name or "") if w[:1].isupper() and w.lower() != "the"]
     if not words:
         return None
-    if side.startswith("org:"):  # an organisation by its whole name, as propositions key names
-        return "N:" + " ".join(w.lower() for w in re.findall(r"[\w-]+", name or "") if w.lower() != "the")
-    return "N:" + words[-1].lower().removesuffix("'s").removesuffix("’s")
+    names = [w.removesuffix("'s").removesuffix("’s") for w in words]
+    return "N:" + name_key(names, "ORG" if side.startswith("org:") else "PERSON")  # as propositions key names
 
 
 def _restricts_presupposed_event(p: Proposition) -> bool:
