@@ -375,9 +375,16 @@ def _assign_claims(statements: list[Statement], headline: list[Statement], props
                 member.stance = FLIPPED.get(member.stance, member.stance)
         framed = [q for q in claim_props[claim.id] if q.frame is not None]
         claim.frame = framed[0].frame.name if framed else None
-        claim.terms = sorted(set().union(*(q.core for q in framed))) if framed else []
+        claim.terms = sorted(set().union(*(_signature(q) for q in framed))) if framed else []
         claim.recipients = sorted(set().union(*(q.recipients for q in framed))) if framed else []
     return claims
+
+
+def _signature(p: Proposition) -> set[str]:
+    """A proposition's core as a claim's terms, with who acts marked again
+    as "A:", so that matching across articles can tell it from what the
+    claim is about."""
+    return p.core | ({"A:" + p.agent} if p.agent else set())
 
 
 def _speaker_kind(statement: Statement, actor: Actor | None) -> str | None:
