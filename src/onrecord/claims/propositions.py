@@ -233,7 +233,7 @@ def _main_predicate(span: Span) -> Token | None:
     is about use), so a word inside one wins; then the one nearest the root."""
     table = lexicon()
     candidates = [t for t in span if word_key(t) in table and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")
-                  and not _under_knowledge(t, span)]
+                  and not _under_knowledge(t, span) and not _in_aside(t, span)]
     if not candidates:
         return None
 
@@ -370,6 +370,28 @@ def _objects(predicate: Token, speaker_country: str | None) -> set[str]:
         if child.dep_ == "prep" and child.lower_ == "with":
             found |= {_key(c, speaker_country) for c in child.children if c.dep_ == "pobj"}
     return {k for k in found if k and k.startswith(("N:", "C:", "M:"))}
+
+
+def _in_aside(token: Token, span: Span) -> bool:
+    node = token
+    for _ in range(12):
+        if _set_aside(node):
+            return True
+        if node.head.i == node.i or not (span.start <= node.head.i < span.end):
+            return False
+        node = node.head
+    return False
+
+
+def _set_aside(node: Token) -> bool:
+    """A clause the content puts aside: "(played on fears) rather than
+    offered solutions", "(cut costs) instead of closing the plant"."""
+    if node.dep_ == "conj":
+        return any(c.dep_ == "cc" and c.lower_ == "than" and any(g.lower_ == "rather" for g in c.children)
+                   for c in node.head.children if node.head.i < c.i < node.i)
+    if node.dep_ in ("pcomp", "pobj") and node.head.lower_ == "of":
+        return any(c.lower_ == "instead" for c in node.head.children)
+    return False
 
 
 # Subordinators whose clause sets the scene of a content rather than stating

@@ -346,7 +346,10 @@ def _assign_claims(statements: list[Statement], headline: list[Statement], props
             same_speaker = [c for c in same_frame if any(m.actor_id == s.actor_id for m in members[c.id])]
             target = (same_speaker or same_frame or [None])[-1]
         elif p.frame is not None:
-            target = next((c for c in claims if any(p.matches(q, same_article=True) for q in claim_props[c.id])
+            # an open predicate joins a claim through its first proposition, not
+            # through any member: one shared word at a time, claims would chain
+            target = next((c for c in claims if any(p.matches(q, same_article=True) for q in
+                                                    (claim_props[c.id] if p.frame.framed else claim_props[c.id][:1]))
                            and not any(p.clashes(q) for q in claim_props[c.id])), None)
         if target is None and (p.frame is None or p.anaphoric):
             continue  # nothing to say what it claims
