@@ -604,10 +604,14 @@ def same_signature(terms: list[str], recipients: list[str], other_terms: list[st
     if keys_clash(set(recipients), set(other_recipients)) or keys_clash(years(terms), years(other_terms)):
         return False
     mine, theirs = set(terms), set(other_terms)
-    shared = {t for t in mine & theirs if not t.startswith("A:")} - years(terms)  # a year alone is no tie
+    shared = {t for t in mine & theirs if not t.startswith(("A:", "R:"))} - years(terms)  # a year alone is no tie
     # who acts in both is no tie by itself ("A:" marks a claim's agents)
     about = {t for t in shared if not ("A:" + t in mine and "A:" + t in theirs)}
-    if len(shared) >= MIN_SHARED_ACROSS_ARTICLES and about:
+    if len(about) >= MIN_SHARED_ACROSS_ARTICLES:
+        return True
+    # the same agent doing the same to the same ("R:" marks the predicate's own
+    # arguments: "run for mayor", not any word of the sentence)
+    if any(t.startswith("A:") for t in mine & theirs) and any(t.startswith("R:") for t in mine & theirs):
         return True
     small = min(len(set(terms)), len(set(other_terms))) <= 1
     return small and any(t.startswith(("C:", "N:")) for t in about)

@@ -385,9 +385,9 @@ def _assign_claims(statements: list[Statement], headline: list[Statement], props
 
 def _signature(p: Proposition) -> set[str]:
     """A proposition's core as a claim's terms, with who acts marked again
-    as "A:", so that matching across articles can tell it from what the
-    claim is about."""
-    return p.core | ({"A:" + p.agent} if p.agent else set())
+    as "A:" and the predicate's own arguments as "R:", so that matching
+    across articles can tell them from what else the claim names."""
+    return p.core | ({"A:" + p.agent} if p.agent else set()) | {"R:" + k for k in p.arguments if not k.startswith("M:")}
 
 
 def _speaker_kind(statement: Statement, actor: Actor | None) -> str | None:

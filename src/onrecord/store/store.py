@@ -362,7 +362,7 @@ class Store:
                 recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
                 canonical = known.get("canonical", False) or claim.canonical
                 values = {"proposition": {"terms": terms, "recipients": recipients, "canonical": canonical,
-                                          "sign": stored_sign}}
+                                          "sign": stored_sign, "founding": known.get("founding", known.get("terms", []))}}
                 if claim.canonical and not known.get("canonical", False) and claim.sign == stored_sign:
                     values["text"] = claim.text  # a written-out proposition reads better than words as said
                 conn.execute(claims.update().where(claims.c.id == row.id).values(**values))
@@ -373,7 +373,8 @@ class Store:
         conn.execute(
             insert(claims).values(id=claim_id, text=claim.text, frame=claim.frame, created_at=_utcnow(),
                                   proposition={"terms": list(claim.terms), "recipients": list(claim.recipients),
-                                               "canonical": claim.canonical, "sign": claim.sign})
+                                               "canonical": claim.canonical, "sign": claim.sign,
+                                               "founding": list(claim.terms)})
             .on_conflict_do_nothing(index_elements=[claims.c.id])
         )
         self._add_terms(conn, claim_id, set(claim.terms))
@@ -397,7 +398,10 @@ class Store:
             .order_by(shared.c.shared.desc(), claims.c.id)
             .limit(50)
         ).all()
-        return [r for r in rows if same_claim(terms, recipients, (r.proposition or {}).get("terms", []),
+        # matched against the terms the claim was founded with, not all it has
+        # gathered: a claim grown by each article it joins would join everything
+        return [r for r in rows if same_claim(terms, recipients,
+                                              (r.proposition or {}).get("founding", (r.proposition or {}).get("terms", [])),
                                               (r.proposition or {}).get("recipients", []))]
 
     def find_claims(self, frame: str | None, terms: list[str], recipients: list[str], text: str,
