@@ -157,10 +157,16 @@ def test_a_reversal_on_an_open_claim_is_found_across_articles(db_url):
 # -- a part of the frozen case corpus --------------------------------------
 
 # Cases the mechanism handles today (bench/reversal_cases.py runs all 93):
-# two true reversals across articles, and traps that must stay silent
-# (a conditional after a denial, a different plant, a different year).
-CASE_SAMPLE = ["business-01-merger-denial", "elections-01-mayoral-bid", "business-04-conditional-sale",
-               "business-03-different-plant", "education-05-tuition-different-year"]
+# true reversals across articles (a spokesman then the chief executive; a
+# candidate; an earlier denial the text reports; "none" then "some"), and one
+# case of each trap kind that must stay silent: a conditional after a denial,
+# a different plant, a different year, consistent denials in other words, a
+# question, a hypothetical, negated content.
+CASE_SAMPLE = ["business-01-merger-denial", "elections-01-mayoral-bid", "diplomacy-05-extradition-request",
+               "business-05-breach-some-records", "business-04-conditional-sale", "business-03-different-plant",
+               "education-05-tuition-different-year", "education-02-exams-consistent-denials",
+               "labour-05-outsourcing-question", "health-04-school-closures-hypothetical",
+               "transport-05-port-privatisation-negated"]
 
 
 @pytest.mark.parametrize("case_id", CASE_SAMPLE)
