@@ -215,3 +215,22 @@ def test_the_store_keeps_one_actor_for_a_persons_name_variants(db_url):
         with record.store.engine.connect() as conn:
             rows = conn.execute(select(actors.c.name).where(actors.c.type == "person")).scalars().all()
     assert sum("Trump" in name for name in rows) == 1, rows
+
+
+def test_a_change_of_position_needs_two_statements_about_one_thing():
+    import datetime as dt
+
+    from onrecord.claims.timeline import find_reversals
+    from onrecord.model import Claim, Mention, Statement, StatementKind
+
+    def said(sid, text, stance, day):
+        return Statement(id=sid, kind=StatementKind.DIRECT, content=Mention(text, None), speaker_name="Dana Holt",
+                         stance=stance, claim_id="c1", date=day, side="org:orvin", side_name="Orvin Motors")
+
+    claim = Claim(id="c1", text="Orvin Motors will close the Leeds plant", statement_ids=["s1", "s2"])
+    denied = said("s1", "There is no plan to close the Leeds plant", Stance.DENY, dt.date(2025, 3, 1))
+    unrelated = said("s2", "Our second-quarter sales rose by nine percent", Stance.AFFIRM, dt.date(2025, 5, 1))
+    related = said("s3", "We will close Leeds by the end of the year", Stance.AFFIRM, dt.date(2025, 5, 1))
+    assert find_reversals([denied, unrelated], [claim], {}, lambda s: None) == []
+    [reversal] = find_reversals([denied, related], [claim], {}, lambda s: None)
+    assert (reversal.from_stance, reversal.to_stance) == (Stance.DENY, Stance.AFFIRM)

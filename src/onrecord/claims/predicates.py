@@ -122,3 +122,9 @@ def nearest_listed(lemma: str, threshold: float = SNAP_THRESHOLD, exclude: str |
         found = lexicon()[word]
         return Predicate(found.key, found.verb, found.sign, framed=False, own_verb=found.own_verb)
     return None
+
+
+@lru_cache(maxsize=20000)
+def text_vector(text: str) -> np.ndarray:
+    """A text's normalised wordllama vector (the mean of its word pieces')."""
+    return _model().embed([text], norm=True)[0]
