@@ -415,6 +415,15 @@ def _substance(statement: Statement) -> set[str]:
 SAME_THING_SIMILARITY = 0.20
 
 
+def _one_passage(a: Statement, b: Statement) -> bool:
+    """Two statements of one paragraph of one article, neither of them told
+    as earlier ("after initially denying") nor both dated apart: one quotation read in two parts,
+    not two positions (an article id prefixes a stored statement's id)."""
+    return (a.paragraph_index is not None and a.paragraph_index == b.paragraph_index
+            and a.id.split(":")[0] == b.id.split(":")[0] and not (a.earlier or b.earlier)
+            and not (a.date and b.date and a.date != b.date))  # "three weeks after saying ..." dates them apart
+
+
 def _about_the_same(a: Statement, b: Statement) -> bool:
     """Whether two statements of one claim say something of one thing: a
     shared word of substance besides their speakers' names, or words close
@@ -523,7 +532,8 @@ def find_reversals(statements: list[Statement], claims: list[Claim], actors: dic
             def backed(later: Statement) -> bool:
                 """An earlier statement of the first stance says something of what
                 `later` says: they share a word of substance."""
-                return any(_about_the_same(e, later) for e in items if e.stance == first.stance and sooner(e, later))
+                return any(_about_the_same(e, later) for e in items if e.stance == first.stance and sooner(e, later)
+                           and not _one_passage(e, later))
 
             changes = [s for s in items if s.stance in POLAR and s.stance != first.stance and sooner(first, s)
                        and backed(s)]

@@ -976,7 +976,7 @@ def _statement_from_row(row: Row) -> Statement:
         speaker_name=row.speaker_name, actor_id=row.actor_id, cue_class=row.cue_class,
         stance=Stance(row.stance) if row.stance else None, claim_id=row.claim_id,
         date=row.said_on, date_start=row.said_from, date_end=row.said_until, earlier=row.earlier,
-        side=row.side, side_name=row.side_name,
+        side=row.side, side_name=row.side_name, paragraph_index=row.paragraph_index,
     )
 
 
