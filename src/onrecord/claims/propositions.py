@@ -331,13 +331,14 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
     names = names or {}
     aside = {t.i for c in predicate.children if c.dep_ in ("advcl", "parataxis") and c.i > predicate.i for t in c.subtree}
     tokens = [t for t in predicate.subtree if span.start <= t.i < span.end and t.dep_ != "mark" and t.i not in aside
-              and not (t.dep_ in ("neg", "det") and t.lower_ in ("not", "n't", "never", "no"))
-              and not (t.dep_ == "aux" and t.lower_ == "to" and t.head.i == predicate.i)]
+              and not (t.dep_ in ("neg", "det") and t.lower_ in ("not", "n't", "never", "no"))]
     subject = next((c for c in predicate.head.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
         if predicate.dep_ in ("xcomp", "attr", "acomp") else None
     if subject is not None and span.start <= subject.i < span.end:
         auxiliaries = {c for c in predicate.head.children if c.dep_ in ("aux", "auxpass") and c.i < predicate.i}
         tokens = sorted(set(tokens) | set(subject.subtree) | {predicate.head} | auxiliaries, key=lambda t: t.i)
+    if tokens and tokens[0].dep_ == "aux" and tokens[0].lower_ == "to":
+        tokens = tokens[1:]  # "to sell Caldera Seguros" reads "sell Caldera Seguros"
     words = []
     for t in tokens:
         word = names.get(t.i, t.text)

@@ -358,6 +358,8 @@ class StatementFinder:
             if gerund is not None:
                 return (*self._span_with_quotes(_subtree_span(gerund)), "gerund")
         if "call" in cue.frames:
+            if verb.dep_ == "acl" and verb.tag_ == "VBN":
+                return None  # "a group called the We The People Foundation": naming, not saying
             # the object may be parsed as dobj or, before a predicate, as oprd
             obj = next((c for c in children if c.dep_ in ("dobj", "oprd") and c.pos_ in ("NOUN", "PROPN", "PRON")), None)
             complement = next((c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c is not obj), None)
