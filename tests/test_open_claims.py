@@ -79,6 +79,11 @@ def test_a_pronoun_subject_is_the_speakers_side_and_the_claim_text_names_it(anal
     p = _prop(analyzer, "I am not running for governor", speaker_key="N:okafor", speaker_name="Amara Okafor")
     assert p.agent == "N:okafor" and p.frame.key == "run"
     assert p.text == "Amara Okafor is running for governor"  # affirmative, with the name for "I"
+    contracted = _prop(analyzer, "We're going to win this state", speaker_key="N:okafor", speaker_name="Amara Okafor",
+                       speaker_kind="person")
+    assert contracted.text == "Amara Okafor is going to win this state"
+    # "she" is not an organisation's: the pronoun must fit the speaker
+    assert _prop(analyzer, "she will win the seat", speaker_key="N:halden", speaker_kind="organization").agent is None
 
 
 def test_claims_need_a_shared_argument_not_only_a_verb(analyzer):

@@ -44,9 +44,6 @@ THIRD_PERSON_OWN = {"his", "her", "its", "their"}
 RECIPIENT_VERBS = {"supply", "arm", "provide", "equip", "furnish"}
 
 
-Frame = Predicate  # the older name: a closed frame is one kind of predicate
-
-
 def frames() -> dict[str, Predicate]:
     """The closed frames of data/frames.tsv, by word."""
     return {lemma: p for lemma, p in lexicon().items() if p.framed}
@@ -264,15 +261,9 @@ def _main_predicate(span: Span) -> Token | None:
     def adverbial(token: Token) -> bool:
         """Inside a clause that only sets the scene ("..., after a report sent
         shares up", "three weeks after the group dismissed a report")."""
-        node = token
-        for _ in range(12):
-            if (node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SCENE_SETTERS for c in node.children)
-                    or node.dep_ in ("pcomp", "pobj") and node.head.lower_ in SCENE_SETTERS):
-                return True
-            if node.head.i == node.i or not (span.start <= node.head.i < span.end):
-                return False
-            node = node.head
-        return False
+        return _on_the_way_up(token, span, lambda node: (
+            node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SCENE_SETTERS for c in node.children)
+            or node.dep_ in ("pcomp", "pobj") and node.head.lower_ in SCENE_SETTERS))
 
     def in_modifier(token: Token) -> bool:
         """A listed word that only describes a participant ("the recently
@@ -321,6 +312,7 @@ def _content_word(token: Token) -> bool:
 
 # A pronoun subject replaced by a name takes the third person singular.
 THIRD_PERSON = {"am": "is", "are": "is", "were": "was", "have": "has", "do": "does"}
+CONTRACTIONS = {"'re": "is", "'m": "is", "'ve": "has", "'s": "is", "'ll": "will", "'d": "would"}
 
 
 def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = None) -> str:
@@ -342,7 +334,9 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
     words = []
     for t in tokens:
         word = names.get(t.i, t.text)
-        if names and t.dep_ in ("aux", "auxpass", "ROOT", "cop") and t.lower_ in THIRD_PERSON and t.i - 1 in names:
+        if names and t.i - 1 in names and t.lower_.replace("’", "'") in CONTRACTIONS:
+            word = " " + CONTRACTIONS[t.lower_.replace("’", "'")]  # "we're" is "Hillary Clinton is"
+        elif names and t.dep_ in ("aux", "auxpass", "ROOT", "cop") and t.lower_ in THIRD_PERSON and t.i - 1 in names:
             word = THIRD_PERSON[t.lower_]
         words.append(word + t.whitespace_)
     text = "".join(words).strip().strip(",.;:\"“”")
@@ -385,15 +379,20 @@ def _habitual(token: Token) -> bool:
         c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children) for c in token.children)
 
 
-def _in_aside(token: Token, span: Span) -> bool:
+def _on_the_way_up(token: Token, span: Span, test, steps: int = 12) -> bool:
+    """Whether `test` holds for the token or one of its heads inside the span."""
     node = token
-    for _ in range(12):
-        if _set_aside(node):
+    for _ in range(steps):
+        if test(node):
             return True
         if node.head.i == node.i or not (span.start <= node.head.i < span.end):
             return False
         node = node.head
     return False
+
+
+def _in_aside(token: Token, span: Span) -> bool:
+    return _on_the_way_up(token, span, _set_aside)
 
 
 def _set_aside(node: Token) -> bool:
@@ -578,9 +577,8 @@ def claim_text(prop: Proposition, fallback: str) -> str:
     """A readable canonical text: "Iran supplied drones to Russia" for a
     closed frame; for an open predicate its clause, affirmative and with the
     speaker's name for a pronoun ("Naomi Brandt is running for mayor")."""
-    if prop.frame is not None and (not prop.frame.framed or not (prop.agent or "").startswith(("C:", "N:"))) \
-            and prop.text:
-        return prop.text  # the clause reads better than "plant closed"
+    if prop.frame is not None and (not prop.frame.framed or not (prop.agent or "").startswith("C:")) and prop.text:
+        return prop.text  # the clause reads better than "plant closed" or "house met"
     if not is_canonical(prop) or not prop.frame.framed:
         return fallback
     countries = {c.iso3: c.name for c in gazetteer().by_name.values()}

@@ -387,7 +387,12 @@ def _signature(p: Proposition) -> set[str]:
     """A proposition's core as a claim's terms, with who acts marked again
     as "A:" and the predicate's own arguments as "R:", so that matching
     across articles can tell them from what else the claim names."""
-    return p.core | ({"A:" + p.agent} if p.agent else set()) | {"R:" + k for k in p.arguments if not k.startswith("M:")}
+    # a closed frame's claim keeps every participant of its contents (the
+    # frames were written for events a story is about: "fuel had leaked into
+    # the harbour" and "a tanker leaked diesel into the harbour"); an open
+    # predicate's only its core
+    terms = p.participants if p.frame is not None and p.frame.framed else p.core
+    return terms | ({"A:" + p.agent} if p.agent else set()) | {"R:" + k for k in p.arguments if not k.startswith("M:")}
 
 
 # Words of this many letters or more, their first STEM_LETTERS compared
