@@ -73,13 +73,13 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
         return _person_side(actor, organisations, subject)
     if actor.type.value in ("organization", "group"):
         words = _words(actor.name)
-        if words & STATE_WORDS() and not (words - STATE_WORDS() - TITLE_WORDS() - ORGANISATION_WORDS()
+        if words & side_roles()["state"] and not (words - side_roles()["state"] - side_roles()["title"] - side_roles()["organisation"]
                                           - {"foreign", "finance", "justice", "education", "health", "transport",
                                              "environment", "labour", "press", "office"}):
             # "the government", "the interior ministry", "a government spokesman"
             return _government(actor, [o.name for o in organisations],
                                {w for w in actor.name.split() if w[:1].isupper()})
-        if subject is not None and words and words <= GENERIC_ORGANISATIONS() | ORGANISATION_WORDS() | TITLE_WORDS():
+        if subject is not None and words and words <= generic_organisations() | side_roles()["organisation"] | side_roles()["title"]:
             return side_of(subject, None)  # "the company", "a club spokesman", "the provost"
         employer = _employer_of_role_name(actor.name)  # "Halvorsen Group's chief executive"
         name = employer or actor.name
@@ -87,29 +87,14 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
     return Side(f"actor:{actor.id}", actor.name)
 
 
-def _roles(kind: str) -> frozenset[str]:
+@lru_cache(maxsize=1)
+def side_roles() -> dict[str, frozenset[str]]:
+    """The role words of data/side_roles.tsv by whom their holder speaks for:
+    "state", "organisation", or "title" (what someone is, not whom for)."""
     source = resources.files("onrecord.claims").joinpath("data/side_roles.tsv").read_text("utf-8")
     rows = [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
-    return frozenset(word for word, role in rows if role.strip() == kind)
-
-
-@lru_cache(maxsize=1)
-def STATE_WORDS() -> frozenset[str]:  # noqa: N802 - a constant read from data
-    return _roles("state")
-
-
-@lru_cache(maxsize=1)
-def ORGANISATION_WORDS() -> frozenset[str]:  # noqa: N802
-    return _roles("organisation")
-
-
-@lru_cache(maxsize=1)
-def TITLE_WORDS() -> frozenset[str]:  # noqa: N802
-    return _roles("title")
-
-
-def GENERIC_ORGANISATIONS() -> frozenset[str]:  # noqa: N802
-    return generic_organisations()
+    return {kind: frozenset(word for word, role in rows if role.strip() == kind)
+            for kind in ("state", "organisation", "title")}
 
 
 def _words(text: str) -> set[str]:
@@ -143,30 +128,30 @@ def _person_side(actor: Actor, organisations: list[Actor], subject: Actor | None
     government for a state role ("labour minister"), the organisation the
     story is about for a role only an organisation has ("chief executive",
     "head coach"); else themselves."""
-    roles = list(actor.roles) + [w for w in actor.name.split()[:-1] if w.lower() in ORGANISATION_WORDS() | STATE_WORDS()]
+    roles = list(actor.roles) + [w for w in actor.name.split()[:-1] if w.lower() in side_roles()["organisation"] | side_roles()["state"]]
     for role in actor.roles:
         named = _EMPLOYER.search(role) or _FOR_EMPLOYER.search(role)
         if named:
             name = next(g for g in named.groups() if g)
-            if not (_words(name) <= GENERIC_ORGANISATIONS() | TITLE_WORDS()):
+            if not (_words(name) <= generic_organisations() | side_roles()["title"]):
                 return Side(f"org:{name.lower().removeprefix('the ')}", name)
     role_words = {w for role in roles for w in _words(role)}
-    known = ORGANISATION_WORDS() | STATE_WORDS() | TITLE_WORDS()
+    known = side_roles()["organisation"] | side_roles()["state"] | side_roles()["title"]
     # a name in the role ("Ledgerly spokeswoman"), or a word of a named organisation ("council spokesman")
     proper = {w for role in actor.roles for w in re.findall(r"[\w'’-]+", role)
               if w[:1].isupper() and w.lower() not in known}
-    generic = role_words & GENERIC_ORGANISATIONS()  # "union" of "union general secretary"
+    generic = role_words & generic_organisations()  # "union" of "union general secretary"
     holding = [o for o in organisations if generic & _words(o.name)]
     # "Port Authority" is the "Calder Bay Port Authority" named in full elsewhere
     holding = [o for o in holding if not any(o is not other and _words(o.name) < _words(other.name) for other in holding)]
     for organisation in organisations:
         name_words = _words(organisation.name)
-        if ({w.lower() for w in proper} & name_words or (role_words - known - GENERIC_ORGANISATIONS()) & name_words
+        if ({w.lower() for w in proper} & name_words or (role_words - known - generic_organisations()) & name_words
                 or len(holding) == 1 and organisation is holding[0]):
             return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
-    if role_words & STATE_WORDS():
+    if role_words & side_roles()["state"]:
         return _government(actor, [o.name for o in organisations], proper)
-    if subject is not None and role_words & (ORGANISATION_WORDS() | GENERIC_ORGANISATIONS()):
+    if subject is not None and role_words & (side_roles()["organisation"] | generic_organisations()):
         return side_of(subject, None)
     return Side(f"actor:{actor.id}", actor.name)
 
@@ -180,7 +165,7 @@ def _employer_of_role_name(name: str) -> str | None:
         return None
     employer = next(g for g in match.groups() if g)
     role = (name[:match.start()] + " " + name[match.end():]).lower().split()
-    if not role or not set(role) <= ORGANISATION_WORDS() | TITLE_WORDS():
+    if not role or not set(role) <= side_roles()["organisation"] | side_roles()["title"]:
         return None  # "the Mayor of London's office" or a name that merely contains "of"
     return employer.removeprefix("the ").removeprefix("The ")
 
@@ -244,7 +229,7 @@ def _assign_sides(doc: Doc, statements: list[Statement], actors: list[Actor], by
             kind = ActorType.ORGANIZATION if ent.label_ == "ORG" else ActorType.COUNTRY
             organisations.append(Actor(id=f"org:{name.lower()}", name=name, type=kind))
     subject = _subject_organisation(doc, [a for a in organisations if a.type.value == "organization"
-                                          and not _words(a.name) <= STATE_WORDS() | GENERIC_ORGANISATIONS() | TITLE_WORDS()],
+                                          and not _words(a.name) <= side_roles()["state"] | generic_organisations() | side_roles()["title"]],
                                     title)
     for s in statements:
         side = side_of(by_id.get(s.actor_id) if s.actor_id else None, s.speaker_name, organisations, subject)
@@ -403,12 +388,18 @@ SUBSTANCE_LETTERS = 3
 STEM_LETTERS = 5
 
 
-def _substance(statement: Statement) -> set[str]:
+def _substance(statement: Statement) -> frozenset[str]:
+    return _substance_of(statement.content.text, f"{statement.speaker_name or ''} {statement.side_name or ''}")
+
+
+@lru_cache(maxsize=20000)
+def _substance_of(text: str, names: str) -> frozenset[str]:
+    """Computed once a statement, not once a pair of them."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    own = {w.lower() for w in re.findall(r"[^\W\d_]+", f"{statement.speaker_name or ''} {statement.side_name or ''}")}
-    return {w.lower()[:STEM_LETTERS] for w in re.findall(r"[^\W\d_]+", statement.content.text)
-            if len(w) >= SUBSTANCE_LETTERS and w.lower() not in STOP_WORDS and w.lower() not in own}
+    own = {w.lower() for w in re.findall(r"[^\W\d_]+", names)}
+    return frozenset(w.lower()[:STEM_LETTERS] for w in re.findall(r"[^\W\d_]+", text)
+                     if len(w) >= SUBSTANCE_LETTERS and w.lower() not in STOP_WORDS and w.lower() not in own)
 
 
 # Lowest similarity of two statements' words (wordllama, mean of word
