@@ -76,6 +76,18 @@ def test_first_line_is_a_title_only_when_it_looks_like_a_headline():
     assert cleaned.text.startswith("The council voted")
 
 
+def test_a_lead_ending_inside_a_quotation_is_body_text():
+    # a full stop inside the closing quotation mark ends a sentence, not a headline
+    lead = ('Ledgerly on Wednesday confirmed that hackers stole customer data, eight days after the company '
+            'said reports of a breach were "nonsense."')
+    assert not looks_like_headline(lead)
+    assert not looks_like_headline("The minister called the report “absolutely false.”")
+    assert looks_like_headline("Is Iran arming Russia?")
+    assert looks_like_headline("Iran on drones: ‘We gave a limited number’")
+    cleaned = clean_plain_text(lead + "\n\nThe company said it had told customers.")
+    assert cleaned.title is None and cleaned.text.startswith("Ledgerly on Wednesday")
+
+
 def test_one_paragraph_per_line_when_there_are_no_blank_lines():
     cleaned = clean_plain_text("Library Closes\nThe council voted.\nResidents objected.\nLeave a Reply\nNice post!")
     assert cleaned.title == "Library Closes"

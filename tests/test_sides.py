@@ -83,3 +83,32 @@ def test_an_editors_brackets_are_not_part_of_a_name():
     analysis = Analyzer().analyze_article(finish(Draft(text=text, source_ref="t"), IngestOptions(languages=())))
     names = {a.name for a in analysis.actors}
     assert not any("[" in n or "]" in n for n in names), names
+
+
+def test_a_club_named_short_and_in_full_is_one_side(db_url):
+    # "Kelsby" in one article and "AC Kelsby" in the next are one club
+    first = {"title": "Kelsby deny bid", "published": "2024-06-03", "text": (
+        "AC Kelsby on Monday denied making an offer for Dorn City defender Ilir Maxhuni.\n\n"
+        "Dorn City declined to comment.")}
+    second = {"title": "Kelsby sign Maxhuni", "published": "2024-07-20", "text": (
+        "Kelsby confirmed on Saturday that it had made an offer for Dorn City defender Ilir Maxhuni in May.\n\n"
+        "Dorn City said the fee was a club record.")}
+    with Record(db_url) as record:
+        record.ingest_documents([first, second])
+        reversals = record.store.list_reversals(kind="reversal")
+    assert [(r["from_stance"], r["to_stance"]) for r in reversals] == [("deny", "affirm")]
+    assert "Kelsby" in reversals[0]["actor"]
+
+
+def test_a_chief_executive_does_not_speak_for_a_state_body_named_in_the_story():
+    from onrecord.analysis import analyze
+
+    # the company is named twice, the Norwegian authority twice: the chief
+    # executive speaks for the company, and the company is not a state body
+    a = analyze("Pellory on Tuesday confirmed that its servers had been breached, a week after it called the "
+                "reports \"nonsense.\"\n\n\"We were breached,\" chief executive Ruth Amsel said in a video message."
+                "\n\nMs. Amsel said the firm had told the Norwegian data authority. The Norwegian authority said it "
+                "had opened an inquiry.", title="Pellory confirms breach")
+    sides = {(s.speaker_name, s.side) for s in a.statements}
+    assert ("Ruth Amsel", "org:pellory") in sides and ("Pellory", "org:pellory") in sides
+    assert ("The Norwegian authority", "state:NOR") in sides

@@ -260,3 +260,40 @@ def test_seed_must_statements(analyzer):
         assert all(boilerplate not in s.content.text for s in a.statements)
     [headline] = a.headline
     assert headline.speaker_name == "Iran" and headline.cue_class == "admit"
+
+
+# -- leads that the small model misparses ---------------------------------------
+
+
+def test_an_unknown_name_tagged_as_an_adverb_still_speaks(analyzer):
+    # en_core_web_sm tags a sentence-initial unknown "-ly" name as an adverb
+    a = record(analyzer, "Quillbly on Thursday confirmed that intruders copied its payroll files.\n\n"
+                         "The firm said it had informed the police.")
+    s = find(a, "intruders copied its payroll files")
+    assert s.speaker_name == "Quillbly" and s.stance.value == "affirm"
+
+
+def test_a_name_before_its_apposition_speaks_not_the_apposition(analyzer):
+    a = record(analyzer, "Dravely, the parcel locker network used by about 90,000 shops, on Monday dismissed claims "
+                         "on a gaming forum that its login server had been hacked.\n\n"
+                         "A Dravely spokesman said the forum post was fake.")
+    s = find(a, "its login server had been hacked")
+    assert s.speaker_name == "Dravely" and s.stance.value == "deny"
+
+
+def test_dismissing_claims_is_a_denial_of_what_they_say_and_not_the_claims_themselves(analyzer):
+    a = record(analyzer, "The Harwick Water Board on Friday dismissed claims that its reservoir was leaking.\n\n"
+                         "Senator Ada Brune rejected allegations that she had hidden donations.")
+    leaking = [s for s in a.statements if "reservoir was leaking" in s.content.text]
+    assert [(s.cue.text, s.stance.value) for s in leaking] == [("dismissed", "deny")]
+    hidden = [s for s in a.statements if "hidden donations" in s.content.text]
+    assert [(s.cue.text, s.stance.value) for s in hidden] == [("rejected", "deny")]
+
+
+def test_a_quotations_stance_is_read_on_its_first_sentence(analyzer):
+    # the later "It was rejected" is about the offer, not a denial of having made it
+    a = record(analyzer, "“We made a bid for the Tolland site in June. It was rejected and we walked away,” "
+                         "said Marit Oyelaran, the chief executive of Brenholt Homes.")
+    assert find(a, "We made a bid").stance.value == "affirm"
+    a = record(analyzer, "“We made no bid for the Tolland site. The story is nonsense,” said Marit Oyelaran.")
+    assert find(a, "We made no bid").stance.value == "deny"

@@ -183,10 +183,16 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
     prop = Proposition()
     if span is None or len(span) == 0:
         return prop
-    prop.predicate = _main_predicate(span)
-    points_back = any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in span)
-    if prop.predicate is None and not points_back:
-        prop.predicate = _open_predicate(span)
+    # the first sentence with a predicate holds the claim, as it holds the
+    # stance (stance.first_sentence): "We made a bid in June. It was
+    # rejected, ..." is about the bid
+    for part in (first_sentence(span), span):
+        prop.predicate = _main_predicate(part)
+        points_back = any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in part)
+        if prop.predicate is None and not points_back:
+            prop.predicate = _open_predicate(part)
+        if points_back or prop.predicate is not None and not (part is not span and _only_judges(prop.predicate)):
+            break
     if prop.predicate is not None:
         prop.frame = predicate_of(word_key(prop.predicate))
         prop.negated = any(c.dep_ == "neg" for c in prop.predicate.children) or any(
@@ -226,6 +232,31 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
         if theme is not None:
             prop.theme, prop.theme_text = _key(theme, speaker_country), theme.text
     return prop
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[“\"‘']?[A-Z])")
+
+
+def _only_judges(predicate: Token) -> bool:
+    """"This is nonsense.", "That is not true.": a sentence that judges what
+    was said, whose claim is in the next one."""
+    subject = _subject_above(predicate)
+    return subject is not None and subject.lower_ in ("this", "that", "it") and (
+        predicate.lemma_ == "be" or predicate.head.lemma_ == "be")
+
+
+def first_sentence(span: Span) -> Span:
+    """The first sentence of a content span: by the parse, and inside a
+    quotation (which the parser keeps whole when its attribution follows)
+    at a full stop before a capital."""
+    first = next(iter(span.sents))
+    part = span.doc[max(span.start, first.start):min(span.end, first.end)]
+    cut = _SENTENCE_END.search(part.text)
+    if cut is not None:
+        trimmed = span.doc.char_span(part.start_char, part.start_char + cut.start(), alignment_mode="expand")
+        if trimmed is not None and len(trimmed):
+            part = trimmed
+    return part if len(part) else span
 
 
 def _main_predicate(span: Span) -> Token | None:
@@ -441,10 +472,12 @@ def _key(token: Token, speaker_country: str | None) -> str | None:
     return None
 
 
-# First words that do not tell an organisation apart ("New York Times",
-# "National Grid", "United Airlines"): such a name is keyed whole.
-WEAK_FIRST_WORDS = {"new", "national", "united", "american", "british", "first", "general", "royal", "north",
-                    "south", "east", "west", "central", "international", "global", "st", "saint", "san", "los", "las"}
+@lru_cache(maxsize=1)
+def name_first_words() -> dict[str, str]:
+    """First words of organisation names keyed "whole" or as a "prefix" (data/name_first_words.tsv)."""
+    source = resources.files("onrecord.claims").joinpath("data/name_first_words.tsv").read_text("utf-8")
+    rows = [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
+    return {word.strip(): how.strip() for word, how in rows}
 
 
 def name_key(words: list[str], kind: str | None) -> str:
@@ -458,8 +491,10 @@ def name_key(words: list[str], kind: str | None) -> str:
         return ""
     if kind == "PERSON" and not names_organisation(" ".join(words).title()):  # "Ostmark Foods" tagged a person
         return words[-1]
-    if kind in ("GPE", "LOC", "FAC", "NORP") or words[0] in WEAK_FIRST_WORDS:
+    if kind in ("GPE", "LOC", "FAC", "NORP") or name_first_words().get(words[0]) == "whole":
         return " ".join(words)
+    if name_first_words().get(words[0]) == "prefix" and len(words) > 1:
+        return words[1]  # "FC Ravensburg" is "Ravensburg"
     return words[0]
 
 

@@ -158,7 +158,7 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
     parse the content's span indexes). A continuation quote speaks as its
     speaker's earlier words did: it is asserted unless its words say otherwise."""
     act = statement.cue_class or ("assert" if statement.kind.value == "continuation" else None)
-    content = statement.content.text
+    content = _first_sentence(statement, doc)
     signals = text_signals(content)
     if act in ("deny", "reject", "refuse"):
         return Stance.DENY
@@ -175,6 +175,21 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
             else None
         return {"negative": Stance.DENY, "hedged": Stance.QUALIFY}.get(polarity, Stance.AFFIRM)
     return Stance.NEUTRAL
+
+
+def _first_sentence(statement: Statement, doc: Doc | None) -> str:
+    """The content's first sentence, which holds the claim it is read for
+    ("We made our first offer in July. It was rejected, ...": not a denial
+    of the offer). The whole content when there is no parse to split it."""
+    from onrecord.claims.propositions import first_sentence
+
+    text = statement.content.text
+    if doc is None or not statement.content.span:
+        return text
+    span = doc.char_span(*statement.content.span[:2], alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return text
+    return first_sentence(span).text
 
 
 def headline_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:

@@ -228,7 +228,11 @@ def _assign_sides(doc: Doc, statements: list[Statement], actors: list[Actor], by
             known.add(name.lower())
             kind = ActorType.ORGANIZATION if ent.label_ == "ORG" else ActorType.COUNTRY
             organisations.append(Actor(id=f"org:{name.lower()}", name=name, type=kind))
-    subject = _subject_organisation(doc, [a for a in organisations if a.type.value == "organization"
+    # the organisation a story is about, for "the company" and "chief
+    # executive": a company, club or group, not a state body ("the Danish
+    # authority" in a story about a Danish company)
+    subject = _subject_organisation(doc, [a for a in organisations if a.type.value in ("organization", "group")
+                                          and a.sector not in STATE_SECTORS
                                           and not _words(a.name) <= side_roles()["state"] | generic_organisations() | side_roles()["title"]],
                                     title)
     for s in statements:
@@ -491,6 +495,24 @@ def _pointed_claim_id(statement: Statement, statements: list[Statement]) -> str 
     return None
 
 
+def _merge_short_names(by_side: dict[str, list[Statement]], names: dict[str, str]) -> None:
+    """One organisation under a short and a full name is one side: "Ravensburg"
+    and "FC Ravensburg", "Kessler" and "Kessler Motors" (articles and
+    paragraphs name it both ways). A short name joins the one full name whose
+    words hold all of its own; with two candidates it stays apart."""
+    def words(key: str) -> set[str]:
+        return _words(names[key]) - {"the", "of", "and"}
+
+    orgs = [k for k in by_side if k.startswith("org:") and k != "org:government" and words(k)]
+    for short in sorted(orgs, key=lambda k: len(words(k))):
+        if short not in by_side:
+            continue
+        fuller = [k for k in orgs if k != short and k in by_side and words(short) < words(k)
+                  and not words(short) <= generic_organisations()]
+        if len(fuller) == 1:
+            by_side[fuller[0]].extend(by_side.pop(short))
+
+
 def find_reversals(statements: list[Statement], claims: list[Claim], actors: dict[str, Actor],
                    event_day: Fallback) -> list[Reversal]:
     """Reversals, softenings and contradictions of each side on each claim,
@@ -512,6 +534,7 @@ def find_reversals(statements: list[Statement], claims: list[Claim], actors: dic
             if side is not None:
                 by_side.setdefault(side.key, []).append(s)
                 names[side.key] = side.name
+        _merge_short_names(by_side, names)
         for side_key, items in by_side.items():
             items.sort(key=key)
             first = next((s for s in items if s.stance in POLAR), None)

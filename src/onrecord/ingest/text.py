@@ -85,7 +85,12 @@ def looks_like_headline(line: str) -> bool:
         return False
     if line[0] in "\"“‘'«(":
         return False
-    # A body sentence ends with a full stop; a headline usually does not.
+    # A body sentence ends with a full stop, perhaps inside a closing
+    # quotation mark or bracket ('... were "nonsense."'); a headline usually does not.
+    # A question or exclamation is a headline only outside quotation marks.
+    end = line.rstrip("\"”’')» ")
+    if end != line:
+        return not end.endswith((".", ",", ";", ":", "!", "?"))
     return not line.endswith((".", ",", ";", ":")) or line.endswith("...")
 
 

@@ -87,6 +87,12 @@ class StatementFinder:
         self._taken_quotes: set[int] = set()
         self._taken_cues: set[int] = set()
         self._boilerplate_cache: dict[int, bool] = {}
+        # words written as names inside a sentence somewhere in the article:
+        # the small model tags a sentence-initial unknown name as an adverb
+        # or adjective ("Ledgerly on Wednesday confirmed ..."), not elsewhere
+        lower = {t.text for t in doc if t.is_lower}
+        self._names = {t.text for t in doc if t.is_title and not t.is_sent_start and t.i > 0 and not doc[t.i - 1].is_punct
+                       and t.pos_ in ("PROPN", "NOUN", "ADJ", "ADV") and t.text.lower() not in lower}
 
     # -- helpers ---------------------------------------------------------------
 
@@ -189,9 +195,19 @@ class StatementFinder:
             self._taken_cues.add(cue_token.i)
         self.found.append(statement)
 
+    def is_name(self, token: Token) -> bool:
+        """A token the article writes as a name elsewhere, whatever its tag
+        here, or a capitalised adjective or adverb opening the sentence as
+        its subject ("Pellory on Tuesday confirmed ...": the small model's
+        tag for an unknown name, not a word that says anything)."""
+        if not token.is_title:
+            return False
+        return token.text in self._names or (token.is_sent_start and token.dep_ == "nsubj" and token.pos_ in ("ADJ", "ADV")
+                                             and token.lower_ not in QUANTIFIERS)
+
     def _cue_statement(self, verb: Token, cue: Cue, sentence: Span) -> None:
         speaker = self.speaker_of(verb, sentence)
-        if speaker is None or not can_speak(speaker, any_noun=True):
+        if speaker is None or not (can_speak(speaker, any_noun=True) or self.is_name(speaker)):
             return
         cue_span = (verb.idx, verb.idx + len(verb.text))
         for child in verb.children:  # the particle of a phrasal cue belongs to it
@@ -203,8 +219,10 @@ class StatementFinder:
         spans, quotes, frame = content
         if frame in ("object", "gerund") and any(self._heads_content(verb, f) for f in self.found):
             return  # "denied that she had accepted bribes": the words denied, not an admission
-        if not can_speak(speaker, any_noun=frame == "quote", documents=frame == "that"):
-            return  # "drones slamming into ...", "a common belief is that ..."
+        if not (can_speak(speaker, any_noun=frame == "quote", documents=frame == "that") or self.is_name(speaker)):
+            speaker = self._name_before_apposition(speaker, sentence)
+            if speaker is None:
+                return  # "drones slamming into ...", "a common belief is that ..."
         if cue.speech_act == "believe" and frame != "quote":
             return  # "X thinks that ...": a belief, reported as a statement only with a quotation
         statement = FoundStatement(
@@ -220,13 +238,11 @@ class StatementFinder:
 
     def _nominal_statement(self, noun: Token, cue: Cue) -> None:
         """"X made claims that ...", "X's denial that ...", "a warning by X that ..."."""
-        clause = None
+        if noun.dep_ == "dobj" and cue_of(noun.head) is not None:
+            return  # "dismissed claims that ...": the verb's statement, not the claims'
+        clause = _that_clause_of(noun)
         for child in noun.children:
-            if child.dep_ in ("acl", "ccomp", "relcl") and any(
-                g.lower_ == "that" and g.dep_ == "mark" for g in child.children
-            ):
-                clause = child
-            elif child.dep_ == "acl" and "to" in cue.frames and any(g.lower_ == "to" for g in child.children):
+            if clause is None and child.dep_ == "acl" and "to" in cue.frames and any(g.lower_ == "to" for g in child.children):
                 clause = child
         if clause is None:
             return
@@ -305,6 +321,15 @@ class StatementFinder:
                         return other.head
         return None
 
+    def _name_before_apposition(self, subject: Token, sentence: Span) -> Token | None:
+        """"Ledgerly, the cloud bookkeeping service used by ..., dismissed":
+        the parser made the apposition the subject and left the name aside."""
+        first = sentence[0]
+        if (subject.left_edge.i == first.i + 2 and first.nbor(1).text == ","
+                and (self.is_name(first) or first.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))):
+            return mention_span(first).root if first.ent_type_ else first
+        return None
+
     def _opening_mention(self, verb: Token, sentence: Span) -> Token | None:
         """When the parse gives a finite cue no subject but nothing verbal
         stands between the sentence start and the cue ("Amir Saeid Iravani,
@@ -316,6 +341,12 @@ class StatementFinder:
         if not before or any(t.pos_ in ("VERB", "AUX") for t in before):
             return None
         for token in before:
+            if token.i == sentence.start and token.pos_ in ("ADV", "ADJ") and token.is_title and (
+                    self.is_name(token) or verb.tag_ in ("VBD", "VBZ", "VBP")):
+                # "Ledgerly on Wednesday confirmed ...": a finite verb has a
+                # subject, and an unknown name at the start is tagged an adverb
+                self._names.add(token.text)
+                return token
             if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or token.pos_ == "PRON":
                 ent = mention_span(token)
                 return ent.root if ent.root.i < verb.i else token
@@ -348,7 +379,12 @@ class StatementFinder:
             # "It is on the mayor's watch, Lind said, that ...": the sentence
             # around the parenthetical cue is the content
             return (*self._span_with_quotes(_without(verb.head, verb)), "that")
-        # 3. frames
+        # 3. a that-clause on a claim-noun object: "dismissed claims that its
+        # database had been stolen", "confirmed reports that ..."
+        claimed = self._claim_object_clause(children, speaker)
+        if claimed is not None:
+            return (*self._span_with_quotes(_subtree_span(claimed)), "that")
+        # 4. frames
         if "to" in cue.frames and cue.speech_act in TO_FRAME_ACTS:
             infinitive = next((c for c in children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)), None)
             if infinitive is not None:
@@ -381,6 +417,15 @@ class StatementFinder:
                 if phrase is not None:
                     return (*self._span_with_quotes(phrase), "object")
         return None
+
+    @staticmethod
+    def _claim_object_clause(children: list[Token], speaker: Token) -> Token | None:
+        """The that-clause of a claim noun the cue takes as its object
+        ("claims that ...", "the reports that ..."), even on "on a hacker forum"."""
+        obj = next((c for c in children if c.dep_ == "dobj" and c.i != speaker.i), None)
+        if obj is None or obj.lemma_.lower() not in claim_nouns():
+            return None
+        return _that_clause_of(obj)
 
     def _phrase_after(self, verb: Token, sentence: Span) -> CharSpan | None:
         """The noun phrase right after a cue the parser left without an
@@ -633,6 +678,8 @@ DOCUMENT_NOUNS = {
     "release", "statement", "report", "data", "number", "figure", "study", "survey", "website", "letter", "document",
     "filing", "poll", "email", "post", "tweet", "notice", "memo", "record", "analysis", "estimate", "ruling", "research",
 }
+# Words that open a sentence as its subject without naming anyone ("Many said").
+QUANTIFIERS = {"many", "most", "some", "few", "several", "both", "all", "each", "others", "more", "fewer", "such"}
 NOT_SPEAKERS = {"that", "which", "what", "this", "these", "those", "there", "who", "whom", "something", "nothing", "anything"}
 
 
@@ -658,6 +705,17 @@ def can_speak(token: Token, any_noun: bool = False, documents: bool = False) -> 
     if token.pos_ != "NOUN":
         return False
     return any_noun or is_role_noun(token.lemma_) or (documents and token.lemma_.lower() in DOCUMENT_NOUNS)
+
+
+def _that_clause_of(noun: Token) -> Token | None:
+    """A noun's that-clause ("claims that ...", "the report that ..."),
+    also when the parser hangs it on the noun's prepositional phrase."""
+    candidates = list(noun.children) + [g for c in noun.children if c.dep_ == "prep" for p in c.children
+                                        if p.dep_ == "pobj" for g in p.children]
+    for child in candidates:
+        if child.dep_ in ("acl", "ccomp", "relcl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in child.children):
+            return child
+    return None
 
 
 def _subtree_span(token: Token, stop_at: Token | None = None) -> CharSpan:
