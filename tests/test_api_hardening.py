@@ -155,7 +155,8 @@ def test_like_wildcards_match_only_themselves(client, path):
 
 
 @pytest.mark.parametrize("path", ["/api/claims/%25", "/api/claims/_", "/api/articles/%25%25%25%25%25%25",
-                                  "/api/articles/art_%25", "/api/claims/clm_%25"])
+                                  "/api/articles/art_%25", "/api/claims/clm_%25", "/api/claims/c",
+                                  "/api/claims/clm_", "/api/actors/a"])
 def test_id_prefixes_take_wildcards_literally(client, path):
     assert client.get(path).status_code == 404
 

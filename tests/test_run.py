@@ -293,3 +293,57 @@ def test_the_api_serves_reads_while_an_ingest_writes(reference, db_url):
         with urllib.request.urlopen(base + "/api/stats", timeout=30) as response:
             assert json.loads(response.read())["statements"] == total
     assert snapshot(db_url) == expected
+
+
+def test_ray_keeps_the_ingest_options(tmp_path):
+    """--no-analyze, --strict and --allow-private mean on Ray what they mean locally."""
+    pytest.importorskip("ray")
+    import http.server
+    import threading
+
+    from onrecord.run.ray_runner import ingest_with_ray
+
+    good = tmp_path / "good.txt"
+    good.write_text("The Varn Water Board said on Monday that it would raise charges by 4 percent in May.\n\n"
+                    "\"We have no other choice,\" said Ada Holm, the board's chief executive.", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02" * 50)
+    later = tmp_path / "later.txt"
+    later.write_text("The Ostby council said on Friday that the Elm Road library would close in June.\n\n"
+                     "\"We cannot keep it open,\" said Mira Sand, the council leader.", encoding="utf-8")
+
+    url = f"sqlite:///{tmp_path / 'options.db'}"
+    with Record(url) as record:
+        report = ingest_with_ray(record, [str(good)], workers=1, shards_dir=tmp_path / "s1", analyze=False)
+        assert report.stored == 1
+        assert record.store.list_statements(limit=10) == []  # stored, not analysed
+    with Record(f"sqlite:///{tmp_path / 'strict.db'}") as record:
+        report = ingest_with_ray(record, [str(good), str(bad), str(later)], workers=1, shards_dir=tmp_path / "s2",
+                                 strict=True, lines_per_shard=1)
+        assert report.stopped_early and len(report.failures) == 1
+        assert [a.source_ref for a in record.store.list_articles(limit=10)] == [str(good)]
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            body = later.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        page = f"http://127.0.0.1:{httpd.server_address[1]}/library.txt"
+        with Record(f"sqlite:///{tmp_path / 'private.db'}") as record:
+            refused = ingest_with_ray(record, [page], workers=1, shards_dir=tmp_path / "s3", analyze=False)
+            assert refused.stored == 0 and "loopback" in refused.failures[0].reason
+            allowed = ingest_with_ray(record, [page], workers=1, shards_dir=tmp_path / "s4", analyze=False,
+                                      allow_private=True)
+            assert allowed.stored == 1
+    finally:
+        httpd.shutdown()

@@ -315,3 +315,34 @@ def _catching(errors: list, function, *args) -> None:
         function(*args)
     except Exception as exc:  # noqa: BLE001 - the failure is the finding
         errors.append(f"{type(exc).__name__}: {exc}")
+
+
+def test_ids_resolve_whole_or_by_a_unique_prefix_of_six_characters(db_url):
+    from onrecord.record import Record
+
+    with Record(db_url) as record:
+        record.ingest_documents([
+            {"text": "The Orrin Port Authority denied on Monday that fuel had leaked into Sable Bay.\n\n"
+                     "\"No fuel has entered the bay,\" said Ines Marr, a spokeswoman for the authority.",
+             "published": "2024-03-04"},
+            {"text": "Dunmere Rail said on Friday that it would cut two services on the coast line.\n\n"
+                     "\"We will cut two services,\" said Tom Kettle, the company's chief executive.",
+             "published": "2024-03-08"},
+        ])
+        store = record.store
+        claims = store.list_claims(limit=50)
+        actors = store.list_actors(limit=50)
+        assert len(claims) >= 2 and len(actors) >= 2
+        for getter, rows in ((store.get_claim, claims), (store.get_actor, actors)):
+            whole = rows[0]["id"]
+            assert getter(whole)["id"] == whole
+            others = [r["id"] for r in rows[1:]]
+            # the shortest prefix of 6+ characters no other id shares
+            unique = next(whole[:n] for n in range(6, len(whole) + 1) if not any(o.startswith(whole[:n]) for o in others))
+            if len(unique) < len(whole):
+                assert getter(unique)["id"] == whole
+            for wrong in ("", "%", "_", whole[:3], "clm_", whole + "x"):
+                assert getter(wrong) is None, wrong
+        article = store.list_articles(limit=1)[0]
+        assert store.get_article(article.id[:6]).id == article.id
+        assert store.get_article(article.id[:5]) is None

@@ -279,7 +279,8 @@ def ingest(
             try:
                 report = ingest_with_ray(record, sources, workers=_workers(workers), address=address,
                                          shards_dir=shards_dir, published=date, max_bytes=max_bytes,
-                                         languages=_languages(lang), progress=progress, lines_per_shard=shard_lines)
+                                         languages=_languages(lang), progress=progress, lines_per_shard=shard_lines,
+                                         strict=strict, analyze=analyze, allow_private=allow_private)
             except RayUnavailable as exc:
                 raise _usage_error(str(exc)) from None
         else:

@@ -390,7 +390,7 @@ class Record:
         """An actor with its positions: per claim, how often it took each stance."""
         actor = self.store.get_actor(actor_id)
         if actor is not None:
-            actor["positions"] = self.store.actor_positions(actor_id)
+            actor["positions"] = self.store.actor_positions(actor["id"])
         return actor
 
     def claims(self, **filters: Any) -> list[dict[str, Any]]:

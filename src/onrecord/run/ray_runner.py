@@ -149,11 +149,13 @@ def analyze_shard(shard: Shard, options: IngestOptions, analyzer, shards_dir: Pa
 
     items = list(read_shard(shard, options))
     articles = [item for item in items if isinstance(item, Article)]
-    results = iter(analyzer.analyze_items(articles))
+    results = iter(analyzer.analyze_items(articles) if analyzer is not None else articles)
     rows = {"seq": [], "kind": [], "payload": []}
     for seq, item in enumerate(items):
         if isinstance(item, Failure):
             kind, payload = "read_failure", item
+        elif analyzer is None:  # --no-analyze: the article only
+            kind, payload = "article", next(results)
         else:
             result = next(results)
             kind, payload = ("analysis_failure", (item, result)) if isinstance(result, Failure) else ("analysis", result)
@@ -184,10 +186,10 @@ class ShardAnalyzer:
     """A Ray actor's work: loads the pipeline once, then analyses the shards
     it is given, a batch (of one shard) at a time."""
 
-    def __init__(self, model: str | None, options: dict[str, Any], shards_dir: str) -> None:
+    def __init__(self, model: str | None, options: dict[str, Any], shards_dir: str, analyze: bool = True) -> None:
         from onrecord.analysis import Analyzer
 
-        self.analyzer = Analyzer(model)
+        self.analyzer = Analyzer(model) if analyze else None
         self.options = _options(options)
         self.shards_dir = Path(shards_dir)
 
@@ -231,15 +233,21 @@ def _start_ray(workers: int, address: str | None):
 
 def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address: str | None = None,
                     shards_dir: str | Path | None = None, published=None, max_bytes: int | None = None,
-                    languages: Iterable[str] = ("en",), progress=None, lines_per_shard: int = LINES_PER_SHARD):
+                    languages: Iterable[str] = ("en",), progress=None, lines_per_shard: int = LINES_PER_SHARD,
+                    strict: bool = False, analyze: bool = True, allow_private: bool = False):
     """Analyse the sources on Ray, then load the results into the record's
-    store. Returns the IngestReport, as `Record.ingest` does."""
+    store. Returns the IngestReport, as `Record.ingest` does, with the same
+    options: `strict` stops at the first bad input (in input order),
+    `analyze=False` only reads and stores, `allow_private` lets URLs on
+    private networks be fetched."""
     from onrecord.record import IngestProgress, IngestReport
 
     options = IngestOptions(published=parse_user_date(published), languages=tuple(languages),
-                            **({"max_bytes": max_bytes} if max_bytes else {}))
+                            allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
     shards, unreadable = plan_shards(sources, lines_per_shard)
     folder = Path(shards_dir) if shards_dir else _default_shards_dir(record)
+    if not analyze:
+        folder = folder / "unanalysed"  # shards of articles alone are not an analysed run's
     folder.mkdir(parents=True, exist_ok=True)
     todo = [s for s in shards if not marker_path(folder, s.id).exists()]
     report = IngestReport()
@@ -248,45 +256,65 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
     for failure in unreadable:
         record.store.record_failure(failure)
         report.failures.append(failure)
+        if strict:
+            report.stopped_early = True
+            return report
     db_key = hashlib.sha256(str(record.store.engine.url).encode()).hexdigest()[:12]
     pending = list(shards)  # loaded in input order, each as soon as it and those before it are analysed
     queued: set[str] = set()
     writer = record._writer(0, report)
 
     def load_ready() -> None:
-        while pending and marker_path(folder, pending[0].id).exists():
+        while pending and not report.stopped_early and marker_path(folder, pending[0].id).exists():
             shard = pending.pop(0)
             if not loaded_marker(folder, shard.id, db_key).exists():
-                load_shard(record, folder, shard.id, report, progress, writer, queued)
+                load_shard(record, folder, shard.id, report, progress, writer, queued, strict=strict)
+                if report.stopped_early:
+                    writer.finish()
+                    break  # not marked loaded: a run without --strict takes it up again
                 writer.finish()  # the shard is in the store before its marker says so
                 loaded_marker(folder, shard.id, db_key).touch()
             progress.source_done(shard.id)
 
     load_ready()
-    if todo:
+    if todo and not report.stopped_early:
         from onrecord.nlp.pipeline import check_installed
 
-        check_installed(record.model)
+        if analyze:
+            check_installed(record.model)
         ray = _start_ray(workers, address)
         dataset = ray.data.from_items([{"shard": json.dumps(asdict(s))} for s in todo])
         analysed = dataset.map_batches(
             ShardAnalyzer, batch_size=1, compute=ray.data.ActorPoolStrategy(size=min(workers, len(todo))), num_cpus=1,
-            fn_constructor_kwargs={"model": record.model, "options": _options_dict(options), "shards_dir": str(folder)},
+            fn_constructor_kwargs={"model": record.model, "options": _options_dict(options), "shards_dir": str(folder),
+                                   "analyze": analyze},
         )
         for _ in analysed.iter_rows():  # a shard is analysed: load what is ready while the actors go on
             load_ready()
+            if report.stopped_early:
+                break
     load_ready()
     return report
 
 
-def load_shard(record, folder: Path, shard_id: str, report, progress, writer, queued: set[str]) -> None:
+def load_shard(record, folder: Path, shard_id: str, report, progress, writer, queued: set[str],
+               strict: bool = False) -> None:
     """Store a shard's results in input order: the store deduplicates as in
-    a local ingest; what is stored goes to the ingest's one writer."""
+    a local ingest; what is stored goes to the ingest's one writer. With
+    `strict`, the first failure to read stops the load (and the run)."""
     for kind, payload in read_results(folder, shard_id):
         if kind == "read_failure":
             record.store.record_failure(payload)
             report.failures.append(payload)
             progress.item(payload, None)
+            if strict:
+                report.stopped_early = True
+                return
+            continue
+        if kind == "article":  # read only (--no-analyze)
+            result = record.store.add_article(payload)
+            report.counts[result.status] += 1
+            progress.item(payload, result)
             continue
         article, failure = payload if kind == "analysis_failure" else (payload.article, None)
         result = record.store.add_article(article)

@@ -70,6 +70,9 @@ class AddResult:
 
 # PostgreSQL's codes for a transaction aborted to end a deadlock (40P01) or a
 # serialisation conflict (40001): the victim is meant to try again.
+# The shortest id prefix a user may type for an article, claim or actor:
+# short enough to type, long enough that "", "c" or "%" never stand for one.
+MIN_ID_PREFIX = 6
 _RETRY_SQLSTATES = {"40P01", "40001"}
 _WRITE_ATTEMPTS = 5
 
@@ -540,14 +543,21 @@ class Store:
 
     # -- reading ----------------------------------------------------------
 
+    def _by_id(self, table, given: str):
+        """One rule for every id a user types (articles, claims, actors): the
+        whole id, or a prefix of at least MIN_ID_PREFIX characters that only
+        one row has; anything else (a short, empty or shared prefix) finds
+        nothing rather than the first of many."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table).where(table.c.id == given)).first()
+            if row is None and len(given) >= MIN_ID_PREFIX:
+                rows = conn.execute(select(table).where(table.c.id.startswith(given, autoescape=True)).limit(2)).all()
+                row = rows[0] if len(rows) == 1 else None
+        return row
+
     def get_article(self, article_id: str) -> Article | None:
         """An article by id, or by a unique prefix of its id."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
-            if row is None and len(article_id) >= 6:
-                rows = conn.execute(select(articles).where(articles.c.id.startswith(article_id, autoescape=True))
-                                   .limit(2)).all()
-                row = rows[0] if len(rows) == 1 else None
+        row = self._by_id(articles, article_id)
         return _article_from_row(row) if row is not None else None
 
     def list_articles(
@@ -670,8 +680,8 @@ class Store:
             return [dict(row._mapping) for row in conn.execute(query_)]
 
     def get_actor(self, actor_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(actors).where(actors.c.id == actor_id)).first()
+        """An actor by id, or by a unique prefix of its id."""
+        row = self._by_id(actors, actor_id)
         return dict(row._mapping) if row is not None else None
 
     def actor_positions(self, actor_id: str) -> list[dict[str, Any]]:
@@ -749,10 +759,8 @@ class Store:
             return [dict(row._mapping) for row in conn.execute(q)]
 
     def get_claim(self, claim_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(claims).where(or_(claims.c.id == claim_id,
-                                                       claims.c.id.startswith(claim_id, autoescape=True)))
-                               .order_by(claims.c.id).limit(1)).first()
+        """A claim by id, or by a unique prefix of its id ("clm_3f9a")."""
+        row = self._by_id(claims, claim_id)
         return dict(row._mapping) if row is not None else None
 
     def claim_timeline(self, claim_id: str) -> list[dict[str, Any]]:
