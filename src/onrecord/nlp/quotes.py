@@ -9,6 +9,7 @@ stray mark never swallows the rest of the article.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -98,12 +99,15 @@ def _can_open_straight(text: str, i: int, end: int) -> bool:
 
 def _paragraph_singles(text: str, start: int, end: int, doubles: list[Quote]) -> list[Quote]:
     found = []
+    # the doubles are in order and do not overlap: a span meets one of them
+    # only if it meets the last one opening before the span ends (a search,
+    # not a scan of every double for every single: linear in the marks)
+    starts = [q.start for q in doubles]
     for match in _SINGLE.finditer(text, start, end):
         s, e = match.start(), match.end()
-        inside_double = any(q.start <= s and e <= q.end for q in doubles)
-        overlaps_double = any(s < q.end and q.start < e for q in doubles)
-        if inside_double or overlaps_double:
-            continue  # a quote within a quote is part of the outer one
+        before = bisect.bisect_left(starts, e) - 1
+        if before >= 0 and doubles[before].end > s:
+            continue  # a quote within (or across) a double quote is part of it
         if match.group(1) == "'" and match.group(3) != "'":
             continue
         found.append(Quote(s, e, closed=True, single=True))
