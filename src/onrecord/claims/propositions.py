@@ -186,12 +186,15 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
     # the first sentence with a predicate holds the claim, as it holds the
     # stance (stance.first_sentence): "We made a bid in June. It was
     # rejected, ..." is about the bid
-    for part in (first_sentence(span), span):
+    first = first_sentence(span)
+    parts = [first, span] if len(first) < len(span) else [span]
+    for part in parts:
         prop.predicate = _main_predicate(part)
         points_back = any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in part)
         if prop.predicate is None and not points_back:
             prop.predicate = _open_predicate(part)
-        if points_back or prop.predicate is not None and not (part is not span and _only_judges(prop.predicate)):
+        whole = part is parts[-1]
+        if points_back or prop.predicate is not None and (whole or not _only_judges(prop.predicate)):
             break
     if prop.predicate is not None:
         prop.frame = predicate_of(word_key(prop.predicate))

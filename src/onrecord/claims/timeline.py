@@ -503,12 +503,12 @@ def _merge_short_names(by_side: dict[str, list[Statement]], names: dict[str, str
     def words(key: str) -> set[str]:
         return _words(names[key]) - {"the", "of", "and"}
 
-    orgs = [k for k in by_side if k.startswith("org:") and k != "org:government" and words(k)]
+    orgs = [k for k in by_side if k.startswith("org:") and k != "org:government"
+            and words(k) and not words(k) <= generic_organisations()]
     for short in sorted(orgs, key=lambda k: len(words(k))):
         if short not in by_side:
             continue
-        fuller = [k for k in orgs if k != short and k in by_side and words(short) < words(k)
-                  and not words(short) <= generic_organisations()]
+        fuller = [k for k in orgs if k != short and k in by_side and words(short) < words(k)]
         if len(fuller) == 1:
             by_side[fuller[0]].extend(by_side.pop(short))
 

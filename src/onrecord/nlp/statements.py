@@ -202,8 +202,14 @@ class StatementFinder:
         tag for an unknown name, not a word that says anything)."""
         if not token.is_title:
             return False
-        return token.text in self._names or (token.is_sent_start and token.dep_ == "nsubj" and token.pos_ in ("ADJ", "ADV")
-                                             and token.lower_ not in QUANTIFIERS)
+        if token.text in self._names:
+            return True
+        if not token.is_sent_start or token.pos_ not in ("ADJ", "ADV") or token.lower_ in QUANTIFIERS:
+            return False
+        # the subject, or the only candidate for one: a finite verb has a subject
+        verb = token.head
+        return token.dep_ == "nsubj" or (verb.tag_ in ("VBD", "VBZ", "VBP")
+                                         and not any(c.dep_ in SUBJECT_DEPS for c in verb.children))
 
     def _cue_statement(self, verb: Token, cue: Cue, sentence: Span) -> None:
         speaker = self.speaker_of(verb, sentence)
@@ -241,9 +247,8 @@ class StatementFinder:
         if noun.dep_ == "dobj" and cue_of(noun.head) is not None:
             return  # "dismissed claims that ...": the verb's statement, not the claims'
         clause = _that_clause_of(noun)
-        for child in noun.children:
-            if clause is None and child.dep_ == "acl" and "to" in cue.frames and any(g.lower_ == "to" for g in child.children):
-                clause = child
+        if clause is None and "to" in cue.frames:
+            clause = next((c for c in noun.children if c.dep_ == "acl" and any(g.lower_ == "to" for g in c.children)), None)
         if clause is None:
             return
         speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -341,12 +346,8 @@ class StatementFinder:
         if not before or any(t.pos_ in ("VERB", "AUX") for t in before):
             return None
         for token in before:
-            if token.i == sentence.start and token.pos_ in ("ADV", "ADJ") and token.is_title and (
-                    self.is_name(token) or verb.tag_ in ("VBD", "VBZ", "VBP")):
-                # "Ledgerly on Wednesday confirmed ...": a finite verb has a
-                # subject, and an unknown name at the start is tagged an adverb
-                self._names.add(token.text)
-                return token
+            if token.i == sentence.start and token.pos_ in ("ADV", "ADJ") and self.is_name(token):
+                return token  # "Ledgerly on Wednesday confirmed ...": an unknown name tagged an adverb
             if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or token.pos_ == "PRON":
                 ent = mention_span(token)
                 return ent.root if ent.root.i < verb.i else token

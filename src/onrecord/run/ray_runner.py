@@ -149,13 +149,13 @@ def analyze_shard(shard: Shard, options: IngestOptions, analyzer, shards_dir: Pa
 
     items = list(read_shard(shard, options))
     articles = [item for item in items if isinstance(item, Article)]
-    results = iter(analyzer.analyze_items(articles) if analyzer is not None else articles)
+    results = iter(analyzer.analyze_items(articles) if analyzer is not None else ())
     rows = {"seq": [], "kind": [], "payload": []}
     for seq, item in enumerate(items):
         if isinstance(item, Failure):
             kind, payload = "read_failure", item
         elif analyzer is None:  # --no-analyze: the article only
-            kind, payload = "article", next(results)
+            kind, payload = "article", item
         else:
             result = next(results)
             kind, payload = ("analysis_failure", (item, result)) if isinstance(result, Failure) else ("analysis", result)
@@ -269,10 +269,9 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
             shard = pending.pop(0)
             if not loaded_marker(folder, shard.id, db_key).exists():
                 load_shard(record, folder, shard.id, report, progress, writer, queued, strict=strict)
-                if report.stopped_early:
-                    writer.finish()
-                    break  # not marked loaded: a run without --strict takes it up again
                 writer.finish()  # the shard is in the store before its marker says so
+                if report.stopped_early:
+                    break  # not marked loaded: a run without --strict takes it up again
                 loaded_marker(folder, shard.id, db_key).touch()
             progress.source_done(shard.id)
 

@@ -68,11 +68,11 @@ class AddResult:
     original_id: str | None = None  # for a near-duplicate: the article it copies
 
 
-# PostgreSQL's codes for a transaction aborted to end a deadlock (40P01) or a
-# serialisation conflict (40001): the victim is meant to try again.
 # The shortest id prefix a user may type for an article, claim or actor:
 # short enough to type, long enough that "", "c" or "%" never stand for one.
 MIN_ID_PREFIX = 6
+# PostgreSQL's codes for a transaction aborted to end a deadlock (40P01) or a
+# serialisation conflict (40001): the victim is meant to try again.
 _RETRY_SQLSTATES = {"40P01", "40001"}
 _WRITE_ATTEMPTS = 5
 
