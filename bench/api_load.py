@@ -95,9 +95,22 @@ def main(n: int, clients: int, seconds: float, server_workers: int, url: str | N
         record.close()
         print(f"{url.split(':')[0]}: {n:,} statements built in {time.perf_counter() - started:.1f} s")
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "onrecord", "serve", "--db", url, "--port", str(port),
-                                   "--workers", str(server_workers)],
-                                  env={**os.environ, "ONRECORD_API_TOKEN": ""}, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "onrecord",
+                "serve",
+                "--db",
+                url,
+                "--port",
+                str(port),
+                "--workers",
+                str(server_workers),
+            ],
+            env={**os.environ, "ONRECORD_API_TOKEN": ""},
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -111,13 +124,19 @@ def main(n: int, clients: int, seconds: float, server_workers: int, url: str | N
             server.terminate()
             server.wait(timeout=30)
     every = [t for times in results.values() for t in times]
-    print(f"{clients} clients for {took:.0f} s against {server_workers} server process(es): {len(every):,} requests, "
-          f"{len(every) / took:.1f} requests/s, {len(errors)} errors")
-    print(f"  {'all':26s} median {statistics.median(every):7.1f} ms   p95 {percentile(every, 0.95):7.1f} ms"
-          f"   p99 {percentile(every, 0.99):7.1f} ms")
+    print(
+        f"{clients} clients for {took:.0f} s against {server_workers} server process(es): {len(every):,} requests, "
+        f"{len(every) / took:.1f} requests/s, {len(errors)} errors"
+    )
+    print(
+        f"  {'all':26s} median {statistics.median(every):7.1f} ms   p95 {percentile(every, 0.95):7.1f} ms"
+        f"   p99 {percentile(every, 0.99):7.1f} ms"
+    )
     for kind, times in sorted(results.items()):
-        print(f"  {kind:26s} median {statistics.median(times):7.1f} ms   p95 {percentile(times, 0.95):7.1f} ms"
-              f"   ({len(times):,})")
+        print(
+            f"  {kind:26s} median {statistics.median(times):7.1f} ms   p95 {percentile(times, 0.95):7.1f} ms"
+            f"   ({len(times):,})"
+        )
     for error in errors[:10]:
         print("  error:", error)
 
@@ -125,6 +144,10 @@ def main(n: int, clients: int, seconds: float, server_workers: int, url: str | N
 if __name__ == "__main__":
     args = sys.argv[1:]
     numbers = [a for a in args if "://" not in a]
-    main(int(numbers[0]) if numbers else 100_000, int(numbers[1]) if len(numbers) > 1 else 50,
-         float(numbers[2]) if len(numbers) > 2 else 60.0, int(numbers[3]) if len(numbers) > 3 else 1,
-         next((a for a in args if "://" in a), None))
+    main(
+        int(numbers[0]) if numbers else 100_000,
+        int(numbers[1]) if len(numbers) > 1 else 50,
+        float(numbers[2]) if len(numbers) > 2 else 60.0,
+        int(numbers[3]) if len(numbers) > 3 else 1,
+        next((a for a in args if "://" in a), None),
+    )

@@ -33,11 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(args.store)
     with store.engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(statements)).scalar_one()
-        in_claim = conn.execute(select(func.count()).select_from(statements)
-                                .where(statements.c.claim_id.is_not(None))).scalar_one()
-        sizes = conn.execute(select(statements.c.claim_id, func.count().label("n"))
-                             .where(statements.c.claim_id.is_not(None))
-                             .group_by(statements.c.claim_id).order_by(func.count().desc())).all()
+        in_claim = conn.execute(
+            select(func.count()).select_from(statements).where(statements.c.claim_id.is_not(None))
+        ).scalar_one()
+        sizes = conn.execute(
+            select(statements.c.claim_id, func.count().label("n"))
+            .where(statements.c.claim_id.is_not(None))
+            .group_by(statements.c.claim_id)
+            .order_by(func.count().desc())
+        ).all()
         texts = {r.id: (r.text, r.frame) for r in conn.execute(select(claims.c.id, claims.c.text, claims.c.frame))}
         kinds = dict(conn.execute(select(reversals.c.kind, func.count()).group_by(reversals.c.kind)).all())
         shared = sum(n for _, n in sizes if n > 1)
@@ -55,13 +59,26 @@ def main(argv: list[str] | None = None) -> int:
             chosen = random.Random(args.seed).sample(eligible, min(args.sample, len(eligible)))
             out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
             for claim_id in chosen:
-                rows = conn.execute(select(statements.c.id, statements.c.speaker_name, statements.c.stance,
-                                           statements.c.content_text).where(statements.c.claim_id == claim_id)
-                                    .order_by(statements.c.id)).all()
-                out.write(json.dumps({"claim": claim_id, "text": texts[claim_id][0], "frame": texts[claim_id][1],
-                                      "statements": [{"id": r.id, "speaker": r.speaker_name, "stance": r.stance,
-                                                      "content": r.content_text} for r in rows]},
-                                     ensure_ascii=False) + "\n")
+                rows = conn.execute(
+                    select(statements.c.id, statements.c.speaker_name, statements.c.stance, statements.c.content_text)
+                    .where(statements.c.claim_id == claim_id)
+                    .order_by(statements.c.id)
+                ).all()
+                out.write(
+                    json.dumps(
+                        {
+                            "claim": claim_id,
+                            "text": texts[claim_id][0],
+                            "frame": texts[claim_id][1],
+                            "statements": [
+                                {"id": r.id, "speaker": r.speaker_name, "stance": r.stance, "content": r.content_text}
+                                for r in rows
+                            ],
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
     return 0
 
 

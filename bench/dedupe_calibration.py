@@ -30,6 +30,7 @@ def main(folder: str) -> None:
         if text.strip() and truth[page_id]["articleBody"].strip():
             gold[page_id] = signature(truth[page_id]["articleBody"])
             extracted[page_id] = signature(text)
+
     def candidate(a: bytes, b: bytes) -> bool:
         return bool(set(enumerate(band_keys(a))) & set(enumerate(band_keys(b))))
 
@@ -39,8 +40,10 @@ def main(folder: str) -> None:
     negatives = [similarity(gold[a], gold[b]) for a, b in pairs]
     negative_candidates = sum(candidate(gold[a], gold[b]) for a, b in pairs)
     print(f"pages: {len(positives)} positive pairs, {len(negatives)} negative pairs")
-    print(f"LSH candidates: {sum(s > 0 for s in positives)}/{len(positives)} positive pairs, "
-          f"{negative_candidates}/{len(negatives)} negative pairs")
+    print(
+        f"LSH candidates: {sum(s > 0 for s in positives)}/{len(positives)} positive pairs, "
+        f"{negative_candidates}/{len(negatives)} negative pairs"
+    )
     print(f"highest negative similarity: {max(negatives):.3f}")
     print("threshold  positives found  false pairs")
     for threshold in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):

@@ -1,6 +1,6 @@
 """Speed of CAMEO event coding after the parse (the parse itself not timed).
 
-    .venv/bin/python bench/events_speed.py ../shared/eval/events/plover_dev.jsonl ../shared/eval/quotes/ggt_dev.jsonl
+.venv/bin/python bench/events_speed.py ../shared/eval/events/plover_dev.jsonl ../shared/eval/quotes/ggt_dev.jsonl
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from onrecord.nlp.pipeline import load_pipeline
 
 def main(paths: list[str], repeats: int = 3) -> None:
     nlp = load_pipeline()
-    articles = [finish(jsonl_draft(line, f"{path}#{n}"), IngestOptions(languages=()))
-                for path in paths for n, line in enumerate(open(path, encoding="utf-8"), start=1)]
+    articles = [
+        finish(jsonl_draft(line, f"{path}#{n}"), IngestOptions(languages=()))
+        for path in paths
+        for n, line in enumerate(open(path, encoding="utf-8"), start=1)
+    ]
     docs = list(nlp.pipe(a.text for a in articles))
     records = [analyze_doc(doc, article) for doc, article in zip(docs, articles)]  # statements and actors first
     sentences = sum(1 for doc in docs for _ in doc.sents)

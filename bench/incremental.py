@@ -66,13 +66,17 @@ def main(corpus: str, sizes: list[int], url: str | None) -> None:
                     batch = []
             record.save_results(batch, submitted, report)
             seconds = time.perf_counter() - start
-            print(f"{record.store.dialect}: store of {size:>9,} statements (built in {built:.0f} s): "
-                  f"adding {len(found)} articles took {seconds:.2f} s = {1000 * seconds / len(found):.1f} ms/article "
-                  f"({report.analyzed} analysed)")
+            print(
+                f"{record.store.dialect}: store of {size:>9,} statements (built in {built:.0f} s): "
+                f"adding {len(found)} articles took {seconds:.2f} s = {1000 * seconds / len(found):.1f} ms/article "
+                f"({report.analyzed} analysed)"
+            )
             record.close()
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    sizes = [int(x) for x in args[1].split(",")] if len(args) > 1 and "://" not in args[1] else [10_000, 100_000, 1_000_000]
+    sizes = (
+        [int(x) for x in args[1].split(",")] if len(args) > 1 and "://" not in args[1] else [10_000, 100_000, 1_000_000]
+    )
     main(args[0], sizes, next((a for a in args[1:] if "://" in a), None))

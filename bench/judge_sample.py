@@ -29,7 +29,7 @@ def _paragraph(text: str, start: int | None, end: int | None) -> str:
         return ""
     left = text.rfind("\n\n", 0, start)
     right = text.find("\n\n", end or start)
-    return text[left + 2 if left >= 0 else 0: right if right >= 0 else len(text)].strip()[:1500]
+    return text[left + 2 if left >= 0 else 0 : right if right >= 0 else len(text)].strip()[:1500]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,46 +47,89 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(args.store)
     with store.engine.connect() as conn:
         claim_text = {r.id: r.text for r in conn.execute(select(claims.c.id, claims.c.text))}
-        article = {r.id: r for r in conn.execute(select(articles.c.id, articles.c.title, articles.c.published,
-                                                        articles.c.text))}
+        article = {
+            r.id: r
+            for r in conn.execute(select(articles.c.id, articles.c.title, articles.c.published, articles.c.text))
+        }
 
         def described(statement_id: str) -> dict:
             row = conn.execute(select(statements).where(statements.c.id == statement_id)).first()
             if row is None:
                 return {"id": statement_id}
             art = article.get(row.article_id)
-            return {"id": row.id, "speaker": row.speaker_name, "side": row.side_name, "cue": row.cue_text,
-                    "stance": row.stance, "said_on": str(row.said_on) if row.said_on else None,
-                    "earlier": row.earlier, "content": row.content_text, "article": row.article_id,
-                    "title": art.title if art else None,
-                    "published": str(art.published) if art and art.published else None,
-                    "paragraph": _paragraph(art.text if art else "", row.content_start, row.content_end)}
+            return {
+                "id": row.id,
+                "speaker": row.speaker_name,
+                "side": row.side_name,
+                "cue": row.cue_text,
+                "stance": row.stance,
+                "said_on": str(row.said_on) if row.said_on else None,
+                "earlier": row.earlier,
+                "content": row.content_text,
+                "article": row.article_id,
+                "title": art.title if art else None,
+                "published": str(art.published) if art and art.published else None,
+                "paragraph": _paragraph(art.text if art else "", row.content_start, row.content_end),
+            }
 
         rows = conn.execute(select(reversals).order_by(reversals.c.id)).all()
-        found = {"reversal": [r for r in rows if r.kind == "reversal"],
-                 "contradiction": [r for r in rows if r.kind == "contradiction"]}
+        found = {
+            "reversal": [r for r in rows if r.kind == "reversal"],
+            "contradiction": [r for r in rows if r.kind == "contradiction"],
+        }
         rng = random.Random(args.seed)
-        chosen = {"reversal": found["reversal"],
-                  "contradiction": rng.sample(found["contradiction"], min(50, len(found["contradiction"])))}
+        chosen = {
+            "reversal": found["reversal"],
+            "contradiction": rng.sample(found["contradiction"], min(50, len(found["contradiction"]))),
+        }
         for kind, items in chosen.items():
             with open(out / f"{kind}s.jsonl", "w", encoding="utf-8") as f:
                 for r in items:
-                    f.write(json.dumps({"item": r.id, "kind": kind, "side": r.actor, "claim": claim_text.get(r.claim_id),
-                                        "from": r.from_stance, "to": r.to_stance,
-                                        "before": [described(s) for s in r.before],
-                                        "after": [described(s) for s in r.after]}, ensure_ascii=False) + "\n")
+                    f.write(
+                        json.dumps(
+                            {
+                                "item": r.id,
+                                "kind": kind,
+                                "side": r.actor,
+                                "claim": claim_text.get(r.claim_id),
+                                "from": r.from_stance,
+                                "to": r.to_stance,
+                                "before": [described(s) for s in r.before],
+                                "after": [described(s) for s in r.after],
+                            },
+                            ensure_ascii=False,
+                        )
+                        + "\n"
+                    )
         sizes: dict[str, int] = {}
         for claim_id in conn.execute(select(statements.c.claim_id).where(statements.c.claim_id.is_not(None))).scalars():
             sizes[claim_id] = sizes.get(claim_id, 0) + 1
         eligible = sorted(c for c, n in sizes.items() if n >= 3)
         with open(out / "claims.jsonl", "w", encoding="utf-8") as f:
             for claim_id in random.Random(args.seed).sample(eligible, min(20, len(eligible))):
-                ids = conn.execute(select(statements.c.id).where(statements.c.claim_id == claim_id)
-                                   .order_by(statements.c.id)).scalars().all()
-                f.write(json.dumps({"item": claim_id, "kind": "claim", "claim": claim_text.get(claim_id),
-                                    "statements": [described(s) for s in ids]}, ensure_ascii=False) + "\n")
-        print(f"reversals {len(chosen['reversal'])}, contradictions {len(chosen['contradiction'])} of "
-              f"{len(found['contradiction'])}, claims {min(20, len(eligible))} of {len(eligible)} (seed {args.seed})")
+                ids = (
+                    conn.execute(
+                        select(statements.c.id).where(statements.c.claim_id == claim_id).order_by(statements.c.id)
+                    )
+                    .scalars()
+                    .all()
+                )
+                f.write(
+                    json.dumps(
+                        {
+                            "item": claim_id,
+                            "kind": "claim",
+                            "claim": claim_text.get(claim_id),
+                            "statements": [described(s) for s in ids],
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+        print(
+            f"reversals {len(chosen['reversal'])}, contradictions {len(chosen['contradiction'])} of "
+            f"{len(found['contradiction'])}, claims {min(20, len(eligible))} of {len(eligible)} (seed {args.seed})"
+        )
     return 0
 
 

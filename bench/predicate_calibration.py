@@ -29,15 +29,21 @@ def main() -> None:
     print("threshold  assigned  right  precision")
     for threshold in (0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60, 0.65, 0.70, 0.75):
         assigned = [i for i in range(len(words)) if best[i] >= threshold]
-        right = [i for i in assigned
-                 if (table[words[i]].key, table[words[i]].sign) == (table[words[nearest[i]]].key,
-                                                                   table[words[nearest[i]]].sign)]
+        right = [
+            i
+            for i in assigned
+            if (table[words[i]].key, table[words[i]].sign)
+            == (table[words[nearest[i]]].key, table[words[nearest[i]]].sign)
+        ]
         precision = len(right) / len(assigned) if assigned else 0.0
         print(f"{threshold:9.2f}  {len(assigned):8d}  {len(right):5d}  {precision:9.3f}")
     print("\nwrong at >= 0.5 (word -> nearest, similarity):")
     for i in range(len(words)):
         j = nearest[i]
-        if best[i] >= 0.5 and (table[words[i]].key, table[words[i]].sign) != (table[words[j]].key, table[words[j]].sign):
+        if best[i] >= 0.5 and (table[words[i]].key, table[words[i]].sign) != (
+            table[words[j]].key,
+            table[words[j]].sign,
+        ):
             print(f"  {words[i]} -> {words[j]} {best[i]:.2f}")
 
 

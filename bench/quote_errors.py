@@ -30,21 +30,34 @@ def main(gold_path: str, pred_path: str, what: str = "missed", n: int = 25) -> N
             span = q.get("quote_span") or (q.get("quote_spans") or [None])[0]
             if not span:
                 continue
-            best = max(((overlap(span, s["content"]["span"]), i) for i, s in enumerate(statements) if i not in used), default=(0, -1))
+            best = max(
+                ((overlap(span, s["content"]["span"]), i) for i, s in enumerate(statements) if i not in used),
+                default=(0, -1),
+            )
             if best[0] > 0.3:
                 used.add(best[1])
                 s = statements[best[1]]
                 name = (s.get("speaker") or {}).get("name") or ""
                 ref = q.get("reference") or q.get("speaker") or ""
                 if what == "speaker" and ref and name.lower().split()[-1:] != ref.lower().split()[-1:]:
-                    rows.append(f"GOLD {ref!r} (mention {q.get('speaker')!r})  PRED {name!r} (mention {(s.get('speaker') or {}).get('text')!r})\n   {text[max(0, span[0] - 150):span[0]]!r} [[{text[span[0]:span[1]][:150]}]]")
+                    rows.append(
+                        f"GOLD {ref!r} (mention {q.get('speaker')!r})  PRED {name!r} (mention {(s.get('speaker') or {}).get('text')!r})\n   {text[max(0, span[0] - 150) : span[0]]!r} [[{text[span[0] : span[1]][:150]}]]"
+                    )
             elif what == "missed":
-                rows.append(f"MISSED ({q.get('speaker')!r} {q.get('verb') or q.get('cue')!r}): {text[max(0, span[0] - 120):span[0]]!r} [[{text[span[0]:span[1]][:200]}]] {text[span[1]:span[1] + 80]!r}")
+                rows.append(
+                    f"MISSED ({q.get('speaker')!r} {q.get('verb') or q.get('cue')!r}): {text[max(0, span[0] - 120) : span[0]]!r} [[{text[span[0] : span[1]][:200]}]] {text[span[1] : span[1] + 80]!r}"
+                )
         if what == "spurious":
             for i, s in enumerate(statements):
                 if i not in used:
-                    a, b = s["content"]["span"] if not isinstance(s["content"]["span"][0], list) else s["content"]["span"][0]
-                    rows.append(f"SPURIOUS {s['kind']} ({(s.get('speaker') or {}).get('text')!r} {(s.get('cue') or {}).get('text')!r}): [[{text[a:b][:200]}]]")
+                    a, b = (
+                        s["content"]["span"]
+                        if not isinstance(s["content"]["span"][0], list)
+                        else s["content"]["span"][0]
+                    )
+                    rows.append(
+                        f"SPURIOUS {s['kind']} ({(s.get('speaker') or {}).get('text')!r} {(s.get('cue') or {}).get('text')!r}): [[{text[a:b][:200]}]]"
+                    )
     random.Random(0).shuffle(rows)
     print(f"{len(rows)} {what}")
     for row in rows[:n]:

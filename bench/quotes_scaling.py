@@ -21,7 +21,9 @@ def main(argv: list[str]) -> None:
         text = " ".join(f"“part {i}” and ‘aside {i}’" for i in range(n))
         started = time.perf_counter()
         found = find_quotes(text)
-        print(f"{n:>6} pairs  {len(text):>9} characters  {len(found):>6} quotations  {time.perf_counter() - started:.3f} s")
+        print(
+            f"{n:>6} pairs  {len(text):>9} characters  {len(found):>6} quotations  {time.perf_counter() - started:.3f} s"
+        )
 
 
 if __name__ == "__main__":

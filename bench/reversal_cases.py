@@ -40,8 +40,32 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CASES = ROOT / "tests" / "data" / "reversal_cases"
 
 # Words that name no one: a side is matched by the others.
-_GENERIC = {"the", "a", "an", "of", "for", "and", "ministry", "department", "company", "group", "government",
-            "office", "inc", "ltd", "plc", "co", "corp", "club", "council", "state", "mr", "ms", "mrs", "dr"}
+_GENERIC = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "and",
+    "ministry",
+    "department",
+    "company",
+    "group",
+    "government",
+    "office",
+    "inc",
+    "ltd",
+    "plc",
+    "co",
+    "corp",
+    "club",
+    "council",
+    "state",
+    "mr",
+    "ms",
+    "mrs",
+    "dr",
+}
 # Share of the shorter text's words the longer must hold for a statement to
 # cover an evidence string: half, so that a content span ("that it had ...")
 # covers the sentence it comes from, and a statement from another sentence
@@ -100,8 +124,11 @@ def _speakers(change: dict, key: str) -> list[str]:
 def _about_claim(change: dict, claim: str) -> bool:
     """Most of the claim's words in the reported claim and statements."""
     wanted = words(claim)
-    said = words(" ".join([change.get("claim_text") or "", *_statement_texts(change, "before"),
-                           *_statement_texts(change, "after")]))
+    said = words(
+        " ".join(
+            [change.get("claim_text") or "", *_statement_texts(change, "before"), *_statement_texts(change, "after")]
+        )
+    )
     return bool(wanted) and len(wanted & said) >= CLAIM_OVERLAP * len(wanted)
 
 
@@ -111,9 +138,11 @@ def _matches_reversal(change: dict, expected: dict) -> bool:
         return False
     if (change["from_stance"], change["to_stance"]) != (expected["from"], expected["to"]):
         return False
-    return (any(covers(t, expected["from_evidence"]) for t in _statement_texts(change, "before"))
-            or any(covers(t, expected["to_evidence"]) for t in _statement_texts(change, "after"))
-            or _about_claim(change, expected["claim"]))
+    return (
+        any(covers(t, expected["from_evidence"]) for t in _statement_texts(change, "before"))
+        or any(covers(t, expected["to_evidence"]) for t in _statement_texts(change, "after"))
+        or _about_claim(change, expected["claim"])
+    )
 
 
 def _matches_contradiction(change: dict, expected: dict) -> bool:
@@ -163,8 +192,10 @@ def score_case(path: Path, model: str | None = None) -> CaseResult:
     expect = case.get("expect", {})
     result = CaseResult(case=case["id"])
     with tempfile.TemporaryDirectory() as tmp, Record(f"sqlite:///{tmp}/cases.db", model=model) as record:
-        documents = [{"text": a["text"], "title": a.get("title"), "url": a.get("url"),
-                      "published": a.get("published")} for a in case["articles"]]
+        documents = [
+            {"text": a["text"], "title": a.get("title"), "url": a.get("url"), "published": a.get("published")}
+            for a in case["articles"]
+        ]
         report = record.ingest_documents(documents)
         result.failures = [f"{f.source_ref}: {f.reason}" for f in report.failures]
         reversals = record.store.list_reversals(kind="reversal", limit=1000)
@@ -172,20 +203,26 @@ def score_case(path: Path, model: str | None = None) -> CaseResult:
 
     result.expected_reversals = len(expect.get("reversals", []))
     result.expected_contradictions = len(expect.get("contradictions", []))
-    result.found_reversals, unmatched = _match(expect.get("reversals", []), reversals, _matches_reversal,
-                                               result.missed, _describe_reversal)
+    result.found_reversals, unmatched = _match(
+        expect.get("reversals", []), reversals, _matches_reversal, result.missed, _describe_reversal
+    )
     for change in unmatched:
         result.false_reversals.append(_describe(change))
-        if any(side_matches(change["actor"], f["side"], f.get("side_aliases", []))
-               for f in expect.get("forbidden_reversals", [])):
+        if any(
+            side_matches(change["actor"], f["side"], f.get("side_aliases", []))
+            for f in expect.get("forbidden_reversals", [])
+        ):
             result.forbidden_reversals.append(_describe(change))
-    result.found_contradictions, unmatched = _match(expect.get("contradictions", []), contradictions,
-                                                    _matches_contradiction, result.missed, _describe_contradiction)
+    result.found_contradictions, unmatched = _match(
+        expect.get("contradictions", []), contradictions, _matches_contradiction, result.missed, _describe_contradiction
+    )
     for change in unmatched:
         result.false_contradictions.append(_describe(change))
         sides = change["actor"].split(" / ")
-        if len(sides) == 2 and any(all(any(side_matches(s, name, []) for name in f["sides"]) for s in sides)
-                                   for f in expect.get("forbidden_contradictions", [])):
+        if len(sides) == 2 and any(
+            all(any(side_matches(s, name, []) for name in f["sides"]) for s in sides)
+            for f in expect.get("forbidden_contradictions", [])
+        ):
             result.forbidden_contradictions.append(_describe(change))
     return result
 
@@ -221,10 +258,14 @@ def main(argv: list[str] | None = None) -> int:
         return sum(len(v) if isinstance(v := getattr(r, name), list) else v for r in results)
 
     print(f"cases: {len(results)}")
-    print(f"reversals: found {total('found_reversals')} of {total('expected_reversals')}, "
-          f"false {total('false_reversals')} (forbidden {total('forbidden_reversals')})")
-    print(f"contradictions: found {total('found_contradictions')} of {total('expected_contradictions')}, "
-          f"false {total('false_contradictions')} (forbidden {total('forbidden_contradictions')})")
+    print(
+        f"reversals: found {total('found_reversals')} of {total('expected_reversals')}, "
+        f"false {total('false_reversals')} (forbidden {total('forbidden_reversals')})"
+    )
+    print(
+        f"contradictions: found {total('found_contradictions')} of {total('expected_contradictions')}, "
+        f"false {total('false_contradictions')} (forbidden {total('forbidden_contradictions')})"
+    )
     return 0
 
 

@@ -43,8 +43,17 @@ def main(n: int, out: str, folder: str = "../shared/eval/quotes") -> None:
                 # but no more than a paragraph or two shared with any other article
                 text = "\n\n".join(draw.sample(pool, 12))
             day = 1 + i % 28
-            f.write(json.dumps({"id": f"scale-{i}", "title": text.split("\n", 1)[0][:120], "text": text,
-                                "published": f"2024-{1 + (i // 28) % 12:02d}-{day:02d}"}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"scale-{i}",
+                        "title": text.split("\n", 1)[0][:120],
+                        "text": text,
+                        "published": f"2024-{1 + (i // 28) % 12:02d}-{day:02d}",
+                    }
+                )
+                + "\n"
+            )
     print(f"{n} articles from {len(texts)} source texts written to {out}")
 
 

@@ -53,8 +53,11 @@ class PeakMemory(threading.Thread):
     def stop(self) -> dict[str, float]:
         self.running = False
         mb = 1024 * 1024
-        return {"peak_total_mb": round(self.total / mb), "peak_main_mb": round(self.main / mb),
-                "peak_child_mb": round(self.worker / mb)}
+        return {
+            "peak_total_mb": round(self.total / mb),
+            "peak_main_mb": round(self.main / mb),
+            "peak_child_mb": round(self.worker / mb),
+        }
 
 
 def corpus_stats(path: str) -> tuple[int, int]:
@@ -91,21 +94,38 @@ def main(corpus: str, mode: str, workers: int = 1, db_url: str | None = None) ->
                 if mode == "ray":
                     from onrecord.run.ray_runner import ingest_with_ray
 
-                    report = ingest_with_ray(record, [corpus], workers=workers, shards_dir=Path(tmp) / "shards",
-                                             languages=())
+                    report = ingest_with_ray(
+                        record, [corpus], workers=workers, shards_dir=Path(tmp) / "shards", languages=()
+                    )
                 else:
                     report = record.ingest([corpus], languages=(), workers=1 if mode == "single" else workers)
                 seconds = time.perf_counter() - start
-                extra = {"stored": report.stored, "near_duplicates": report.near_duplicates,
-                         "analysed": report.analyzed, "failed": report.failed,
-                         "statements": record.stats()["statements"]}
-    result = {"mode": mode, "workers": workers, "articles": n, "words": words, "seconds": round(seconds, 1),
-              "articles_per_s": round(n / seconds, 2), "words_per_s": round(words / seconds), **extra,
-              **memory.stop()}
+                extra = {
+                    "stored": report.stored,
+                    "near_duplicates": report.near_duplicates,
+                    "analysed": report.analyzed,
+                    "failed": report.failed,
+                    "statements": record.stats()["statements"],
+                }
+    result = {
+        "mode": mode,
+        "workers": workers,
+        "articles": n,
+        "words": words,
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(n / seconds, 2),
+        "words_per_s": round(words / seconds),
+        **extra,
+        **memory.stop(),
+    }
     print(json.dumps(result))
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    main(args[0], args[1], int(args[2]) if len(args) > 2 and args[2].isdigit() else 1,
-         next((a for a in args[2:] if "://" in a), None))
+    main(
+        args[0],
+        args[1],
+        int(args[2]) if len(args) > 2 and args[2].isdigit() else 1,
+        next((a for a in args[2:] if "://" in a), None),
+    )

@@ -14,8 +14,8 @@ import sys
 import time
 
 from onrecord.analysis import PIPE_BATCH_SIZE, Analyzer
-from onrecord.ingest.jsonl import jsonl_draft
 from onrecord.ingest.draft import IngestOptions, finish
+from onrecord.ingest.jsonl import jsonl_draft
 
 
 def main(paths: list[str], repeats: int = 3) -> None:
@@ -41,7 +41,9 @@ def main(paths: list[str], repeats: int = 3) -> None:
     full = best(lambda: list(analyzer.analyze_articles(articles)))
     print(f"{len(articles)} articles, {words:,} words; best of {repeats} runs, one process")
     for label, seconds in (("(a) bare spaCy parse", parse), ("(b) full analysis", full)):
-        print(f"{label:22s} {seconds:6.2f} s  {len(articles) / seconds:6.1f} articles/s  {words / seconds:8,.0f} words/s")
+        print(
+            f"{label:22s} {seconds:6.2f} s  {len(articles) / seconds:6.1f} articles/s  {words / seconds:8,.0f} words/s"
+        )
     print(f"statement layer on top of the parse: +{(full / parse - 1) * 100:.1f}%")
 
 

@@ -25,62 +25,121 @@ from onrecord import Record
 from onrecord.store.schema import actors, articles, claim_terms, claims, statements
 
 BATCH = 5000
-PLACES = [f"{a}{b}" for a in ("north", "south", "east", "west", "port", "lake", "hill", "river")
-          for b in ("haven", "field", "ford", "bury", "mouth", "gate", "wick", "stead", "holm", "by")]
+PLACES = [
+    f"{a}{b}"
+    for a in ("north", "south", "east", "west", "port", "lake", "hill", "river")
+    for b in ("haven", "field", "ford", "bury", "mouth", "gate", "wick", "stead", "holm", "by")
+]
 GOODS = ["drones", "rifles", "missiles", "fuel", "grain", "tanks", "medicine", "vaccines", "steel", "chips"]
 
 
 def content(i: int, rng: random.Random) -> str:
-    return (f"{rng.choice(GOODS)} were sent from {rng.choice(PLACES)} to {rng.choice(PLACES)} "
-            f"in shipment {rng.randrange(5000)} during week {rng.randrange(520)}")
+    return (
+        f"{rng.choice(GOODS)} were sent from {rng.choice(PLACES)} to {rng.choice(PLACES)} "
+        f"in shipment {rng.randrange(5000)} during week {rng.randrange(520)}"
+    )
 
 
 def build(record: Record, n: int, rng: random.Random) -> None:
     store = record.store
     n_claims, n_actors = max(1, n // 20), max(1, n // 50)
     countries = ["IRN", "RUS", "UKR", "USA", "CHN", "FRA", "GBR", "DEU", "TUR", "ISR"]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with store.engine.begin() as conn:
-        conn.execute(actors.insert(), [
-            {"id": f"act_{i:08d}", "key": f"k{i}", "name": f"Speaker {i}", "type": "person",
-             "country": countries[i % len(countries)], "sector": "GOV" if i % 3 else None, "roles": [], "aliases": []}
-            for i in range(n_actors)
-        ])
-        conn.execute(claims.insert(), [
-            {"id": f"clm_{i:08d}", "text": f"Claim number {i}", "frame": "transfer", "created_at": now,
-             "proposition": {"terms": [f"C:{countries[i % 10]}", f"T:thing{i % 97}"], "recipients": []}}
-            for i in range(n_claims)
-        ])
-        conn.execute(claim_terms.insert(), [
-            {"claim_id": f"clm_{i:08d}", "term": term}
-            for i in range(n_claims) for term in (f"C:{countries[i % 10]}", f"T:thing{i % 97}")
-        ])
+        conn.execute(
+            actors.insert(),
+            [
+                {
+                    "id": f"act_{i:08d}",
+                    "key": f"k{i}",
+                    "name": f"Speaker {i}",
+                    "type": "person",
+                    "country": countries[i % len(countries)],
+                    "sector": "GOV" if i % 3 else None,
+                    "roles": [],
+                    "aliases": [],
+                }
+                for i in range(n_actors)
+            ],
+        )
+        conn.execute(
+            claims.insert(),
+            [
+                {
+                    "id": f"clm_{i:08d}",
+                    "text": f"Claim number {i}",
+                    "frame": "transfer",
+                    "created_at": now,
+                    "proposition": {"terms": [f"C:{countries[i % 10]}", f"T:thing{i % 97}"], "recipients": []},
+                }
+                for i in range(n_claims)
+            ],
+        )
+        conn.execute(
+            claim_terms.insert(),
+            [
+                {"claim_id": f"clm_{i:08d}", "term": term}
+                for i in range(n_claims)
+                for term in (f"C:{countries[i % 10]}", f"T:thing{i % 97}")
+            ],
+        )
         start = dt.date(2020, 1, 1)
         for offset in range(0, n, BATCH * 10):
             rows, texts = [], {}
             for i in range(offset, min(n, offset + BATCH * 10)):
                 article, claim, actor = i // 10, rng.randrange(n_claims), rng.randrange(n_actors)
-                stance = "deny" if (article % 1500) < 700 and claim % 4 == 0 else rng.choice(["affirm", "affirm", "deny", "neutral"])
+                stance = (
+                    "deny"
+                    if (article % 1500) < 700 and claim % 4 == 0
+                    else rng.choice(["affirm", "affirm", "deny", "neutral"])
+                )
                 said = content(i, rng)
                 texts.setdefault(article, []).append(said)
-                rows.append({
-                    "id": f"art_{article:012d}:s{i % 10}", "article_id": f"art_{article:012d}", "kind": "indirect",
-                    "actor_id": f"act_{actor:08d}", "speaker_name": f"Speaker {actor}", "speaker_text": f"Speaker {actor}",
-                    "content_text": said, "content_start": None, "content_end": None,
-                    "stance": stance, "claim_id": f"clm_{claim:08d}", "said_on": None, "earlier": False,
-                    "side": f"state:{countries[actor % 10]}" if actor % 3 else f"actor:act_{actor:08d}",
-                    "side_name": countries[actor % 10] if actor % 3 else f"Speaker {actor}",
-                    "cue_class": "assert", "in_headline": False,
-                })
-            conn.execute(articles.insert(), [
-                {"id": f"art_{a:012d}", "url": None, "url_hash": None, "content_hash": f"{a:064d}",
-                 "source_ref": f"bench#{a}", "title": f"Article {a}", "authors": [],
-                 "published": start + dt.timedelta(days=a % 1500), "date_source": "metadata", "language": "en",
-                 "text": ". ".join(said), "word_count": 20, "ingested_at": now, "analyzed_at": now}
-                for a, said in texts.items()
-            ])
+                rows.append(
+                    {
+                        "id": f"art_{article:012d}:s{i % 10}",
+                        "article_id": f"art_{article:012d}",
+                        "kind": "indirect",
+                        "actor_id": f"act_{actor:08d}",
+                        "speaker_name": f"Speaker {actor}",
+                        "speaker_text": f"Speaker {actor}",
+                        "content_text": said,
+                        "content_start": None,
+                        "content_end": None,
+                        "stance": stance,
+                        "claim_id": f"clm_{claim:08d}",
+                        "said_on": None,
+                        "earlier": False,
+                        "side": f"state:{countries[actor % 10]}" if actor % 3 else f"actor:act_{actor:08d}",
+                        "side_name": countries[actor % 10] if actor % 3 else f"Speaker {actor}",
+                        "cue_class": "assert",
+                        "in_headline": False,
+                    }
+                )
+            conn.execute(
+                articles.insert(),
+                [
+                    {
+                        "id": f"art_{a:012d}",
+                        "url": None,
+                        "url_hash": None,
+                        "content_hash": f"{a:064d}",
+                        "source_ref": f"bench#{a}",
+                        "title": f"Article {a}",
+                        "authors": [],
+                        "published": start + dt.timedelta(days=a % 1500),
+                        "date_source": "metadata",
+                        "language": "en",
+                        "text": ". ".join(said),
+                        "word_count": 20,
+                        "ingested_at": now,
+                        "analyzed_at": now,
+                    }
+                    for a, said in texts.items()
+                ],
+            )
             for chunk in range(0, len(rows), BATCH):
-                conn.execute(statements.insert(), rows[chunk:chunk + BATCH])
+                conn.execute(statements.insert(), rows[chunk : chunk + BATCH])
     store.recount_claims()
     if store.dialect == "postgresql":
         # planner statistics after a bulk load, as autovacuum gathers them
@@ -116,11 +175,15 @@ def main(n: int, url: str | None) -> None:
         timed("reversals (latest 100)", lambda: store.list_reversals(limit=100))
         timed("reversals of an actor", lambda: store.list_reversals(actor="IRN"))
         timed("statements by speaker (50)", lambda: store.list_statements(speaker=f"Speaker {rng.randrange(n_actors)}"))
-        timed("full-text search of statements (50)",
-              lambda: store.list_statements(query=f"{rng.choice(GOODS)} {rng.choice(PLACES)} {rng.choice(PLACES)}"))
+        timed(
+            "full-text search of statements (50)",
+            lambda: store.list_statements(query=f"{rng.choice(GOODS)} {rng.choice(PLACES)} {rng.choice(PLACES)}"),
+        )
         timed("claims, most discussed (50)", lambda: store.list_claims(limit=50))
 
-        timed("recompute one claim's reversals", lambda: record.update_reversals([f"clm_{rng.randrange(n_claims):08d}"]))
+        timed(
+            "recompute one claim's reversals", lambda: record.update_reversals([f"clm_{rng.randrange(n_claims):08d}"])
+        )
         store.close()
 
 

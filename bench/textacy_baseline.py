@@ -34,14 +34,21 @@ def main(path: str) -> None:
             quotes = []
         for number, quote in enumerate(quotes, start=1):
             speaker = spans(quote.speaker)
-            statements.append({
-                "id": f"s{number}",
-                "kind": "direct",
-                "speaker": {"text": doc.text[speaker[0]:speaker[1]], "span": speaker,
-                            "name": doc.text[speaker[0]:speaker[1]]} if speaker else None,
-                "cue": {"span": spans(quote.cue)} if quote.cue else None,
-                "content": {"span": spans(quote.content)},
-            })
+            statements.append(
+                {
+                    "id": f"s{number}",
+                    "kind": "direct",
+                    "speaker": {
+                        "text": doc.text[speaker[0] : speaker[1]],
+                        "span": speaker,
+                        "name": doc.text[speaker[0] : speaker[1]],
+                    }
+                    if speaker
+                    else None,
+                    "cue": {"span": spans(quote.cue)} if quote.cue else None,
+                    "content": {"span": spans(quote.content)},
+                }
+            )
         print(json.dumps({"id": item["id"], "text": item["text"], "statements": statements}))
 
 

@@ -92,8 +92,7 @@ def build_vocab(feats: list[list[str]], claim_ids: list[str], idx, min_claims: i
     for i in idx:
         for f in feats[i]:
             claims_of[f].add(claim_ids[i])
-    names = sorted(f for f, cs in claims_of.items()
-                   if len(cs) >= min_claims and not (drop and f.startswith(drop)))
+    names = sorted(f for f, cs in claims_of.items() if len(cs) >= min_claims and not (drop and f.startswith(drop)))
     return {f: j for j, f in enumerate(names)}
 
 
@@ -170,7 +169,7 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float, scheme: str) -> tuple[np.ndarra
     c = class_weights(y, scheme)[:, None]
 
     def fun(theta):
-        W, b = theta[:d * k].reshape(d, k), theta[d * k:]
+        W, b = theta[: d * k].reshape(d, k), theta[d * k :]
         Z = X @ W + b
         Z -= Z.max(axis=1, keepdims=True)
         P = np.exp(Z)
@@ -181,7 +180,7 @@ def fit(X: np.ndarray, y: np.ndarray, l2: float, scheme: str) -> tuple[np.ndarra
         return loss, np.concatenate([gW.ravel(), G.sum(axis=0)])
 
     theta = lbfgs(fun, np.zeros(d * k + k))
-    return theta[:d * k].reshape(d, k), theta[d * k:]
+    return theta[: d * k].reshape(d, k), theta[d * k :]
 
 
 def predict(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -233,8 +232,11 @@ def main(argv=None) -> None:
     claim_ids = [r["claim_id"] for r in rows]
     feats, docs = featurise(rows)
     folds = grouped_folds(claim_ids)
-    print(f"{len(rows)} headlines, {len(set(claim_ids))} claims, {K} folds by claim "
-          f"(sizes {[len(f) for f in folds]}), features in {time.time() - t0:.0f}s", file=sys.stderr)
+    print(
+        f"{len(rows)} headlines, {len(set(claim_ids))} claims, {K} folds by claim "
+        f"(sizes {[len(f) for f in folds]}), features in {time.time() - t0:.0f}s",
+        file=sys.stderr,
+    )
 
     if a.grid:
         results = []
@@ -244,11 +246,16 @@ def main(argv=None) -> None:
             per_fold = cross_validate(feats, y, claim_ids, folds, l2, cw, mc, grp)
             acc, mf1 = np.mean(per_fold, axis=0)
             results.append((mf1, acc, l2, cw, mc, grp))
-            print(f"l2={l2:<5} class_weight={cw:<9} min_claims={mc} features={grp:<11} "
-                  f"accuracy {acc:.4f}  macro-F1 {mf1:.4f}", flush=True)
+            print(
+                f"l2={l2:<5} class_weight={cw:<9} min_claims={mc} features={grp:<11} "
+                f"accuracy {acc:.4f}  macro-F1 {mf1:.4f}",
+                flush=True,
+            )
         best = max(results)
-        print(f"best by macro-F1: l2={best[2]} class_weight={best[3]} min_claims={best[4]} features={best[5]} "
-              f"(accuracy {best[1]:.4f}, macro-F1 {best[0]:.4f})")
+        print(
+            f"best by macro-F1: l2={best[2]} class_weight={best[3]} min_claims={best[4]} features={best[5]} "
+            f"(accuracy {best[1]:.4f}, macro-F1 {best[0]:.4f})"
+        )
         return
 
     hp = DEFAULTS
@@ -264,16 +271,21 @@ def main(argv=None) -> None:
     everything = np.arange(len(y))
     vocab = build_vocab(feats, claim_ids, everything, hp["min_claims"], GROUPS[hp["groups"]])
     W, b = fit(matrix(feats, everything, vocab), y, hp["l2"], hp["class_weight"])
-    print("model on its own training data (all of dev): accuracy %.4f  macro-F1 %.4f"
-          % scores(y, predict(matrix(feats, everything, vocab), W, b)))
+    print(
+        "model on its own training data (all of dev): accuracy {:.4f}  macro-F1 {:.4f}".format(
+            *scores(y, predict(matrix(feats, everything, vocab), W, b))
+        )
+    )
     keep = np.abs(W).max(axis=1) >= 5e-4  # features the fit left at zero are dropped
     names = [f for f, j in sorted(vocab.items(), key=lambda kv: kv[1]) if keep[j]]
     model = {
-        "note": ("Multinomial logistic regression over onrecord.claims.stance_model.stance_features; "
-                 f"trained on {len(rows)} headlines / {len(set(claim_ids))} claims of Emergent "
-                 "(emergent_dev.jsonl, evaluation kit; weights only, no text of the data beyond "
-                 f"feature names seen in >= {hp['min_claims']} claims) by "
-                 "`.venv/bin/python bench/train_stance.py`; hyperparameters " + json.dumps(hp, sort_keys=True)),
+        "note": (
+            "Multinomial logistic regression over onrecord.claims.stance_model.stance_features; "
+            f"trained on {len(rows)} headlines / {len(set(claim_ids))} claims of Emergent "
+            "(emergent_dev.jsonl, evaluation kit; weights only, no text of the data beyond "
+            f"feature names seen in >= {hp['min_claims']} claims) by "
+            "`.venv/bin/python bench/train_stance.py`; hyperparameters " + json.dumps(hp, sort_keys=True)
+        ),
         "labels": LABELS,
         "vocabulary": {f: i for i, f in enumerate(names)},
         "weights": [[round(float(w), 4) for w in W[vocab[f]]] for f in names],

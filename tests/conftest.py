@@ -88,7 +88,7 @@ ARTICLE_BODY = [
     "The Marlow City Council voted on Tuesday to close the Eastgate public library at the end of the year, "
     "ending more than a century of service in the neighbourhood.",
     "Council leader Priya Anand said the building needed repairs the city could not afford. "
-    "\"We looked at every option before making this decision,\" she told reporters after the vote.",
+    '"We looked at every option before making this decision," she told reporters after the vote.',
     "Residents packed the chamber for the meeting, and several speakers accused the council of neglecting "
     "the east side of the city for years.",
     "A petition to keep the library open has gathered more than six thousand signatures, according to its organisers, "
@@ -132,13 +132,47 @@ def html_page(
 </body></html>"""
 
 
-_NAMES = ["Priya Anand", "Tomas Keller", "Lotte Brandt", "Daniel Reyes", "Ingrid Vale", "Samuel Okafor",
-          "Mei Lin", "Rafael Duarte", "Hannah Cole", "Yusuf Demir", "Clara Novak", "Ivan Petrov"]
-_ROLES = ["the mayor", "a council spokesman", "the transport minister", "a union leader", "the police chief",
-          "an opposition deputy", "the health secretary", "a local business owner"]
-_SUBJECTS = ["bus fares", "the hospital budget", "a new tram line", "school meals", "river pollution",
-             "the water tariff", "police patrols", "housing permits", "the football stadium", "port security",
-             "farm subsidies", "street lighting", "the airport expansion", "library hours", "refuse collection"]
+_NAMES = [
+    "Priya Anand",
+    "Tomas Keller",
+    "Lotte Brandt",
+    "Daniel Reyes",
+    "Ingrid Vale",
+    "Samuel Okafor",
+    "Mei Lin",
+    "Rafael Duarte",
+    "Hannah Cole",
+    "Yusuf Demir",
+    "Clara Novak",
+    "Ivan Petrov",
+]
+_ROLES = [
+    "the mayor",
+    "a council spokesman",
+    "the transport minister",
+    "a union leader",
+    "the police chief",
+    "an opposition deputy",
+    "the health secretary",
+    "a local business owner",
+]
+_SUBJECTS = [
+    "bus fares",
+    "the hospital budget",
+    "a new tram line",
+    "school meals",
+    "river pollution",
+    "the water tariff",
+    "police patrols",
+    "housing permits",
+    "the football stadium",
+    "port security",
+    "farm subsidies",
+    "street lighting",
+    "the airport expansion",
+    "library hours",
+    "refuse collection",
+]
 _VERBS = ["warned", "said", "insisted", "argued", "announced", "confirmed", "denied", "promised"]
 _PLACES = ["Marlow", "Denholm", "Ashby", "Corran", "Wexley", "Pellham", "Tarrow", "Bramley", "Kestor", "Alden"]
 _MONTHS = ["January", "March", "May", "July", "September", "November"]
@@ -189,6 +223,7 @@ def store_url(request, tmp_path_factory):
             with admin.connect() as conn:
                 conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             admin.dispose()
+
     with Record(url) as record:
         record.ingest([str(ROOT / "examples")])
     yield url
@@ -207,9 +242,12 @@ def running_server(db_url: str, token: str = API_TOKEN, extra_args: tuple[str, .
     """`onrecord serve` in its own process, as a user starts it; yields its base URL."""
     port = free_port()
     env = {**os.environ, "ONRECORD_API_TOKEN": token}
-    process = subprocess.Popen([sys.executable, "-m", "onrecord", "serve", "--db", db_url, "--port", str(port),
-                                *extra_args],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "onrecord", "serve", "--db", db_url, "--port", str(port), *extra_args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

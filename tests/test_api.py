@@ -7,9 +7,9 @@ import csv
 import io
 
 import pytest
+from conftest import API_TOKEN as TOKEN
 from fastapi.testclient import TestClient
 
-from conftest import API_TOKEN as TOKEN
 from onrecord.api.app import create_app
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -49,8 +49,9 @@ def test_statement_filters(client):
     actor = on_claim[0]["actor_id"]
     assert all(s["actor_id"] == actor for s in items(client, f"/api/statements?actor={actor}"))
     october = items(client, "/api/statements?since=2025-10-01&until=2025-10-31")
-    assert october and all(str(s["said_on"] or s["said_until"] or s["article_published"]).startswith("2025-10")
-                           for s in october)
+    assert october and all(
+        str(s["said_on"] or s["said_until"] or s["article_published"]).startswith("2025-10") for s in october
+    )
     assert all("diesel" in s["content_text"].lower() for s in items(client, "/api/statements?q=diesel"))
     assert items(client, "/api/statements?q=diesel")
 
@@ -80,7 +81,7 @@ def test_article_spans_point_into_its_text(client):
     body = client.get(f"/api/articles/{article_id}").json()
     text = body["article"]["text"]
     for statement in body["statements"]:
-        assert text[statement["content_start"]:statement["content_end"]].strip()
+        assert text[statement["content_start"] : statement["content_end"]].strip()
         assert statement["content_text"] in text or statement["kind"] == "mixed"
 
 
@@ -92,19 +93,22 @@ def test_actor_page_data(client):
     assert sum(sum(p["stances"].values()) for p in body["actor"]["positions"]) <= actor["statements"]
 
 
-@pytest.mark.parametrize("path, status", [
-    ("/api/statements?since=yesterday", 422),
-    ("/api/statements?limit=0", 422),
-    ("/api/statements?limit=100000", 422),
-    ("/api/statements?offset=-1", 422),
-    ("/api/statements?stance=maybe", 422),
-    ("/api/statements?format=xml", 422),
-    ("/api/claims/clm_nothing", 404),
-    ("/api/articles/art_nothing", 404),
-    ("/api/actors/act_nothing", 404),
-    ("/api/statements?speaker=a%00b", 400),
-    ("/api/search", 422),
-])
+@pytest.mark.parametrize(
+    "path, status",
+    [
+        ("/api/statements?since=yesterday", 422),
+        ("/api/statements?limit=0", 422),
+        ("/api/statements?limit=100000", 422),
+        ("/api/statements?offset=-1", 422),
+        ("/api/statements?stance=maybe", 422),
+        ("/api/statements?format=xml", 422),
+        ("/api/claims/clm_nothing", 404),
+        ("/api/articles/art_nothing", 404),
+        ("/api/actors/act_nothing", 404),
+        ("/api/statements?speaker=a%00b", 400),
+        ("/api/search", 422),
+    ],
+)
 def test_bad_requests_get_a_clear_json_4xx(client, path, status):
     response = client.get(path)
     assert response.status_code == status
@@ -144,18 +148,31 @@ def test_analyze_returns_the_record_without_storing_it(client):
 
 
 def test_bad_bodies_are_refused(client):
-    assert client.post("/api/analyze", content=b"{not json", headers={**AUTH, "content-type": "application/json"}
-                       ).status_code == 422
-    assert client.post("/api/analyze", content=b'{"text": "\\ud800 lone"}',
-                       headers={**AUTH, "content-type": "application/json"}).status_code == 422
-    too_big = client.post("/api/analyze", content=b"x" * 6_000_000, headers={**AUTH, "content-type": "application/json"})
+    assert (
+        client.post(
+            "/api/analyze", content=b"{not json", headers={**AUTH, "content-type": "application/json"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/analyze", content=b'{"text": "\\ud800 lone"}', headers={**AUTH, "content-type": "application/json"}
+        ).status_code
+        == 422
+    )
+    too_big = client.post(
+        "/api/analyze", content=b"x" * 6_000_000, headers={**AUTH, "content-type": "application/json"}
+    )
     assert too_big.status_code == 413
     assert client.post("/api/ingest", json={"documents": [{"text": "a"}] * 101}, headers=AUTH).status_code == 422
 
 
 def test_ingest_stores_once_and_reports_bad_documents(client):
-    document = {"text": "Harbour reopens\n\nThe harbour master, Lena Brandt, said on Tuesday that the harbour "
-                        "would reopen to fishing boats.", "published": "2025-11-20"}
+    document = {
+        "text": "Harbour reopens\n\nThe harbour master, Lena Brandt, said on Tuesday that the harbour "
+        "would reopen to fishing boats.",
+        "published": "2025-11-20",
+    }
     first = client.post("/api/ingest", json={"documents": [document, {"text": ""}]}, headers=AUTH).json()
     assert first["stored"] == 1 and first["failed"] == 1 and first["failures"][0]["reason"]
     again = client.post("/api/ingest", json={"documents": [document]}, headers=AUTH).json()
@@ -167,8 +184,18 @@ def test_pages_render_with_a_strict_content_security_policy(client):
     claim = items(client, "/api/claims")[0]
     article = items(client, "/api/articles")[0]
     actor = items(client, "/api/actors")[0]
-    for path in ("/", "/claims", f"/claims/{claim['id']}", "/articles", f"/articles/{article['article_id']}",
-                 "/actors", f"/actors/{actor['id']}", "/events", "/search?q=spill", "/analyze"):
+    for path in (
+        "/",
+        "/claims",
+        f"/claims/{claim['id']}",
+        "/articles",
+        f"/articles/{article['article_id']}",
+        "/actors",
+        f"/actors/{actor['id']}",
+        "/events",
+        "/search?q=spill",
+        "/analyze",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert "script-src 'self'" in response.headers["content-security-policy"]
@@ -187,11 +214,14 @@ def test_claim_page_draws_a_mark_per_statement_and_the_reversal(client):
 
 
 def test_hostile_text_is_shown_as_text(client):
-    hostile = ("<script>alert('title')</script> Mayor quits\n\n"
-               "The mayor, Ruth <img src=x onerror=alert(1)> Lind, said on Monday that \"<script>alert(2)</script> "
-               "was a lie\". Read more at javascript:alert(3).")
-    stored = client.post("/api/ingest", json={"documents": [{"text": hostile, "url": "javascript:alert(4)"}]},
-                         headers=AUTH).json()
+    hostile = (
+        "<script>alert('title')</script> Mayor quits\n\n"
+        'The mayor, Ruth <img src=x onerror=alert(1)> Lind, said on Monday that "<script>alert(2)</script> '
+        'was a lie". Read more at javascript:alert(3).'
+    )
+    stored = client.post(
+        "/api/ingest", json={"documents": [{"text": hostile, "url": "javascript:alert(4)"}]}, headers=AUTH
+    ).json()
     assert stored["stored"] == 1
     article = next(a for a in items(client, "/api/articles?limit=500") if "alert" in (a["title"] or ""))
     page = client.get(f"/articles/{article['article_id']}").text

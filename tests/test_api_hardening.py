@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from fastapi.testclient import TestClient
-
 from conftest import API_TOKEN as TOKEN
 from conftest import ROOT
+from fastapi.testclient import TestClient
+
 from onrecord.api.app import SECURITY_HEADERS, create_app
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -48,15 +48,30 @@ def _failure_refs(store_url: str) -> list[str]:
 
 # -- 1. only http(s) URLs reach a reader -------------------------------------
 
+
 def _folder_with_an_article(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("server-notes")
-    (folder / "notes.txt").write_text("Private notes\n\nThe treasurer, Ada Quill, said on Monday that the vault "
-                                      "code was 4711.", "utf-8")
+    (folder / "notes.txt").write_text(
+        "Private notes\n\nThe treasurer, Ada Quill, said on Monday that the vault code was 4711.", "utf-8"
+    )
     return str(folder)
 
 
-@pytest.mark.parametrize("ref", ["-", "/etc/passwd", "FOLDER", "FOLDER/notes.txt", "file:///etc/passwd", "ftp://x",
-                                 "http://[::1", "javascript:alert(1)", "http://", "https:///path-only"])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "-",
+        "/etc/passwd",
+        "FOLDER",
+        "FOLDER/notes.txt",
+        "file:///etc/passwd",
+        "ftp://x",
+        "http://[::1",
+        "javascript:alert(1)",
+        "http://",
+        "https:///path-only",
+    ],
+)
 def test_ingest_refuses_anything_but_http_urls_and_reads_nothing(client, store_url, tmp_path_factory, ref):
     ref = ref.replace("FOLDER", _folder_with_an_article(tmp_path_factory))
     before = client.get("/api/stats").json()
@@ -84,9 +99,12 @@ def test_ingest_urls_are_fetched_from_public_addresses_only(client, store_url):
 
 # -- 2. no 500s --------------------------------------------------------------
 
+
 def test_a_malformed_document_url_is_a_422_not_a_500(client):
-    document = {"text": "Mayor quits\n\nThe mayor of Calder, Ruth Lind, said on Monday that she would resign.",
-                "url": "http://[::1"}
+    document = {
+        "text": "Mayor quits\n\nThe mayor of Calder, Ruth Lind, said on Monday that she would resign.",
+        "url": "http://[::1",
+    }
     analysed = client.post("/api/analyze", json=document, headers=AUTH)
     assert analysed.status_code == 422, analysed.text
     assert "url" in str(analysed.json()["detail"])
@@ -125,6 +143,7 @@ def test_a_server_error_still_carries_the_security_headers(tmp_path):
 
 # -- 5. smaller holes --------------------------------------------------------
 
+
 def test_a_claims_statements_come_a_page_at_a_time(client):
     claim = client.get("/api/claims").json()["items"][0]
     assert claim["statements"] >= 3
@@ -144,19 +163,39 @@ def test_a_claims_statements_come_a_page_at_a_time(client):
     assert len(timeline["items"]) == 1 and timeline["total"] == claim["statements"] and timeline["next"]
 
 
-@pytest.mark.parametrize("path", ["/api/events?code=%25", "/api/events?code=_", "/api/events?code=0_",
-                                  "/api/events?source=%25", "/api/events?target=_%25",
-                                  "/api/statements?speaker=%25", "/api/actors?name=_", "/api/claims?q=%25",
-                                  "/api/reversals?actor=%25"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/events?code=%25",
+        "/api/events?code=_",
+        "/api/events?code=0_",
+        "/api/events?source=%25",
+        "/api/events?target=_%25",
+        "/api/statements?speaker=%25",
+        "/api/actors?name=_",
+        "/api/claims?q=%25",
+        "/api/reversals?actor=%25",
+    ],
+)
 def test_like_wildcards_match_only_themselves(client, path):
     response = client.get(path)
     assert response.status_code == 200, response.text
     assert response.json()["items"] == []
 
 
-@pytest.mark.parametrize("path", ["/api/claims/%25", "/api/claims/_", "/api/articles/%25%25%25%25%25%25",
-                                  "/api/articles/art_%25", "/api/claims/clm_%25", "/api/claims/c",
-                                  "/api/claims/clm_", "/api/actors/a"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/claims/%25",
+        "/api/claims/_",
+        "/api/articles/%25%25%25%25%25%25",
+        "/api/articles/art_%25",
+        "/api/claims/clm_%25",
+        "/api/claims/c",
+        "/api/claims/clm_",
+        "/api/actors/a",
+    ],
+)
 def test_id_prefixes_take_wildcards_literally(client, path):
     assert client.get(path).status_code == 404
 
@@ -207,7 +246,9 @@ def test_csv_listings_carry_no_formulas(db_url):
         claim = test_client.get("/api/claims").json()["items"]
         if claim:
             response = test_client.get(f"/api/claims/{claim[0]['id']}/timeline?format=csv")
-            assert not [c for row in csv.reader(io.StringIO(response.text)) for c in row if c.startswith(FORMULA_STARTS)]
+            assert not [
+                c for row in csv.reader(io.StringIO(response.text)) for c in row if c.startswith(FORMULA_STARTS)
+            ]
 
 
 def test_a_body_sent_in_chunks_is_capped_as_well(empty_client):
@@ -216,7 +257,8 @@ def test_a_body_sent_in_chunks_is_capped_as_well(empty_client):
         for _ in range(6):
             yield b"x" * 1_000_000
 
-    response = empty_client.post("/analyze", content=chunks(),
-                                 headers={"content-type": "application/x-www-form-urlencoded"})
+    response = empty_client.post(
+        "/analyze", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 413, response.text[:300]
     assert "content-security-policy" in response.headers

@@ -15,11 +15,31 @@ def test_schemathesis_finds_no_server_errors(store_url, tmp_path):
     st = shutil.which("st") or str(Path(sys.executable).with_name("st"))
     with running_server(store_url) as base:
         result = subprocess.run(
-            [st, "run", f"{base}/openapi.json", "--checks", "not_a_server_error",
-             "--header", f"Authorization: Bearer {API_TOKEN}", "--max-examples", "25", "--seed", "7",
-             "--phases", "examples,coverage,fuzzing", "--no-color", "--report", "junit",
-             "--report-junit-path", str(tmp_path / "schemathesis.xml")],
-            capture_output=True, text=True, timeout=600, cwd=tmp_path)  # its cache stays out of the project
+            [
+                st,
+                "run",
+                f"{base}/openapi.json",
+                "--checks",
+                "not_a_server_error",
+                "--header",
+                f"Authorization: Bearer {API_TOKEN}",
+                "--max-examples",
+                "25",
+                "--seed",
+                "7",
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--no-color",
+                "--report",
+                "junit",
+                "--report-junit-path",
+                str(tmp_path / "schemathesis.xml"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=tmp_path,
+        )  # its cache stays out of the project
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "passed" in result.stdout
 

@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import running_server
 
 CHROMIUM = os.environ.get("ONRECORD_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -60,7 +59,8 @@ def test_claim_and_article_pages_in_chromium(browser, store_url, tmp_path):
         page.goto(f"{base}/claims/{spill['id']}")
         assert page.locator("svg.timeline circle.mark").count() == len(timeline)
         assert page.locator("svg.timeline circle.mark.stance-deny").count() == sum(
-            1 for row in timeline if row["stance"] == "deny")
+            1 for row in timeline if row["stance"] == "deny"
+        )
         assert page.locator("svg.timeline path.change-reversal").count() >= 1
         speakers = {row.get("actor_name") or row.get("speaker_name") for row in timeline}
         labels = set(page.locator("svg.timeline text.speaker-label").all_text_contents())
@@ -80,8 +80,10 @@ def test_claim_and_article_pages_in_chromium(browser, store_url, tmp_path):
         assert content.count() >= 1 and content.first.is_visible()
         assert page.locator(".article-body .hl-speaker").count() >= 1
         assert page.locator(".article-body .hl-cue").count() >= 1
-        colours = {page.locator(f".article-body .hl-{part}").first.evaluate("e => getComputedStyle(e).backgroundColor")
-                   for part in ("speaker", "cue", "content")}
+        colours = {
+            page.locator(f".article-body .hl-{part}").first.evaluate("e => getComputedStyle(e).backgroundColor")
+            for part in ("speaker", "cue", "content")
+        }
         assert len(colours) == 3  # three distinct colours
         # pointing at a statement in the list outlines its words in the text
         page.locator(f'.article-statements li[data-statement="{local}"]').hover()

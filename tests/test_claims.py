@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import SHARED
 
 from onrecord import Record
 from onrecord.analysis import Analyzer
@@ -15,8 +16,6 @@ from onrecord.ingest.draft import Draft, IngestOptions, finish
 from onrecord.model import Stance
 from onrecord.nlp.dates import statement_time
 from onrecord.nlp.pipeline import load_pipeline
-
-from conftest import SHARED
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +55,15 @@ def test_text_stance(nlp, text, stance):
 
 
 def test_statement_stances_of_the_seed_kinds(analyzer):
-    a = analyse(analyzer, (
-        "The ministry denied selling arms to the rebels. "
-        "The inspector urged the police to look into whether the arms reached the rebels. "
-        "\"If it is proven that our arms reached them, we will stop all sales,\" minister Ana Costa said. "
-        "\"You should provide evidence to us,\" Costa told reporters."
-    ))
+    a = analyse(
+        analyzer,
+        (
+            "The ministry denied selling arms to the rebels. "
+            "The inspector urged the police to look into whether the arms reached the rebels. "
+            '"If it is proven that our arms reached them, we will stop all sales," minister Ana Costa said. '
+            '"You should provide evidence to us," Costa told reporters.'
+        ),
+    )
     stances = {s.content.text.strip('"')[:12]: s.stance.value for s in a.statements}
     assert stances == {
         "selling arms": "deny",
@@ -75,9 +77,11 @@ def test_statement_stances_of_the_seed_kinds(analyzer):
 
 
 def test_dates_relative_to_publication(nlp):
-    text = ("The minister acknowledged on Saturday that the deal was signed. "
-            "Officials had previously denied that any deal existed. "
-            "The envoy said earlier this week that talks had failed.")
+    text = (
+        "The minister acknowledged on Saturday that the deal was signed. "
+        "Officials had previously denied that any deal existed. "
+        "The envoy said earlier this week that talks had failed."
+    )
     doc = nlp(text)
     published = dt.date(2022, 11, 6)  # a Sunday
 
@@ -103,7 +107,7 @@ def test_one_claim_in_many_wordings_and_another_kept_apart(analyzer):
     text = (
         "Iranian officials denied arming Russia.\n\n"
         "Iran's foreign minister, Ali Karimi, acknowledged on Saturday that his country has supplied Russia with drones. "
-        "\"We gave a limited number of drones to Russia,\" Karimi said.\n\n"
+        '"We gave a limited number of drones to Russia," Karimi said.\n\n'
         "Ukraine's president said Russia used Iranian drones in Ukraine."
     )
     a = analyse(analyzer, text, published=dt.date(2022, 11, 6))
@@ -164,7 +168,7 @@ def test_seed_record(analyzer):
             assert hit.date == dt.date.fromisoformat(want["date"]), key
     # claims: SUPPLY and USE as the careful reader groups them
     groups = {}
-    for key, (want, hit) in by_key.items():
+    for want, hit in by_key.values():
         if "claim" in want:
             groups.setdefault(want["claim"], set()).add(hit.claim_id)
     assert all(len(ids) == 1 and None not in ids for ids in groups.values())
@@ -181,14 +185,14 @@ def test_seed_record(analyzer):
 # -- a corpus over time -----------------------------------------------------------------
 
 CORPUS = {
-    '01-denial.txt': 'Norway Denies Selling Fishing Licences To Iceland\n\nMarch 3, 2025\n\nThe government of Norway on Monday denied that it had sold fishing licences to Iceland. "No licences were sold to any foreign fleet," fisheries minister Petra Aalto told reporters in Oslo.\n',
-    '02-admission.txt': "Norway Admits Fishing Licence Sale\n\nApril 14, 2025\n\nNorway's fisheries minister acknowledged on Monday that the government sold fishing licences to Iceland last year. Petra Aalto, the fisheries minister of Norway, said the sale had been approved by the previous cabinet.\n",
-    '03-retraction.txt': 'Carmaker Plans New Plant\n\nMay 2, 2025\n\nHelmut Brandt, the chief executive of Orvin Motors, said on Friday that the company would build a battery plant in Kestor next year.\n',
-    '04-retraction.txt': 'Orvin Motors Drops Plant Plan\n\nJune 20, 2025\n\nHelmut Brandt, the chief executive of Orvin Motors, denied on Friday that the company would build a battery plant in Kestor, saying the plans had never been final.\n',
-    '05-consistent.txt': 'Mayor Rejects Bribery Claims\n\nJuly 7, 2025\n\nMayor Lena Falk denied on Monday that she had accepted bribes from the Dunmore Construction Company. Falk again denied taking any payment from the firm in a statement on Tuesday.\n',
-    '06-rice.txt': 'Trade Ministry Confirms Rice Export Ban\n\nAugust 4, 2025\n\nThe trade ministry of Vietnam confirmed on Monday that Vietnam has banned rice exports to India. Separately, Vietnamese officials denied that Vietnam had banned rice exports to China.\n',
-    '07-conditional.txt': 'Dam Operator Responds To Flood Claims\n\nSeptember 10, 2025\n\nThe Harrow Water Company, which runs the Harrow Dam, denied on Monday that it had spilled water before the flood. "If it is proven that water was spilled early, we will compensate every family," Maud Rees, the director of the Harrow Water Company, said on Tuesday.\n',
-    '08-contradiction.txt': 'Neighbours Dispute Border Incident\n\nOctober 6, 2025\n\nThe government of Armenia said on Monday that Azerbaijan had sent troops across the border. The government of Azerbaijan denied that it had sent troops across the border.\n',
+    "01-denial.txt": 'Norway Denies Selling Fishing Licences To Iceland\n\nMarch 3, 2025\n\nThe government of Norway on Monday denied that it had sold fishing licences to Iceland. "No licences were sold to any foreign fleet," fisheries minister Petra Aalto told reporters in Oslo.\n',
+    "02-admission.txt": "Norway Admits Fishing Licence Sale\n\nApril 14, 2025\n\nNorway's fisheries minister acknowledged on Monday that the government sold fishing licences to Iceland last year. Petra Aalto, the fisheries minister of Norway, said the sale had been approved by the previous cabinet.\n",
+    "03-retraction.txt": "Carmaker Plans New Plant\n\nMay 2, 2025\n\nHelmut Brandt, the chief executive of Orvin Motors, said on Friday that the company would build a battery plant in Kestor next year.\n",
+    "04-retraction.txt": "Orvin Motors Drops Plant Plan\n\nJune 20, 2025\n\nHelmut Brandt, the chief executive of Orvin Motors, denied on Friday that the company would build a battery plant in Kestor, saying the plans had never been final.\n",
+    "05-consistent.txt": "Mayor Rejects Bribery Claims\n\nJuly 7, 2025\n\nMayor Lena Falk denied on Monday that she had accepted bribes from the Dunmore Construction Company. Falk again denied taking any payment from the firm in a statement on Tuesday.\n",
+    "06-rice.txt": "Trade Ministry Confirms Rice Export Ban\n\nAugust 4, 2025\n\nThe trade ministry of Vietnam confirmed on Monday that Vietnam has banned rice exports to India. Separately, Vietnamese officials denied that Vietnam had banned rice exports to China.\n",
+    "07-conditional.txt": 'Dam Operator Responds To Flood Claims\n\nSeptember 10, 2025\n\nThe Harrow Water Company, which runs the Harrow Dam, denied on Monday that it had spilled water before the flood. "If it is proven that water was spilled early, we will compensate every family," Maud Rees, the director of the Harrow Water Company, said on Tuesday.\n',
+    "08-contradiction.txt": "Neighbours Dispute Border Incident\n\nOctober 6, 2025\n\nThe government of Armenia said on Monday that Azerbaijan had sent troops across the border. The government of Azerbaijan denied that it had sent troops across the border.\n",
 }
 
 
@@ -207,7 +211,11 @@ def test_reversals_across_articles(corpus_record):
     found = {(r["actor"], r["kind"]): r for r in corpus_record.reversals(kind=None)}
     # an admission after a denial, across two articles: Norway's state
     admission = found[("Norway", "reversal")]
-    assert (admission["from_stance"], admission["to_stance"], admission["first_affirmation"]) == ("deny", "affirm", True)
+    assert (admission["from_stance"], admission["to_stance"], admission["first_affirmation"]) == (
+        "deny",
+        "affirm",
+        True,
+    )
     assert {b["date"] for b in admission["before"]} == {"2025-03-03"}
     assert {a["speaker"] for a in admission["after"]} >= {"Petra Aalto"}
     assert len({b["article"] for b in admission["before"]} | {a["article"] for a in admission["after"]}) == 2

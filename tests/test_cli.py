@@ -5,11 +5,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, distinct_article, html_page
 from typer.testing import CliRunner
 
 from onrecord.cli import app
-
-from conftest import ROOT, distinct_article, html_page
 
 EXAMPLE = ROOT / "examples" / "harbour-spill.txt"
 runner = CliRunner()
@@ -43,7 +42,11 @@ def test_ingest_then_list_search_show_stats(db_url, corpus):
     assert "Budget Row Deepens" in table and "art_" in table
 
     shown = run("show", found[0]["article_id"], "--db", db_url)
-    assert shown.exit_code == 0 and "Tram Line Approved" in shown.stdout and "published 2024-03-05 (metadata)" in shown.stdout
+    assert (
+        shown.exit_code == 0
+        and "Tram Line Approved" in shown.stdout
+        and "published 2024-03-05 (metadata)" in shown.stdout
+    )
     assert run("show", "art_0000000000000000", "--db", db_url).exit_code == 1
 
     stats = json.loads(run("stats", "--db", db_url, "--json").stdout)
@@ -88,7 +91,9 @@ def test_analyze_text_view_of_the_example():
 def test_analyze_jsonl_keeps_ids_order_and_verbatim_text(tmp_path):
     texts = ["  Leading spaces and \u201ccurly\u201d quotes, she said.\r\n" + distinct_article(3), distinct_article(4)]
     path = tmp_path / "in.jsonl"
-    path.write_text("".join(json.dumps({"id": f"doc-{i}", "text": t, "quotes": [1]}) + "\n" for i, t in enumerate(texts)))
+    path.write_text(
+        "".join(json.dumps({"id": f"doc-{i}", "text": t, "quotes": [1]}) + "\n" for i, t in enumerate(texts))
+    )
     result = run("analyze", "--format", "jsonl", path)
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -120,11 +125,13 @@ def test_model_can_be_chosen_by_name():
 def test_standard_input_as_a_real_process(tmp_path):
     db = tmp_path / "stdin.db"
     text = "Budget Row Deepens\n\n" + distinct_article(5)
-    done = subprocess.run([sys.executable, "-m", "onrecord", "ingest", "-", "--db", str(db)],
-                          input=text.encode(), capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "onrecord", "ingest", "-", "--db", str(db)], input=text.encode(), capture_output=True
+    )
     assert done.returncode == 0, done.stderr
-    shown = subprocess.run([sys.executable, "-m", "onrecord", "articles", "--db", str(db), "--json"],
-                           capture_output=True, text=True)
+    shown = subprocess.run(
+        [sys.executable, "-m", "onrecord", "articles", "--db", str(db), "--json"], capture_output=True, text=True
+    )
     [article] = json.loads(shown.stdout)
     assert article["title"] == "Budget Row Deepens" and article["source_ref"] == "-"
 
@@ -138,7 +145,9 @@ def test_version():
 def test_statements_and_actors_commands(db_url, tmp_path):
     (tmp_path / "a.txt").write_text(
         "Minister Denies Cover-Up\n\nInterior minister Olga Brandt denied that the police had hidden evidence. "
-        "\"Nothing was hidden,\" Brandt said on Tuesday.", "utf-8")
+        '"Nothing was hidden," Brandt said on Tuesday.',
+        "utf-8",
+    )
     assert run("ingest", tmp_path / "a.txt", "--db", db_url).exit_code == 0
     rows = json.loads(run("statements", "--db", db_url, "--speaker", "brandt", "--json").stdout)
     assert {(r["cue_class"], r["kind"]) for r in rows} >= {("deny", "indirect"), ("assert", "direct")}
@@ -151,22 +160,35 @@ def test_statements_and_actors_commands(db_url, tmp_path):
 
 
 def test_claims_commands(db_url, tmp_path):
-    (tmp_path / "a.txt").write_text("Norway Denies Licence Sale\n\nMarch 3, 2025\n\nThe government of Norway on Monday "
-                                    "denied that it had sold fishing licences to Iceland.", "utf-8")
-    (tmp_path / "b.txt").write_text("Norway Admits Licence Sale\n\nApril 14, 2025\n\nNorway's fisheries minister, Petra "
-                                    "Aalto, acknowledged on Monday that the government sold fishing licences to Iceland.", "utf-8")
+    (tmp_path / "a.txt").write_text(
+        "Norway Denies Licence Sale\n\nMarch 3, 2025\n\nThe government of Norway on Monday "
+        "denied that it had sold fishing licences to Iceland.",
+        "utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        "Norway Admits Licence Sale\n\nApril 14, 2025\n\nNorway's fisheries minister, Petra "
+        "Aalto, acknowledged on Monday that the government sold fishing licences to Iceland.",
+        "utf-8",
+    )
     assert run("ingest", tmp_path, "--db", db_url).exit_code == 0
     [claim] = [c for c in json.loads(run("claims", "--db", db_url, "--json").stdout) if "licences" in c["text"]]
     assert claim["text"] == "Norway supplied licences to Iceland" and claim["deny"] >= 1 and claim["affirm"] >= 1
     [reversal] = json.loads(run("reversals", "--db", db_url, "--format", "json").stdout)
     assert (reversal["actor"], reversal["from_stance"], reversal["to_stance"], reversal["claim_id"]) == (
-        "Norway", "deny", "affirm", claim["id"])
+        "Norway",
+        "deny",
+        "affirm",
+        claim["id"],
+    )
     assert reversal["claim_text"] == claim["text"]
     for item in reversal["before"] + reversal["after"]:
         assert set(item) >= {"article", "date", "text", "speaker", "stance"}
     assert run("reversals", "--db", db_url, "--since", "2026-01-01", "--format", "json").stdout.strip() == "[]"
     assert "deny" in run("timeline", claim["id"], "--db", db_url).stdout
-    assert json.loads(run("check", "Norway sold licences to Iceland", "--db", db_url, "--format", "json").stdout)[0]["id"] == claim["id"]
+    assert (
+        json.loads(run("check", "Norway sold licences to Iceland", "--db", db_url, "--format", "json").stdout)[0]["id"]
+        == claim["id"]
+    )
     assert run("check", "Chile banned copper exports to Peru", "--db", db_url).exit_code == 1
     assert json.loads(run("contradictions", "--db", db_url, "--format", "json").stdout) == []
     assert run("timeline", "clm_nothing", "--db", db_url).exit_code == 1
@@ -175,20 +197,42 @@ def test_claims_commands(db_url, tmp_path):
 
 def test_stance_and_group_commands(tmp_path):
     pairs = tmp_path / "pairs.jsonl"
-    pairs.write_text("\n".join(json.dumps(x) for x in [
-        {"id": "a", "claim": "A shark was seen in the Thames", "text": "Shark spotted in the Thames"},
-        {"id": "b", "claim": "A shark was seen in the Thames", "text": "Thames shark sighting was a hoax"},
-        {"id": "c", "claim": "A shark was seen in the Thames", "text": "Shark reportedly seen in the Thames"},
-        {"id": "d", "text": "no claim here"},
-    ]) + "\nnot json\n", "utf-8")
+    pairs.write_text(
+        "\n".join(
+            json.dumps(x)
+            for x in [
+                {"id": "a", "claim": "A shark was seen in the Thames", "text": "Shark spotted in the Thames"},
+                {"id": "b", "claim": "A shark was seen in the Thames", "text": "Thames shark sighting was a hoax"},
+                {"id": "c", "claim": "A shark was seen in the Thames", "text": "Shark reportedly seen in the Thames"},
+                {"id": "d", "text": "no claim here"},
+            ]
+        )
+        + "\nnot json\n",
+        "utf-8",
+    )
     result = run("stance", "--input", pairs)
     assert result.exit_code == 1  # two bad lines, reported, the rest answered
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
-        {"id": "a", "stance": "affirm"}, {"id": "b", "stance": "deny"}, {"id": "c", "stance": "neutral"}]
+        {"id": "a", "stance": "affirm"},
+        {"id": "b", "stance": "deny"},
+        {"id": "c", "stance": "neutral"},
+    ]
     texts = tmp_path / "texts.jsonl"
-    texts.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in enumerate([
-        "Shark spotted in the Thames near London Bridge", "Thames shark near London Bridge was a hoax",
-        "Apple to open a store on the Moon", "Apple's Moon store opens next year"])) + "\n", "utf-8")
+    texts.write_text(
+        "\n".join(
+            json.dumps({"id": i, "text": t})
+            for i, t in enumerate(
+                [
+                    "Shark spotted in the Thames near London Bridge",
+                    "Thames shark near London Bridge was a hoax",
+                    "Apple to open a store on the Moon",
+                    "Apple's Moon store opens next year",
+                ]
+            )
+        )
+        + "\n",
+        "utf-8",
+    )
     groups = [json.loads(line)["claim"] for line in run("group", "--input", texts).stdout.splitlines()]
     assert groups[0] == groups[1] != groups[2] == groups[3]
 
@@ -196,17 +240,23 @@ def test_stance_and_group_commands(tmp_path):
 def test_events_command(db_url, tmp_path):
     (tmp_path / "a.txt").write_text(
         "Germany Sends Aid\n\nGermany sent food and medicine to Syria after the earthquake. "
-        "Venezuela did not release the American prisoners.", "utf-8")
+        "Venezuela did not release the American prisoners.",
+        "utf-8",
+    )
     assert run("ingest", tmp_path, "--db", db_url).exit_code == 0
     rows = json.loads(run("events", "--db", db_url, "--code", "07", "--format", "json").stdout)
-    assert [(r["code"], r["source_code"], r["target_code"], r["happened"]) for r in rows] == [("073", "DEU", "SYR", True)]
+    assert [(r["code"], r["source_code"], r["target_code"], r["happened"]) for r in rows] == [
+        ("073", "DEU", "SYR", True)
+    ]
     tsv = run("events", "--db", db_url, "--format", "tsv").stdout.splitlines()
     header, *lines = [line.split("\t") for line in tsv]
     assert header[:5] == ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor2Code", "EventCode"]
     released = [line for line in lines if line[4].startswith("084")]
     assert released and released[0][8] == "0"  # negated: coded, not happened
     assert json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout) != []
-    assert all(r["happened"] for r in json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout))
+    assert all(
+        r["happened"] for r in json.loads(run("events", "--db", db_url, "--happened", "--format", "json").stdout)
+    )
     assert "073" in run("events", "--db", db_url, "--source", "DEU").stdout
 
 
@@ -215,8 +265,10 @@ ESCAPES = ["\x1b[2J", "\x1b]0;pwned\x07", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1
 
 def _hostile_jsonl(tmp_path):
     title = "Mayor quits " + " ".join(ESCAPES)
-    text = ("The mayor of Calder, Ruth Lind, said on Monday that the harbour {} would reopen {} to fishing boats. "
-            "\"We will not be silenced {}, not by anyone {},\" said Tomas Keller, the council leader.").format(*ESCAPES)
+    text = (
+        "The mayor of Calder, Ruth Lind, said on Monday that the harbour {} would reopen {} to fishing boats. "
+        '"We will not be silenced {}, not by anyone {}," said Tomas Keller, the council leader.'
+    ).format(*ESCAPES)
     path = tmp_path / "hostile.jsonl"
     path.write_text(json.dumps({"id": "h1", "title": title, "text": text, "published": "2025-11-20"}) + "\n", "utf-8")
     return path
@@ -224,7 +276,7 @@ def _hostile_jsonl(tmp_path):
 
 def _terminal_controls(output: str) -> list[str]:
     """ESC, C1 and other C0 controls (newline and tab apart) in what reached the terminal."""
-    return [c for c in output if (ord(c) < 32 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f]
+    return [c for c in output if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F]
 
 
 def test_no_terminal_escapes_reach_the_terminal(db_url, tmp_path):
@@ -252,12 +304,22 @@ def test_no_terminal_escapes_reach_the_terminal(db_url, tmp_path):
         assert line["content_text"]
 
 
-@pytest.mark.parametrize("hostile, shown", [
-    ("a\x1b[2Jb", "ab"), ("a\x1b]0;pwned\x07b", "ab"), ("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link"),
-    ("\x9b31mred", "red"), ("a\x1b[1;31mb\x1b[0m", "ab"), ("\x1bPq#0;2;0;0;0\x1b\\ok", "ok"), ("x\x1bcy", "xy"),
-    ("keep\nlines\tand tabs\r", "keep\nlines\tand tabs"), ("del\x7f c1\x85 bell\x07 nul\x00", "del c1 bell nul"),
-    ("Zürich – “quoted” 北京", "Zürich – “quoted” 北京"), ("[bold]not markup[/]", "[bold]not markup[/]"),
-])
+@pytest.mark.parametrize(
+    "hostile, shown",
+    [
+        ("a\x1b[2Jb", "ab"),
+        ("a\x1b]0;pwned\x07b", "ab"),
+        ("\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "link"),
+        ("\x9b31mred", "red"),
+        ("a\x1b[1;31mb\x1b[0m", "ab"),
+        ("\x1bPq#0;2;0;0;0\x1b\\ok", "ok"),
+        ("x\x1bcy", "xy"),
+        ("keep\nlines\tand tabs\r", "keep\nlines\tand tabs"),
+        ("del\x7f c1\x85 bell\x07 nul\x00", "del c1 bell nul"),
+        ("Zürich – “quoted” 北京", "Zürich – “quoted” 北京"),
+        ("[bold]not markup[/]", "[bold]not markup[/]"),
+    ],
+)
 def test_terminal_safe_takes_out_what_a_terminal_acts_on(hostile, shown):
     from onrecord.cli import escape, terminal_safe
 

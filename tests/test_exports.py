@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from onrecord.cli import app
 from onrecord.exports import ExportError, export, read_export
 from onrecord.record import Record
@@ -74,7 +74,9 @@ def test_formats_that_do_not_fit_the_table_are_refused(record, tmp_path):
 def test_export_command(db_url, record, tmp_path):
     runner = CliRunner()
     out = tmp_path / "statements.parquet"
-    result = runner.invoke(app, ["export", "--db", db_url, "--what", "statements", "--format", "parquet", "--out", str(out)])
+    result = runner.invoke(
+        app, ["export", "--db", db_url, "--what", "statements", "--format", "parquet", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert len(read_export(out, "parquet")) == count(record, "statements")
     as_jsonl = runner.invoke(app, ["export", "--db", db_url, "--what", "claims", "--format", "jsonl"])
@@ -85,10 +87,12 @@ def test_export_command(db_url, record, tmp_path):
 
 # Cells a spreadsheet would take as formulas (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HOSTILE_ARTICLE = ('=HYPERLINK("http://x","click") Mayor quits\n\n'
-                   "The mayor of Calder, Ruth Lind, said on Monday that -2+3 was the result. "
-                   '"@SUM(A1) is wrong," said Tomas Keller. According to Keller, +cmd was fine.\n\n'
-                   "=Ada Quill said the vote was rigged.\n")
+HOSTILE_ARTICLE = (
+    '=HYPERLINK("http://x","click") Mayor quits\n\n'
+    "The mayor of Calder, Ruth Lind, said on Monday that -2+3 was the result. "
+    '"@SUM(A1) is wrong," said Tomas Keller. According to Keller, +cmd was fine.\n\n'
+    "=Ada Quill said the vote was rigged.\n"
+)
 
 
 @pytest.fixture
@@ -114,7 +118,9 @@ def test_csv_exports_carry_no_formulas_and_read_back_whole(db_url, hostile_recor
     assert sum(1 for value in hostile if value and value.startswith(FORMULA_STARTS)) >= 3  # the test holds some
     for what in ("articles", "statements"):
         path = tmp_path / f"{what}.csv"
-        result = CliRunner().invoke(app, ["export", "--db", db_url, "--what", what, "--format", "csv", "--out", str(path)])
+        result = CliRunner().invoke(
+            app, ["export", "--db", db_url, "--what", what, "--format", "csv", "--out", str(path)]
+        )
         assert result.exit_code == 0, result.output
         risky = [cell for cell in _cells(path) if cell.startswith(FORMULA_STARTS)]
         assert risky == [], what

@@ -15,6 +15,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from conftest import article_text, html_page
 from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -24,14 +25,13 @@ from onrecord.ingest.sources import read_sources
 from onrecord.ingest.urls import check_fetchable_url, refused_address
 from onrecord.model import Article, Failure
 
-from conftest import article_text, html_page
-
 
 def split(items):
     return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Failure)]
 
 
 # -- a loopback server whose answers each test sets ---------------------------
+
 
 class Scripted(http.server.BaseHTTPRequestHandler):
     """Answers each path with what `routes` says: a (content type, body)
@@ -104,28 +104,27 @@ def _drip(handler):
 # -- 1. every address that is not global is refused ---------------------------
 
 REFUSED = [
-    "100.64.0.1",                     # shared address space (RFC 6598)
-    "100.100.100.200",                # a cloud's metadata service, in that space
-    "2002:a9fe:a9fe::1",              # 6to4 embedding 169.254.169.254
-    "2002:7f00:1::1",                 # 6to4 embedding 127.0.0.1
-    "2002:6440:1::1",                 # 6to4 embedding 100.64.0.1
-    "fec0::1",                        # site-local
-    "64:ff9b::a9fe:a9fe",             # NAT64 of 169.254.169.254
-    "64:ff9b::7f00:1",                # NAT64 of 127.0.0.1
-    "64:ff9b:1::a9fe:a9fe",           # local-use NAT64
+    "100.64.0.1",  # shared address space (RFC 6598)
+    "100.100.100.200",  # a cloud's metadata service, in that space
+    "2002:a9fe:a9fe::1",  # 6to4 embedding 169.254.169.254
+    "2002:7f00:1::1",  # 6to4 embedding 127.0.0.1
+    "2002:6440:1::1",  # 6to4 embedding 100.64.0.1
+    "fec0::1",  # site-local
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "64:ff9b:1::a9fe:a9fe",  # local-use NAT64
     "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo whose client is 127.0.0.1
-    "::127.0.0.1",                    # IPv4-compatible loopback
-    "::ffff:100.100.100.200",         # IPv4-mapped shared address space
-    "198.18.0.1",                     # benchmarking
-    "192.0.2.1",                      # documentation
-    "2001:db8::1",                    # documentation
-    "240.0.0.1",                      # reserved
-    "255.255.255.255",                # broadcast
-    "ff0e::1",                        # global-scope multicast
-    "fe80::1%eth0",                   # link-local with a zone
+    "::127.0.0.1",  # IPv4-compatible loopback
+    "::ffff:100.100.100.200",  # IPv4-mapped shared address space
+    "198.18.0.1",  # benchmarking
+    "192.0.2.1",  # documentation
+    "2001:db8::1",  # documentation
+    "240.0.0.1",  # reserved
+    "255.255.255.255",  # broadcast
+    "ff0e::1",  # global-scope multicast
+    "fe80::1%eth0",  # link-local with a zone
 ]
-PUBLIC = ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "2002:5db8:d822::1", "64:ff9b::808:808",
-          "::ffff:8.8.8.8"]
+PUBLIC = ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111", "2002:5db8:d822::1", "64:ff9b::808:808", "::ffff:8.8.8.8"]
 
 
 @pytest.mark.parametrize("address", REFUSED)
@@ -155,8 +154,15 @@ def _audit(event, args):
 sys.addaudithook(_audit)
 
 
-@pytest.mark.parametrize("url", ["http://100.100.100.200/latest/meta-data/", "http://[2002:a9fe:a9fe::1]/latest/",
-                                 "http://[fec0::1]/a.html", "http://[64:ff9b::7f00:1]/a.html"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://100.100.100.200/latest/meta-data/",
+        "http://[2002:a9fe:a9fe::1]/latest/",
+        "http://[fec0::1]/a.html",
+        "http://[64:ff9b::7f00:1]/a.html",
+    ],
+)
 def test_a_literal_address_url_is_refused_before_any_connection(url):
     _CONNECTS.clear()
     _WATCHING.set()
@@ -171,12 +177,16 @@ def test_a_literal_address_url_is_refused_before_any_connection(url):
 
 def test_refused_ranges_are_fetched_from_with_allow_private_only():
     # allow_private lifts the refusal: the fetch is attempted (and fails: nothing answers there)
-    [item] = list(read_sources(["http://[fec0::1]:9/a.html"], IngestOptions(allow_private=True, fetch_timeout=1,
-                                                                              fetch_deadline=3)))
+    [item] = list(
+        read_sources(
+            ["http://[fec0::1]:9/a.html"], IngestOptions(allow_private=True, fetch_timeout=1, fetch_deadline=3)
+        )
+    )
     assert isinstance(item, Failure) and "--allow-private" not in item.reason
 
 
 # -- 2. a malformed URL costs its own item at most ----------------------------
+
 
 def test_check_fetchable_url():
     assert check_fetchable_url("https://example.org/a?b=1") is None
@@ -192,10 +202,12 @@ def test_check_fetchable_url():
 
 def test_a_malformed_url_on_a_jsonl_line_keeps_the_rest_of_the_file(tmp_path):
     path = tmp_path / "dump.jsonl"
-    lines = [{"id": "a", "text": article_text(0), "url": "https://courier.example/a"},
-             {"id": "b", "text": article_text(1), "url": "http://[::1"},
-             {"id": "c", "html": OTHER_PAGE.decode().replace("Denholm", "Ashby"), "url": "http://[evil/x"},
-             {"id": "d", "text": article_text(3), "url": "https://courier.example/d"}]
+    lines = [
+        {"id": "a", "text": article_text(0), "url": "https://courier.example/a"},
+        {"id": "b", "text": article_text(1), "url": "http://[::1"},
+        {"id": "c", "html": OTHER_PAGE.decode().replace("Denholm", "Ashby"), "url": "http://[evil/x"},
+        {"id": "d", "text": article_text(3), "url": "https://courier.example/d"},
+    ]
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", "utf-8")
     articles, failures = split(read_sources([str(path)]))
     assert failures == []
@@ -204,11 +216,14 @@ def test_a_malformed_url_on_a_jsonl_line_keeps_the_rest_of_the_file(tmp_path):
 
 
 def test_a_malformed_link_in_a_feed_keeps_the_rest_of_the_feed(tmp_path):
-    items = "".join(f"<item><title>Story {n}</title><link>{link}</link><description>{article_text(n)}</description></item>"
-                    for n, link in enumerate(["https://courier.example/1", "http://[evil", "https://courier.example/3"]))
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{link}</link><description>{article_text(n)}</description></item>"
+        for n, link in enumerate(["https://courier.example/1", "http://[evil", "https://courier.example/3"])
+    )
     path = tmp_path / "feed.xml"
-    path.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>Courier</title>{items}</channel></rss>",
-                    "utf-8")
+    path.write_text(
+        f"<?xml version='1.0'?><rss version='2.0'><channel><title>Courier</title>{items}</channel></rss>", "utf-8"
+    )
     articles, failures = split(read_sources([str(path)]))
     assert failures == []
     assert [a.title for a in articles] == ["Story 0", "Story 1", "Story 2"]
@@ -230,8 +245,12 @@ def test_a_malformed_warc_target_uri_keeps_the_rest_of_the_archive(tmp_path):
 
 
 def test_a_malformed_canonical_link_in_a_page_keeps_the_page_without_a_url(tmp_path):
-    for number, head in enumerate(['<link rel="canonical" href="http://[evil/x">',
-                                   '<meta property="og:url" content="https://courier.example:99999/x">']):
+    for number, head in enumerate(
+        [
+            '<link rel="canonical" href="http://[evil/x">',
+            '<meta property="og:url" content="https://courier.example:99999/x">',
+        ]
+    ):
         (tmp_path / f"page{number}.html").write_text(html_page(article_text(number), extra_head=head), "utf-8")
     articles, failures = split(read_sources([str(tmp_path)]))
     assert failures == [] and len(articles) == 2
@@ -260,8 +279,9 @@ def test_a_redirect_to_a_malformed_url_is_a_failure_with_its_reason():
 def test_the_cli_reports_a_malformed_url_in_one_line(tmp_path):
     from onrecord.cli import app
 
-    result = CliRunner().invoke(app, ["ingest", "http://[::1", "--db", f"sqlite:///{tmp_path / 'm.db'}",
-                                      "--no-analyze", "--workers", "1"])
+    result = CliRunner().invoke(
+        app, ["ingest", "http://[::1", "--db", f"sqlite:///{tmp_path / 'm.db'}", "--no-analyze", "--workers", "1"]
+    )
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
@@ -271,12 +291,14 @@ def test_the_cli_reports_a_malformed_url_in_one_line(tmp_path):
 
 # -- 3. a total deadline per fetch --------------------------------------------
 
+
 @pytest.mark.parametrize("drip", [drip_body, drip_headers], ids=["body", "headers"])
 def test_a_dripping_server_is_cut_off_at_the_deadline_and_the_next_source_goes_on(drip):
     with serving({"/drip": drip, "/page": ("text/html", PAGE)}) as server:
         started = time.monotonic()
-        items = list(read_sources([server + "/drip", server + "/page"],
-                                  IngestOptions(allow_private=True, fetch_deadline=2)))
+        items = list(
+            read_sources([server + "/drip", server + "/page"], IngestOptions(allow_private=True, fetch_deadline=2))
+        )
         elapsed = time.monotonic() - started
     assert isinstance(items[0], Failure), items[0]
     assert "took longer than" in items[0].reason and "2 s" in items[0].reason, items[0].reason
@@ -307,9 +329,23 @@ def test_the_cli_fetch_deadline_option(tmp_path, monkeypatch):
     monkeypatch.setenv("ONRECORD_FETCH_DEADLINE", "60")  # the CLI sets it: restored after the test
     with serving({"/drip": drip_body, "/page": ("text/html", PAGE)}) as server:
         started = time.monotonic()
-        result = CliRunner().invoke(app, ["ingest", server + "/drip", server + "/page", "--fetch-deadline", "1.5",
-                                          "--allow-private", "--db", f"sqlite:///{tmp_path / 'd.db'}",
-                                          "--no-analyze", "--workers", "1", "--json"])
+        result = CliRunner().invoke(
+            app,
+            [
+                "ingest",
+                server + "/drip",
+                server + "/page",
+                "--fetch-deadline",
+                "1.5",
+                "--allow-private",
+                "--db",
+                f"sqlite:///{tmp_path / 'd.db'}",
+                "--no-analyze",
+                "--workers",
+                "1",
+                "--json",
+            ],
+        )
         elapsed = time.monotonic() - started
     assert result.exit_code == 1, result.output
     assert "took longer than" in result.output and elapsed < 20
@@ -317,6 +353,7 @@ def test_the_cli_fetch_deadline_option(tmp_path, monkeypatch):
 
 
 # -- 4. a truncated download is a failure, never an article --------------------
+
 
 def short_answer(handler):
     """Declares the whole page, sends two thirds of it, and closes."""
@@ -354,10 +391,12 @@ FULL_STORY = html_page(article_text(2), title="Ashby council votes to close East
 
 
 def _feed_linking_to(url: str) -> str:
-    return ("<?xml version='1.0'?><rss version='2.0'><channel><title>Aggregator</title>"
-            f"<item><title>Library to close</title><link>{url}</link>"
-            "<description>Ashby council votes to shut the Eastgate library, residents object.</description></item>"
-            "</channel></rss>")
+    return (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Aggregator</title>"
+        f"<item><title>Library to close</title><link>{url}</link>"
+        "<description>Ashby council votes to shut the Eastgate library, residents object.</description></item>"
+        "</channel></rss>"
+    )
 
 
 def test_a_feed_entry_does_not_pre_empt_the_page_it_links_to(db_url, tmp_path):
@@ -394,6 +433,7 @@ def test_a_feed_entry_naming_a_page_already_fetched_is_a_duplicate(db_url, tmp_p
 
 
 # -- 6. folders: regular files only, no link out of the folder ------------------
+
 
 def _bounded(work, seconds=30):
     """Run work() in a thread; fail (instead of hanging the suite) past `seconds`."""

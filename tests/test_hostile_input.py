@@ -46,13 +46,22 @@ def check(items, analyzer) -> None:
 CASES = {
     "nested.html": lambda: b"<html><body>" + b"<div>" * 10_000 + b"<p>Deep text here. " * 50 + b"</div>" * 10_000,
     "quotes.txt": lambda: ("Headline\n\n" + "\u201c" * 3000 + " she said \u201d" * 10 + '"' * 5000).encode(),
-    "unbalanced.txt": lambda: ("Minister speaks\n\n" + "\u201cWe will never accept this, the minister said. " * 200
-                               + "And then \u201d\u201d\u201d nothing \u201c.").encode(),
-    "rtl-cjk.txt": lambda: ("\u0627\u0644\u0648\u0632\u064a\u0631 \u0642\u0627\u0644 " * 300 + "\n\n"
-                            + "\u90e8\u957f\u8868\u793a\u4e0d\u540c\u610f\u3002" * 300 + "\u202e reversed \u202c").encode(),
+    "unbalanced.txt": lambda: (
+        "Minister speaks\n\n"
+        + "\u201cWe will never accept this, the minister said. " * 200
+        + "And then \u201d\u201d\u201d nothing \u201c."
+    ).encode(),
+    "rtl-cjk.txt": lambda: (
+        "\u0627\u0644\u0648\u0632\u064a\u0631 \u0642\u0627\u0644 " * 300
+        + "\n\n"
+        + "\u90e8\u957f\u8868\u793a\u4e0d\u540c\u610f\u3002" * 300
+        + "\u202e reversed \u202c"
+    ).encode(),
     "control.txt": lambda: ("Title\x07\n\n" + "Text with \x00 nulls \x1b[31m escapes \x0c and \x7f. " * 200).encode(),
     "mixed-encoding.txt": lambda: "Caf\u00e9 owner said ".encode() + "na\u00efve \u00fcber ".encode("latin-1") * 200,
-    "invalid-utf8.html": lambda: b"<html><body><p>" + b"\xff\xfe\xc3\x28 valid words here " * 500 + b"</p></body></html>",
+    "invalid-utf8.html": lambda: (
+        b"<html><body><p>" + b"\xff\xfe\xc3\x28 valid words here " * 500 + b"</p></body></html>"
+    ),
     "empty.txt": lambda: b"",
     "whitespace.txt": lambda: b" \n\t\r\n   \n" * 1000,
     "one-long-word.txt": lambda: b"Headline\n\n" + b"a" * 2_000_000,
@@ -80,8 +89,9 @@ def test_a_gzip_bomb_is_refused(tmp_path):
 
 
 def test_a_million_line_feed(tmp_path):
-    items = "".join(f"<item><title>Item {i}</title><description>Short {i}.</description></item>\n"
-                    for i in range(1_000_000))
+    items = "".join(
+        f"<item><title>Item {i}</title><description>Short {i}.</description></item>\n" for i in range(1_000_000)
+    )
     feed = f"<?xml version='1.0'?><rss version='2.0'><channel><title>Big</title>\n{items}</channel></rss>".encode()
     start = time.monotonic()
     found = read(tmp_path, "big.rss", feed)

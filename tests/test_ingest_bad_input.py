@@ -5,14 +5,13 @@ import os
 import socket
 
 import pytest
+from conftest import article_text, html_page
 
 from onrecord.ingest.decode import decode_text, gunzip_capped
 from onrecord.ingest.draft import IngestOptions
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.sources import read_sources
 from onrecord.model import Article, Failure
-
-from conftest import article_text, html_page
 
 GERMAN = (
     "Der Stadtrat von Marlow hat am Dienstag beschlossen, die öffentliche Bibliothek im Osten der Stadt "
@@ -71,7 +70,9 @@ def test_truncated_gzip(tmp_path):
 
 def test_wrongly_encoded_text_is_decoded_when_it_can_be(tmp_path):
     path = tmp_path / "latin1.txt"
-    path.write_bytes(("Café Owners Protest\n\n" + article_text() + "\n\nThe café’s owner, Zoë Müller, objected.").encode("cp1252"))
+    path.write_bytes(
+        ("Café Owners Protest\n\n" + article_text() + "\n\nThe café’s owner, Zoë Müller, objected.").encode("cp1252")
+    )
     article = only(list(read_sources([str(path)])))
     assert isinstance(article, Article)
     assert "Zoë Müller" in article.text and article.title == "Café Owners Protest"

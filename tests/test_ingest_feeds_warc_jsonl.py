@@ -5,13 +5,12 @@ import gzip
 import io
 import json
 
+from conftest import article_text, html_page
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from onrecord.ingest.sources import read_sources
 from onrecord.model import Article, DateSource, Failure
-
-from conftest import article_text, html_page
 
 
 def split(items):
@@ -81,15 +80,20 @@ def make_warc(pages, *, gzip_records=True):
     for url, content_type, body in pages:
         headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
-    writer.write_record(writer.create_warc_record("https://courier.example/", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
+    writer.write_record(
+        writer.create_warc_record("https://courier.example/", "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
+    )
     return buffer.getvalue()
 
 
 WARC_PAGES = [
     ("https://courier.example/2024/03/05/library", "text/html; charset=utf-8", html_page(article_text(0)).encode()),
     ("https://courier.example/logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
-    ("https://courier.example/2024/03/06/bridge", "text/html; charset=iso-8859-1",
-     html_page(article_text(3) + "\n\nThe café reopened.").encode("latin-1")),
+    (
+        "https://courier.example/2024/03/06/bridge",
+        "text/html; charset=iso-8859-1",
+        html_page(article_text(3) + "\n\nThe café reopened.").encode("latin-1"),
+    ),
 ]
 
 
@@ -120,7 +124,9 @@ def test_truncated_warc_keeps_the_records_before_the_cut(tmp_path):
 def test_jsonl_text_is_kept_verbatim_and_bad_lines_fail_alone(tmp_path):
     verbatim = "  Leave a Reply\n\nThe council voted, she said.  \r\n" + article_text()
     lines = [
-        json.dumps({"id": "x1", "text": verbatim, "title": "Vote", "published": "2024-03-05", "url": "https://a.example/x#top"}),
+        json.dumps(
+            {"id": "x1", "text": verbatim, "title": "Vote", "published": "2024-03-05", "url": "https://a.example/x#top"}
+        ),
         "{not json",
         json.dumps(["a list"]),
         json.dumps({"id": "x4"}),

@@ -3,15 +3,17 @@
 import datetime as dt
 import gzip
 
+from conftest import article_text, html_page
+
 from onrecord.ingest.html import find_published, fragment_text, read_html
 from onrecord.ingest.sources import read_sources
 from onrecord.model import Article, DateSource, Failure
 
-from conftest import article_text, html_page
-
 
 def test_main_text_and_metadata():
-    page = html_page(article_text(), comments="<div class='comment'><p>This council is a disgrace and should resign now.</p></div>")
+    page = html_page(
+        article_text(), comments="<div class='comment'><p>This council is a disgrace and should resign now.</p></div>"
+    )
     draft = read_html(page, "page.html", url="https://courier.example/news/library")
     assert draft.title == "Council votes to close Eastgate library"
     assert draft.source == "The Marlow Courier"

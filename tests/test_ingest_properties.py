@@ -16,9 +16,32 @@ OPTIONS = IngestOptions(languages=(), max_bytes=100_000)
 junk = st.one_of(
     st.binary(max_size=3000),
     st.text(max_size=3000).map(lambda s: s.encode("utf-8", "surrogatepass")),
-    st.lists(st.sampled_from(["<p>", "</p>", "<div", ">", "\u201c", "\u201d", '"', "said", "\n\n", "Leave a Reply",
-                              "<?xml", "<rss>", "<item>", "WARC/1.0\r\n", "{", "}", "\x00", "\ufeff", "é"]),
-             max_size=300).map(lambda parts: "".join(parts).encode("utf-8")),
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div",
+                ">",
+                "\u201c",
+                "\u201d",
+                '"',
+                "said",
+                "\n\n",
+                "Leave a Reply",
+                "<?xml",
+                "<rss>",
+                "<item>",
+                "WARC/1.0\r\n",
+                "{",
+                "}",
+                "\x00",
+                "\ufeff",
+                "é",
+            ]
+        ),
+        max_size=300,
+    ).map(lambda parts: "".join(parts).encode("utf-8")),
 )
 
 

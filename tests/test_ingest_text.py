@@ -2,11 +2,11 @@
 
 import datetime as dt
 
+from conftest import article_text
+
 from onrecord.ingest.sources import read_sources
 from onrecord.ingest.text import clean_plain_text, looks_like_headline, remove_boilerplate
 from onrecord.model import Article, DateSource
-
-from conftest import article_text
 
 
 def test_seed_article_comes_out_clean(seed_path):
@@ -78,8 +78,10 @@ def test_first_line_is_a_title_only_when_it_looks_like_a_headline():
 
 def test_a_lead_ending_inside_a_quotation_is_body_text():
     # a full stop inside the closing quotation mark ends a sentence, not a headline
-    lead = ('Ledgerly on Wednesday confirmed that hackers stole customer data, eight days after the company '
-            'said reports of a breach were "nonsense."')
+    lead = (
+        "Ledgerly on Wednesday confirmed that hackers stole customer data, eight days after the company "
+        'said reports of a breach were "nonsense."'
+    )
     assert not looks_like_headline(lead)
     assert not looks_like_headline("The minister called the report “absolutely false.”")
     assert looks_like_headline("Is Iran arming Russia?")

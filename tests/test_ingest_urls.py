@@ -5,13 +5,12 @@ import threading
 import time
 
 import pytest
+from conftest import article_text, html_page
 
 from onrecord.ingest.draft import IngestOptions
 from onrecord.ingest.sources import read_sources
 from onrecord.ingest.urls import USER_AGENT
 from onrecord.model import Article, DateSource, Failure
-
-from conftest import article_text, html_page
 
 SEEN_AGENTS: list[str] = []
 
@@ -111,12 +110,20 @@ def test_other_schemes_are_not_fetched(tmp_path):
 
 # -- the open web: only public addresses, unless allowed -----------------------
 
+
 def test_loopback_private_and_metadata_addresses_are_refused(server):
     port = server.rsplit(":", 1)[1]
-    for url in (server + "/2024/03/05/library.html", f"http://localhost:{port}/plain.txt",
-                f"http://[::1]:{port}/plain.txt", "http://10.0.0.7/a.html", "http://192.168.1.1/a.html",
-                "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0/a.html", "http://[fd00::1]/a.html",
-                "http://[::ffff:127.0.0.1]/a.html"):
+    for url in (
+        server + "/2024/03/05/library.html",
+        f"http://localhost:{port}/plain.txt",
+        f"http://[::1]:{port}/plain.txt",
+        "http://10.0.0.7/a.html",
+        "http://192.168.1.1/a.html",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0.0.0.0/a.html",
+        "http://[fd00::1]/a.html",
+        "http://[::ffff:127.0.0.1]/a.html",
+    ):
         item = fetch_one(url, allow_private=False, fetch_timeout=2)
         assert isinstance(item, Failure), url
         assert "not fetched (--allow-private to allow)" in item.reason, (url, item.reason)
@@ -163,6 +170,7 @@ def test_the_cli_refuses_private_urls_unless_allowed(server, tmp_path):
     db = f"sqlite:///{tmp_path / 'u.db'}"
     refused = CliRunner().invoke(app, ["ingest", server + "/plain.txt", "--db", db, "--no-analyze", "--workers", "1"])
     assert refused.exit_code == 1 and "loopback address" in refused.output
-    allowed = CliRunner().invoke(app, ["ingest", server + "/plain.txt", "--db", db, "--no-analyze", "--workers", "1",
-                                       "--allow-private"])
+    allowed = CliRunner().invoke(
+        app, ["ingest", server + "/plain.txt", "--db", db, "--no-analyze", "--workers", "1", "--allow-private"]
+    )
     assert allowed.exit_code == 0, allowed.output

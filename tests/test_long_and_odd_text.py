@@ -16,6 +16,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from conftest import API_TOKEN, distinct_article, html_page
 from spacy.language import Language
 
 from onrecord import Record
@@ -24,9 +25,6 @@ from onrecord.ingest.decode import decode_text
 from onrecord.ingest.draft import IngestOptions
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.sources import given_article, read_sources
-from onrecord.model import Article, Failure
-
-from conftest import API_TOKEN, distinct_article, html_page
 
 # Seconds a pathological document may take, reading and analysis together,
 # on this shared 2-core machine; each took far longer before its fix.
@@ -75,12 +73,20 @@ def long_english_text(chars: int) -> str:
 
 def test_nul_in_jsonl_fields_is_removed_and_every_good_line_lands(db_url, tmp_path):
     path = tmp_path / "news.jsonl"
-    write_jsonl(path, [
-        {"id": "good-1", "text": distinct_article(1)},
-        {"id": "nul-text", "text": distinct_article(2).replace(" on ", " on\u0000 ", 1)},
-        {"id": "nul\u0000id", "title": "Harbour\u0000 plans", "source": "Courier\u0000", "text": distinct_article(3)},
-        {"id": "good-2", "text": distinct_article(4)},
-    ])
+    write_jsonl(
+        path,
+        [
+            {"id": "good-1", "text": distinct_article(1)},
+            {"id": "nul-text", "text": distinct_article(2).replace(" on ", " on\u0000 ", 1)},
+            {
+                "id": "nul\u0000id",
+                "title": "Harbour\u0000 plans",
+                "source": "Courier\u0000",
+                "text": distinct_article(3),
+            },
+            {"id": "good-2", "text": distinct_article(4)},
+        ],
+    )
     after = tmp_path / "after.txt"
     after.write_text("Later story\n\n" + distinct_article(5), "utf-8")
     with Record(db_url) as record:
@@ -120,9 +126,11 @@ def test_a_text_file_binary_after_its_first_64_kib_is_refused():
 
 
 def test_failures_whose_source_holds_nul_or_a_lone_surrogate_are_recorded(db_url):
-    documents = [{"url": "https://example.org/a\u0000b", "text": ""},
-                 {"url": "https://example.org/\ud800", "text": " "},
-                 {"text": "Council votes\n\n" + distinct_article(7)}]
+    documents = [
+        {"url": "https://example.org/a\u0000b", "text": ""},
+        {"url": "https://example.org/\ud800", "text": " "},
+        {"text": "Council votes\n\n" + distinct_article(7)},
+    ]
     with Record(db_url) as record:
         report = record.ingest_documents(documents)
         assert (report.stored, report.failed) == (1, 2)
@@ -138,12 +146,15 @@ def test_failures_whose_source_holds_nul_or_a_lone_surrogate_are_recorded(db_url
 
 def test_lone_surrogates_in_jsonl_become_replacement_characters(db_url, tmp_path):
     path = tmp_path / "news.jsonl"
-    write_jsonl(path, [
-        {"id": "good-1", "text": distinct_article(11)},
-        {"id": "bad-text", "text": distinct_article(12).replace(" on ", " on \ud800", 1)},
-        {"id": "bad-title", "title": "Harbour \udc00plans", "text": distinct_article(13)},
-        {"id": "good-2", "text": distinct_article(14)},
-    ])
+    write_jsonl(
+        path,
+        [
+            {"id": "good-1", "text": distinct_article(11)},
+            {"id": "bad-text", "text": distinct_article(12).replace(" on ", " on \ud800", 1)},
+            {"id": "bad-title", "title": "Harbour \udc00plans", "text": distinct_article(13)},
+            {"id": "good-2", "text": distinct_article(14)},
+        ],
+    )
     after = tmp_path / "after.txt"
     after.write_text("Later story\n\n" + distinct_article(15), "utf-8")
     with Record(db_url) as record:
@@ -161,8 +172,12 @@ def test_lone_surrogates_in_documents_given_to_the_python_api(db_url):
     record_of_text = analyze(text, title="Council \ud800votes")
     assert "\ufffd" in record_of_text.article.text and record_of_text.article.title == "Council \ufffdvotes"
     with Record(db_url) as record:
-        report = record.ingest_documents([{"text": text, "title": "Council \ud800votes"},
-                                          {"html": html_page(distinct_article(22)).replace("<h1>", "<h1>\ud801")}])
+        report = record.ingest_documents(
+            [
+                {"text": text, "title": "Council \ud800votes"},
+                {"html": html_page(distinct_article(22)).replace("<h1>", "<h1>\ud801")},
+            ]
+        )
         assert (report.stored, report.failed) == (2, 0), report.failures
     assert "Council \ufffdvotes" in {row.title for row in article_fields(db_url)}
 
@@ -176,8 +191,11 @@ def run_ingest(path, db_url, stdout_path) -> tuple[int, str, int]:
     import threading
 
     with open(stdout_path, "w") as out, open(f"{stdout_path}.err", "w") as err:
-        process = subprocess.Popen([sys.executable, "-m", "onrecord", "ingest", str(path), "--db", db_url,
-                                    "--workers", "1", "--quiet"], stdout=out, stderr=err)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "onrecord", "ingest", str(path), "--db", db_url, "--workers", "1", "--quiet"],
+            stdout=out,
+            stderr=err,
+        )
         killer = threading.Timer(1800, process.kill)  # a hang ends the test instead of stalling the suite
         killer.start()
         try:
@@ -201,8 +219,9 @@ def test_a_5_mb_article_is_analysed_from_end_to_end_in_bounded_memory(db_url, tm
     assert code == 0 and "Traceback" not in errors, errors[-3000:]
     assert peak_kb < 2_000_000  # bounded: a parse of the whole text at once needs many times this
     [(text,)] = stored_rows(db_url, "SELECT text FROM articles")
-    said = stored_rows(db_url, "SELECT content_text, content_start, content_end, speaker_name FROM statements"
-                               " WHERE NOT in_headline")
+    said = stored_rows(
+        db_url, "SELECT content_text, content_start, content_end, speaker_name FROM statements WHERE NOT in_headline"
+    )
     assert len(said) > size // 5000  # statements throughout, not only in the first window
     by_content = {content: (start, end, speaker) for content, start, end, speaker in said}
     for quote, speaker in ((FIRST_QUOTE, "Priya Anand"), (LAST_QUOTE, "Tomas Keller")):
@@ -257,9 +276,14 @@ def test_a_parser_error_in_one_article_fails_that_article_only(breaking_pipeline
 
 def test_an_analysis_failure_is_recorded_and_the_next_ingest_works(db_url, tmp_path, breaking_pipeline):
     path = tmp_path / "news.jsonl"
-    write_jsonl(path, [{"id": "one", "text": distinct_article(51)},
-                       {"id": "bad", "text": distinct_article(52) + f"\n\n{BREAKING_MARKER} here."},
-                       {"id": "two", "text": distinct_article(53)}])
+    write_jsonl(
+        path,
+        [
+            {"id": "one", "text": distinct_article(51)},
+            {"id": "bad", "text": distinct_article(52) + f"\n\n{BREAKING_MARKER} here."},
+            {"id": "two", "text": distinct_article(53)},
+        ],
+    )
     with Record(db_url, model=breaking_pipeline) as record:
         report = record.ingest([str(path)])
         assert (report.stored, report.analyzed, report.failed) == (3, 2, 1)
@@ -277,7 +301,9 @@ def test_an_analysis_failure_is_recorded_and_the_next_ingest_works(db_url, tmp_p
 
 @pytest.mark.parametrize("run", ["(" * 20_000, "'s" * 10_000, "\u201c\u201d" * 10_000])
 def test_a_run_of_punctuation_is_analysed_quickly_and_the_quote_found(run):
-    text = f"Harbour plans\n\n{run} The mayor, Ruth Lind, said: \"We will rebuild the harbour.\"\n\n" + distinct_article(61)
+    text = f'Harbour plans\n\n{run} The mayor, Ruth Lind, said: "We will rebuild the harbour."\n\n' + distinct_article(
+        61
+    )
     started = time.monotonic()
     result = analyze(text)
     assert time.monotonic() - started < TIME_BOUND
@@ -286,8 +312,9 @@ def test_a_run_of_punctuation_is_analysed_quickly_and_the_quote_found(run):
     assert said.speaker_name == "Ruth Lind"
     start, end = said.content.span
     assert body[start:end] == said.content.text and "We will rebuild the harbour." in said.content.text
-    assert all(body[s.content.span[0]:s.content.span[1]] == s.content.text
-               for s in result.statements if not s.content.parts)
+    assert all(
+        body[s.content.span[0] : s.content.span[1]] == s.content.text for s in result.statements if not s.content.parts
+    )
 
 
 # -- 5. Inputs that defeat the caps ---------------------------------------------------
@@ -296,21 +323,35 @@ def test_a_run_of_punctuation_is_analysed_quickly_and_the_quote_found(run):
 def warc_record(target: str, html: str, extra_header: bytes = b"") -> bytes:
     body = html.encode()
     http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + body
-    headers = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:" + str(uuid.uuid4()).encode()
-               + b">\r\nWARC-Date: 2024-03-05T10:00:00Z\r\nWARC-Target-URI: " + target.encode() + b"\r\n"
-               + extra_header + b"Content-Type: application/http; msgtype=response\r\n"
-               + b"Content-Length: " + str(len(http)).encode() + b"\r\n\r\n")
+    headers = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:"
+        + str(uuid.uuid4()).encode()
+        + b">\r\nWARC-Date: 2024-03-05T10:00:00Z\r\nWARC-Target-URI: "
+        + target.encode()
+        + b"\r\n"
+        + extra_header
+        + b"Content-Type: application/http; msgtype=response\r\n"
+        + b"Content-Length: "
+        + str(len(http)).encode()
+        + b"\r\n\r\n"
+    )
     return headers + http + b"\r\n\r\n"
 
 
-@pytest.mark.parametrize("header", [
-    b"X-Huge: " + b"a" * 100_000_000 + b"\r\n",  # one header line of 100 MB (40 MB took 49 s before)
-    b"X-Folded: start\r\n" + b" more\r\n" * 2_000_000,  # 2 million continuation lines
-], ids=["long-line", "continuations"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"X-Huge: " + b"a" * 100_000_000 + b"\r\n",  # one header line of 100 MB (40 MB took 49 s before)
+        b"X-Folded: start\r\n" + b" more\r\n" * 2_000_000,  # 2 million continuation lines
+    ],
+    ids=["long-line", "continuations"],
+)
 def test_a_warc_header_of_megabytes_ends_quickly_and_the_next_file_is_read(tmp_path, header):
     bad = tmp_path / "bad.warc"
-    bad.write_bytes(warc_record("https://example.org/one", html_page(distinct_article(71))) +
-                    warc_record("https://example.org/two", html_page(distinct_article(72)), header))
+    bad.write_bytes(
+        warc_record("https://example.org/one", html_page(distinct_article(71)))
+        + warc_record("https://example.org/two", html_page(distinct_article(72)), header)
+    )
     good = tmp_path / "good.warc"
     good.write_bytes(warc_record("https://example.org/three", html_page(distinct_article(73))))
     started = time.monotonic()
@@ -349,8 +390,7 @@ def test_the_api_analyses_a_text_of_a_million_characters(sqlite_url):
     text = "Harbour plans\n\n" + long_english_text(1_000_001)
     assert len(text) > 1_000_000
     with TestClient(create_app(sqlite_url, token=API_TOKEN)) as client:
-        response = client.post("/api/analyze", json={"text": text},
-                               headers={"Authorization": f"Bearer {API_TOKEN}"})
+        response = client.post("/api/analyze", json={"text": text}, headers={"Authorization": f"Bearer {API_TOKEN}"})
     assert response.status_code == 200, response.text[:500]
     contents = [s["content_text"] for s in response.json()["statements"]]
     assert any(FIRST_QUOTE in c for c in contents) and any(LAST_QUOTE in c for c in contents)

@@ -22,6 +22,7 @@ CASES = Path(__file__).parent / "data" / "reversal_cases"
 
 # -- the predicate lexicon ----------------------------------------------------
 
+
 def test_synonyms_share_a_key_and_opposites_carry_the_pairs_key_with_sign_minus_one():
     assert predicate_of("quit").key == predicate_of("resign").key == predicate_of("step down").key == "resign"
     reject, approve = predicate_of("reject"), predicate_of("approve")
@@ -55,6 +56,7 @@ def test_each_lexicon_word_belongs_to_one_group():
 
 # -- propositions ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def analyzer():
     from onrecord.analysis import Analyzer
@@ -79,8 +81,13 @@ def test_a_pronoun_subject_is_the_speakers_side_and_the_claim_text_names_it(anal
     p = _prop(analyzer, "I am not running for governor", speaker_key="N:okafor", speaker_name="Amara Okafor")
     assert p.agent == "N:okafor" and p.frame.key == "run"
     assert p.text == "Amara Okafor is running for governor"  # affirmative, with the name for "I"
-    contracted = _prop(analyzer, "We're going to win this state", speaker_key="N:okafor", speaker_name="Amara Okafor",
-                       speaker_kind="person")
+    contracted = _prop(
+        analyzer,
+        "We're going to win this state",
+        speaker_key="N:okafor",
+        speaker_name="Amara Okafor",
+        speaker_kind="person",
+    )
     assert contracted.text == "Amara Okafor is going to win this state"
     # "she" is not an organisation's: the pronoun must fit the speaker
     assert _prop(analyzer, "she will win the seat", speaker_key="N:halden", speaker_kind="organization").agent is None
@@ -111,14 +118,14 @@ def test_objects_told_apart_by_their_modifiers_or_names_keep_claims_apart(analyz
 UNION_1 = (
     "HALDEN, March 4 (Coastwire) - The Halden Dockworkers' Union rejected the port operator's pay offer on Monday, "
     "its general secretary said.\n\n"
-    "\"We reject this offer. It does not keep pace with prices,\" union general secretary Ruth Okonkwo told reporters "
+    '"We reject this offer. It does not keep pace with prices," union general secretary Ruth Okonkwo told reporters '
     "outside the union's offices.\n\n"
     "The operator, Halden Quays, said it was disappointed."
 )
 UNION_2 = (
     "HALDEN, April 9 (Coastwire) - The Halden Dockworkers' Union accepted the port operator's pay offer on Tuesday "
     "after a month of talks.\n\n"
-    "\"Our members have accepted the offer. It is a fair settlement,\" union general secretary Ruth Okonkwo said at "
+    '"Our members have accepted the offer. It is a fair settlement," union general secretary Ruth Okonkwo said at '
     "a news conference.\n\n"
     "Halden Quays said the agreement would run for three years."
 )
@@ -134,7 +141,9 @@ def test_an_opposite_predicate_turns_the_stance_over_within_an_article(analyzer)
     assert "rejected" in claim.text and claim.sign == -1
     assert all(s.claim_id == claim.id and s.stance is Stance.AFFIRM for s in rejected)
 
-    both = analyzer.analyze_article(Article(id="u2", text=UNION_1 + "\n\n" + UNION_2, content_hash="u2", source_ref="u2"))
+    both = analyzer.analyze_article(
+        Article(id="u2", text=UNION_1 + "\n\n" + UNION_2, content_hash="u2", source_ref="u2")
+    )
     said = {s.content.text: s for s in both.statements}
     no = said['"We reject this offer. It does not keep pace with prices,"']
     yes = said['"Our members have accepted the offer. It is a fair settlement,"']
@@ -146,10 +155,12 @@ def test_a_reversal_on_an_open_claim_is_found_across_articles(db_url):
     from onrecord.record import Record
 
     with Record(db_url) as record:
-        record.ingest_documents([
-            {"text": UNION_1, "url": "https://news.example.org/halden-1", "published": "2025-03-04"},
-            {"text": UNION_2, "url": "https://news.example.org/halden-2", "published": "2025-04-09"},
-        ])
+        record.ingest_documents(
+            [
+                {"text": UNION_1, "url": "https://news.example.org/halden-1", "published": "2025-03-04"},
+                {"text": UNION_2, "url": "https://news.example.org/halden-2", "published": "2025-04-09"},
+            ]
+        )
         reversals = record.store.list_reversals(kind="reversal", limit=10)
         contradictions = record.store.list_reversals(kind="contradiction", limit=10)
     # the claim is stored in the sense the first article wrote it ("rejected the
@@ -167,11 +178,19 @@ def test_a_reversal_on_an_open_claim_is_found_across_articles(db_url):
 # case of each trap kind that must stay silent: a conditional after a denial,
 # a different plant, a different year, consistent denials in other words, a
 # question, a hypothetical, negated content.
-CASE_SAMPLE = ["business-01-merger-denial", "elections-01-mayoral-bid", "diplomacy-05-extradition-request",
-               "business-05-breach-some-records", "business-04-conditional-sale", "business-03-different-plant",
-               "education-05-tuition-different-year", "education-02-exams-consistent-denials",
-               "labour-05-outsourcing-question", "health-04-school-closures-hypothetical",
-               "transport-05-port-privatisation-negated"]
+CASE_SAMPLE = [
+    "business-01-merger-denial",
+    "elections-01-mayoral-bid",
+    "diplomacy-05-extradition-request",
+    "business-05-breach-some-records",
+    "business-04-conditional-sale",
+    "business-03-different-plant",
+    "education-05-tuition-different-year",
+    "education-02-exams-consistent-denials",
+    "labour-05-outsourcing-question",
+    "health-04-school-closures-hypothetical",
+    "transport-05-port-privatisation-negated",
+]
 
 
 @pytest.mark.parametrize("case_id", CASE_SAMPLE)
@@ -190,11 +209,13 @@ def test_reversal_cases_sample(case_id):
 
 # -- actor identity -------------------------------------------------------
 
+
 def test_name_variants_of_one_person_are_one_identity():
     from onrecord.nlp.identity import actor_key
 
     assert {actor_key(n) for n in ("Donald J. Trump", "Donald Trump", "DONALD TRUMP", "Mr. Donald Trump's")} == {
-        "donald trump"}
+        "donald trump"
+    }
     assert actor_key("Sen. Ted Cruz") == actor_key("Ted Cruz")
     assert actor_key("Hillary Rodham Clinton") == actor_key("Hillary Clinton")
     assert actor_key("Martin Luther King Jr.") == actor_key("Martin Luther King")
@@ -208,8 +229,8 @@ def test_the_store_keeps_one_actor_for_a_persons_name_variants(db_url):
     from onrecord.record import Record
 
     texts = [
-        "Donald J. Trump said on Monday that the wall would be built. \"It will be built,\" he said.",
-        "\"We will build it,\" Donald Trump told a rally in Ohio on Tuesday.",
+        'Donald J. Trump said on Monday that the wall would be built. "It will be built," he said.',
+        '"We will build it," Donald Trump told a rally in Ohio on Tuesday.',
     ]
     from sqlalchemy import select
 
@@ -229,8 +250,17 @@ def test_a_change_of_position_needs_two_statements_about_one_thing():
     from onrecord.model import Claim, Mention, Statement, StatementKind
 
     def said(sid, text, stance, day):
-        return Statement(id=sid, kind=StatementKind.DIRECT, content=Mention(text, None), speaker_name="Dana Holt",
-                         stance=stance, claim_id="c1", date=day, side="org:orvin", side_name="Orvin Motors")
+        return Statement(
+            id=sid,
+            kind=StatementKind.DIRECT,
+            content=Mention(text, None),
+            speaker_name="Dana Holt",
+            stance=stance,
+            claim_id="c1",
+            date=day,
+            side="org:orvin",
+            side_name="Orvin Motors",
+        )
 
     claim = Claim(id="c1", text="Orvin Motors will close the Leeds plant", statement_ids=["s1", "s2"])
     denied = said("s1", "There is no plan to close the Leeds plant", Stance.DENY, dt.date(2025, 3, 1))

@@ -26,8 +26,13 @@ from onrecord.store.schema import articles
 PEOPLE = ["Anna Berg", "Tomas Ruiz", "Grace Wanjiru", "Minh Tran"]
 # one person in several roles, each with its own country and sector: the
 # store keeps the roles in the order met, and the first country and sector
-ROLES = ["the foreign minister of Norway", "the chief executive of Nordfisk", "a senior army general of Peru",
-         "the central bank governor of Kenya", "the trade minister of Chile"]
+ROLES = [
+    "the foreign minister of Norway",
+    "the chief executive of Nordfisk",
+    "a senior army general of Peru",
+    "the central bank governor of Kenya",
+    "the trade minister of Chile",
+]
 SOURCE = "news.jsonl"  # a relative path, so that every run's source references are alike
 ARTICLES = 160
 # enough that a --workers 2 run killed once it has analysed a batch has not
@@ -40,10 +45,14 @@ def actor_lines(n: int = ARTICLES) -> list[str]:
     lines = []
     for i in range(n):
         person, role = PEOPLE[i % len(PEOPLE)], ROLES[(i // len(PEOPLE)) % len(ROLES)]
-        text = (f"{person}, {role}, said on Monday that the talks on fishing rights had failed. "
-                + distinct_article(5000 + i))
-        lines.append(json.dumps({"text": text, "title": f"Talks fail ({i})",
-                                 "published": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"}))
+        text = f"{person}, {role}, said on Monday that the talks on fishing rights had failed. " + distinct_article(
+            5000 + i
+        )
+        lines.append(
+            json.dumps(
+                {"text": text, "title": f"Talks fail ({i})", "published": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}"}
+            )
+        )
     return lines
 
 
@@ -85,8 +94,9 @@ def test_the_input_makes_the_order_of_analysis_matter(reference):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_articles_stored_but_not_analysed_are_analysed_in_input_order(reference, db_url, tmp_path, monkeypatch,
-                                                                       workers):
+def test_articles_stored_but_not_analysed_are_analysed_in_input_order(
+    reference, db_url, tmp_path, monkeypatch, workers
+):
     """A run stopped between storing articles and analysing them (here: one
     analysed 8, the next stored 40 more with --no-analyze), then a full run."""
     monkeypatch.chdir(tmp_path)
@@ -104,6 +114,7 @@ def test_articles_stored_but_not_analysed_are_analysed_in_input_order(reference,
 
 # -- kill -9 of the main process only ------------------------------------------
 
+
 def _live_processes() -> dict[int, dict]:
     """Every live process (not a zombie), from /proc: pid -> ppid, session, command line."""
     found = {}
@@ -115,10 +126,14 @@ def _live_processes() -> dict[int, dict]:
             cmdline = Path(entry.path, "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:  # gone meanwhile
             continue
-        state, ppid, _group, sid = stat[stat.rindex(")") + 2:].split()[:4]
+        state, ppid, _group, sid = stat[stat.rindex(")") + 2 :].split()[:4]
         if state != "Z":
-            found[int(entry.name)] = {"pid": int(entry.name), "ppid": int(ppid), "sid": int(sid),
-                                      "cmdline": cmdline.strip()}
+            found[int(entry.name)] = {
+                "pid": int(entry.name),
+                "ppid": int(ppid),
+                "sid": int(sid),
+                "cmdline": cmdline.strip(),
+            }
     return found
 
 
@@ -156,8 +171,9 @@ def _kill_main_only(command: list[str], cwd: Path, ready, grace: float = 10) -> 
     once `ready(main_pid)` says so, and give the processes it started
     `grace` seconds to end; returns those still alive then (after killing
     them, so that a failing test leaves nothing behind)."""
-    process = subprocess.Popen(command, cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     known: dict[int, dict] = {}
     try:
         deadline = time.monotonic() + 300
@@ -184,7 +200,8 @@ def _pool_workers(main_pid: int) -> list[dict]:
 
 
 def test_kill_9_of_the_main_process_only_leaves_no_process_behind_and_a_rerun_completes_the_store(
-        long_reference, db_url, tmp_path):
+    long_reference, db_url, tmp_path
+):
     write_input(tmp_path, actor_lines(LONG_RUN_ARTICLES))
     command = [sys.executable, "-m", "onrecord", "ingest", SOURCE, "--db", db_url, "-q", "--workers", "2"]
     # killed while its two workers are analysing, once a batch is analysed
@@ -203,26 +220,48 @@ def test_workers_started_from_another_thread_exit_when_the_main_process_is_kille
     kernel's parent-death signal is not used (it would come when that thread
     ends): the workers' own watch of their parent ends them."""
     write_input(tmp_path, actor_lines())
-    script = ("import threading\n"
-              "from onrecord.record import Record\n"
-              "def run():\n"
-              f"    with Record({sqlite_url!r}) as record:\n"
-              f"        record.ingest([{SOURCE!r}], workers=2)\n"
-              "thread = threading.Thread(target=run)\n"
-              "thread.start()\n"
-              "thread.join()\n")
-    left = _kill_main_only([sys.executable, "-c", script], tmp_path,
-                           lambda pid: len(_pool_workers(pid)) >= 2 and _counts(sqlite_url)[1] >= 32)
+    script = (
+        "import threading\n"
+        "from onrecord.record import Record\n"
+        "def run():\n"
+        f"    with Record({sqlite_url!r}) as record:\n"
+        f"        record.ingest([{SOURCE!r}], workers=2)\n"
+        "thread = threading.Thread(target=run)\n"
+        "thread.start()\n"
+        "thread.join()\n"
+    )
+    left = _kill_main_only(
+        [sys.executable, "-c", script],
+        tmp_path,
+        lambda pid: len(_pool_workers(pid)) >= 2 and _counts(sqlite_url)[1] >= 32,
+    )
     assert not left, f"still running 10 s after their parent was killed: {left}"
 
 
 def test_kill_9_of_a_ray_run_main_process_only_leaves_no_process_behind_and_a_rerun_completes_the_store(
-        reference, sqlite_url, tmp_path):
+    reference, sqlite_url, tmp_path
+):
     pytest.importorskip("ray")
     write_input(tmp_path, actor_lines())
     shards = tmp_path / "shards"
-    command = [sys.executable, "-m", "onrecord", "ingest", SOURCE, "--db", sqlite_url, "-q", "--engine", "ray",
-               "--workers", "2", "--shards", str(shards), "--shard-lines", "20"]
+    command = [
+        sys.executable,
+        "-m",
+        "onrecord",
+        "ingest",
+        SOURCE,
+        "--db",
+        sqlite_url,
+        "-q",
+        "--engine",
+        "ray",
+        "--workers",
+        "2",
+        "--shards",
+        str(shards),
+        "--shard-lines",
+        "20",
+    ]
     # killed while Ray's actors are analysing: some of the eight shards done, others not.
     # The local Ray's processes die with it (Ray starts them with PR_SET_PDEATHSIG)
     # and its actors within seconds, but its two agents (ray::DashboardAgent,

@@ -22,8 +22,26 @@ def _singles_by_definition(text, doubles):
 
 def test_single_quotes_next_to_double_ones_follow_the_rule_on_random_text():
     rng = random.Random(16)
-    pieces = ["the", "minister", "said", "Iran's", "'no'", "‘drones’", "“we", "never", "sold”", '"it', 'is"', "'",
-              "’", "“", "”", '"', ",", "."]
+    pieces = [
+        "the",
+        "minister",
+        "said",
+        "Iran's",
+        "'no'",
+        "‘drones’",
+        "“we",
+        "never",
+        "sold”",
+        '"it',
+        'is"',
+        "'",
+        "’",
+        "“",
+        "”",
+        '"',
+        ",",
+        ".",
+    ]
     for _ in range(300):
         text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 60)))
         doubles = _paragraph_doubles(text, 0, len(text), False)

@@ -9,10 +9,9 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from conftest import distinct_article, html_page
 
 from onrecord import Record
-
-from conftest import distinct_article, html_page
 
 
 def write_corpus(folder, n=6):
@@ -27,7 +26,9 @@ def write_corpus(folder, n=6):
 def snapshot(db_url):
     engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:
-        articles = sorted(conn.execute(sa.text("SELECT id, content_hash, source_ref, duplicate_of FROM articles")).all())
+        articles = sorted(
+            conn.execute(sa.text("SELECT id, content_hash, source_ref, duplicate_of FROM articles")).all()
+        )
         bands = conn.execute(sa.text("SELECT count(*) FROM article_bands")).scalar_one()
         failures = sorted(conn.execute(sa.text("SELECT source_ref, reason FROM failures")).all())
         said = sorted(conn.execute(sa.text("SELECT id, speaker_name, content_text FROM statements")).all())
@@ -102,9 +103,9 @@ def test_killed_ingest_resumes_to_the_same_store(db_url, tmp_path, kill_after):
 
 NEWS = {
     "a.txt": "Vale Denies Fuel Leak Into Harbour\n\nPort director Ingrid Vale denied that any fuel had leaked into the harbour. "
-             "\"The water is clean,\" Vale told reporters on Monday.",
+    '"The water is clean," Vale told reporters on Monday.',
     "b.txt": "Vale Admits Fuel Leak After Weeks Of Denials\n\nIngrid Vale, the director of the Calder port, acknowledged on Friday that "
-             "diesel had leaked into the harbour. Environmental groups demanded that the port pay for the clean-up.",
+    "diesel had leaked into the harbour. Environmental groups demanded that the port pay for the clean-up.",
 }
 
 
@@ -117,13 +118,19 @@ def test_ingest_stores_statements_and_actors(db_url, tmp_path):
         report = record.ingest([str(folder)])
         assert (report.stored, report.analyzed, report.failed) == (2, 2, 0)
         vale = record.statements(speaker="vale")
-        assert {(s["cue_class"], s["kind"]) for s in vale} >= {("deny", "indirect"), ("assert", "direct"), ("admit", "indirect")}
+        assert {(s["cue_class"], s["kind"]) for s in vale} >= {
+            ("deny", "indirect"),
+            ("assert", "direct"),
+            ("admit", "indirect"),
+        }
         assert all(s["speaker_name"] == "Ingrid Vale" for s in vale)
         # one actor across both articles, with the roles of both
         [actor] = record.actors(name="Ingrid Vale")
         assert actor["statements"] == len(vale) and actor["type"] == "person"
         assert {"director of the Calder port", "Port director"} & set(actor["roles"])
-        assert [s["content_text"] for s in record.statements(cue_class="demand")] == ["that the port pay for the clean-up"]
+        assert [s["content_text"] for s in record.statements(cue_class="demand")] == [
+            "that the port pay for the clean-up"
+        ]
         headlines = [s for s in record.statements() if s["in_headline"]]
         assert {s["cue_class"] for s in headlines} == {"deny", "admit"}
         before = snapshot(db_url)[3]

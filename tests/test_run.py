@@ -20,8 +20,18 @@ from onrecord.record import Record
 from onrecord.store.schema import actors, articles, claims, events, reversals, statements
 
 COUNTRIES = ["Norway", "Chile", "Kenya", "Vietnam", "Peru", "Ghana", "Nepal", "Poland", "Jordan", "Canada"]
-PEOPLE = ["Anna Berg", "Tomas Ruiz", "Grace Wanjiru", "Minh Tran", "Lucia Quispe", "Kofi Mensah", "Sita Rai",
-          "Piotr Nowak", "Rami Haddad", "Claire Dubois"]
+PEOPLE = [
+    "Anna Berg",
+    "Tomas Ruiz",
+    "Grace Wanjiru",
+    "Minh Tran",
+    "Lucia Quispe",
+    "Kofi Mensah",
+    "Sita Rai",
+    "Piotr Nowak",
+    "Rami Haddad",
+    "Claire Dubois",
+]
 GOODS = ["drones", "rifles", "missiles", "fuel", "grain", "tanks"]
 
 
@@ -55,19 +65,39 @@ def corpus(path: Path, n: int = 80) -> Path:
             other = COUNTRIES[(i + 5) % 10]
         person, goods = PEOPLE[i % 10], GOODS[i % 6]
         denies = (i // 10) % 2 == 0
-        said = (f"denied that {country} had sent {goods} to {other}" if denies
-                else f"acknowledged that {country} had sent {goods} to {other}")
-        values = {"n": 3 + i, "port": PORTS[(i * 7) % 10], "month": MONTHS[i % 6], "country": country,
-                  "other": other, "goods": goods}
+        said = (
+            f"denied that {country} had sent {goods} to {other}"
+            if denies
+            else f"acknowledged that {country} had sent {goods} to {other}"
+        )
+        values = {
+            "n": 3 + i,
+            "port": PORTS[(i * 7) % 10],
+            "month": MONTHS[i % 6],
+            "country": country,
+            "other": other,
+            "goods": goods,
+        }
         picked = [FILLERS[(i + k * (1 + i % 5)) % len(FILLERS)].format(**values) for k in range(4)]
         # container numbers: each article's own words, so that no two are near-duplicates
         draw = random.Random(i)
         containers = ", ".join(f"{draw.choice('ABCDEFGHKLMNPRSTUVWXZ')}{draw.randint(10000, 99999)}" for _ in range(60))
-        text = (f"{person}, the foreign minister of {country}, {said}. " + " ".join(picked[:2]) + "\n\n"
-                f"\"We have nothing to hide,\" {person.split()[1]} told reporters in the capital. "
-                + " ".join(picked[2:]) + f"\n\nThe manifest lists containers {containers}.")
-        lines.append(json.dumps({"id": f"t{i}", "title": f"{country} and the {goods} ({i})", "text": text,
-                                 "published": f"2025-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d}"}))
+        text = (
+            f"{person}, the foreign minister of {country}, {said}. " + " ".join(picked[:2]) + "\n\n"
+            f'"We have nothing to hide," {person.split()[1]} told reporters in the capital. '
+            + " ".join(picked[2:])
+            + f"\n\nThe manifest lists containers {containers}."
+        )
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"t{i}",
+                    "title": f"{country} and the {goods} ({i})",
+                    "text": text,
+                    "published": f"2025-{1 + (i // 28) % 12:02d}-{1 + i % 28:02d}",
+                }
+            )
+        )
     path.write_text("\n".join(lines) + "\n", "utf-8")
     return path
 
@@ -77,9 +107,14 @@ def snapshot(url: str) -> dict[str, list]:
     engine = sa.create_engine(url)
     out = {}
     with engine.connect() as conn:
-        for table, skip in ((articles, {"pk", "ingested_at", "analyzed_at", "minhash"}), (statements, set()),
-                            (actors, set()), (claims, {"created_at"}), (events, set()),
-                            (reversals, {"detected_at"})):
+        for table, skip in (
+            (articles, {"pk", "ingested_at", "analyzed_at", "minhash"}),
+            (statements, set()),
+            (actors, set()),
+            (claims, {"created_at"}),
+            (events, set()),
+            (reversals, {"detected_at"}),
+        ):
             keep = [c for c in table.columns if c.name not in skip]
             rows = conn.execute(sa.select(*keep)).all()
             out[table.name] = sorted(json.dumps([str(v) for v in row]) for row in rows)
@@ -171,9 +206,11 @@ def test_a_killed_ray_run_resumes(reference, tmp_path):
     url = f"sqlite:///{tmp_path / 'killed-ray.db'}"
     shards = tmp_path / "shards"
     # killed while Ray is analysing: some of the four shards done, others not
-    _kill_and_resume([str(source), "--engine", "ray", "--workers", "2", "--shards", str(shards), "--shard-lines", "20"],
-                     url,
-                     lambda: any(shards.glob("*.done")) if shards.exists() else False)
+    _kill_and_resume(
+        [str(source), "--engine", "ray", "--workers", "2", "--shards", str(shards), "--shard-lines", "20"],
+        url,
+        lambda: any(shards.glob("*.done")) if shards.exists() else False,
+    )
     assert snapshot(url) == expected
 
 
@@ -183,8 +220,14 @@ def test_two_ingests_of_overlapping_inputs_at_once_store_each_article_once(refer
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     first.write_text("\n".join(lines[:50]) + "\n", "utf-8")
     second.write_text("\n".join(reversed(lines[30:])) + "\n", "utf-8")  # overlapping, met in another order
-    runs = [subprocess.Popen([sys.executable, "-m", "onrecord", "ingest", str(path), "--db", db_url, "-q",
-                              "--workers", "1"], stderr=subprocess.PIPE, text=True) for path in (first, second)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "onrecord", "ingest", str(path), "--db", db_url, "-q", "--workers", "1"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in (first, second)
+    ]
     for run in runs:
         _, errors = run.communicate(timeout=600)
         assert run.returncode == 0, errors[-2000:]
@@ -218,16 +261,25 @@ def test_kill_9_at_random_points_again_and_again_then_a_rerun_equals_the_uninter
     draw = random.Random(int(os.environ.get("ONRECORD_KILL_SEED", "8")))
     kills: list[tuple[int, int]] = []  # (the point aimed at, the progress the store showed after the kill)
     for round_number in range(5):
-        command = [sys.executable, "-m", "onrecord", "ingest", str(source), "--db", db_url, "-q",
-                   "--workers", str(1 + round_number % 2)]
+        command = [
+            sys.executable,
+            "-m",
+            "onrecord",
+            "ingest",
+            str(source),
+            "--db",
+            db_url,
+            "-q",
+            "--workers",
+            str(1 + round_number % 2),
+        ]
         # a point past what earlier runs stored and analysed, then a random
         # few milliseconds more, so that some kills land inside a transaction
         done = _progress(db_url)
         if done >= 158:
             break
         target = draw.randint(done + 1, 158)
-        process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 300
         while process.poll() is None and _progress(db_url) < target and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -240,8 +292,12 @@ def test_kill_9_at_random_points_again_and_again_then_a_rerun_equals_the_uninter
         kills.append((target, _progress(db_url)))
     print("killed at (point aimed at, progress):", kills)
     assert len(kills) >= 2, f"too few runs were killed: {kills}"
-    finished = subprocess.run([sys.executable, "-m", "onrecord", "ingest", str(source), "--db", db_url, "-q"],
-                              capture_output=True, text=True, timeout=600)
+    finished = subprocess.run(
+        [sys.executable, "-m", "onrecord", "ingest", str(source), "--db", db_url, "-q"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert finished.returncode == 0, finished.stderr[-2000:]
     assert snapshot(db_url) == expected, f"killed at (point aimed at, progress): {kills}"
 
@@ -258,12 +314,23 @@ def test_the_api_serves_reads_while_an_ingest_writes(reference, db_url):
     source, expected = reference
     Record(db_url).close()  # the store exists before the server opens it
     with running_server(db_url) as base:
-        ingest = subprocess.Popen([sys.executable, "-m", "onrecord", "ingest", str(source), "--db", db_url, "-q",
-                                   "--workers", "1"], stderr=subprocess.PIPE, text=True)
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "onrecord", "ingest", str(source), "--db", db_url, "-q", "--workers", "1"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         seen: dict[int, list[int]] = {}  # statement counts each reader saw, in its order
         errors: list[str] = []
-        paths = ["/api/stats", "/api/statements?limit=20", "/api/articles?limit=5", "/api/claims",
-                 "/api/search?q=minister", "/api/reversals", "/api/events?limit=5", "/"]
+        paths = [
+            "/api/stats",
+            "/api/statements?limit=20",
+            "/api/articles?limit=5",
+            "/api/claims",
+            "/api/search?q=minister",
+            "/api/reversals",
+            "/api/events?limit=5",
+            "/",
+        ]
 
         def read(reader: int) -> None:
             seen[reader] = []
@@ -304,13 +371,19 @@ def test_ray_keeps_the_ingest_options(tmp_path):
     from onrecord.run.ray_runner import ingest_with_ray
 
     good = tmp_path / "good.txt"
-    good.write_text("The Varn Water Board said on Monday that it would raise charges by 4 percent in May.\n\n"
-                    "\"We have no other choice,\" said Ada Holm, the board's chief executive.", encoding="utf-8")
+    good.write_text(
+        "The Varn Water Board said on Monday that it would raise charges by 4 percent in May.\n\n"
+        '"We have no other choice," said Ada Holm, the board\'s chief executive.',
+        encoding="utf-8",
+    )
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01\x02" * 50)
     later = tmp_path / "later.txt"
-    later.write_text("The Ostby council said on Friday that the Elm Road library would close in June.\n\n"
-                     "\"We cannot keep it open,\" said Mira Sand, the council leader.", encoding="utf-8")
+    later.write_text(
+        "The Ostby council said on Friday that the Elm Road library would close in June.\n\n"
+        '"We cannot keep it open," said Mira Sand, the council leader.',
+        encoding="utf-8",
+    )
 
     url = f"sqlite:///{tmp_path / 'options.db'}"
     with Record(url) as record:
@@ -318,8 +391,14 @@ def test_ray_keeps_the_ingest_options(tmp_path):
         assert report.stored == 1
         assert record.store.list_statements(limit=10) == []  # stored, not analysed
     with Record(f"sqlite:///{tmp_path / 'strict.db'}") as record:
-        report = ingest_with_ray(record, [str(good), str(bad), str(later)], workers=1, shards_dir=tmp_path / "s2",
-                                 strict=True, lines_per_shard=1)
+        report = ingest_with_ray(
+            record,
+            [str(good), str(bad), str(later)],
+            workers=1,
+            shards_dir=tmp_path / "s2",
+            strict=True,
+            lines_per_shard=1,
+        )
         assert report.stopped_early and len(report.failures) == 1
         assert [a.source_ref for a in record.store.list_articles(limit=10)] == [str(good)]
 
@@ -342,8 +421,9 @@ def test_ray_keeps_the_ingest_options(tmp_path):
         with Record(f"sqlite:///{tmp_path / 'private.db'}") as record:
             refused = ingest_with_ray(record, [page], workers=1, shards_dir=tmp_path / "s3", analyze=False)
             assert refused.stored == 0 and "loopback" in refused.failures[0].reason
-            allowed = ingest_with_ray(record, [page], workers=1, shards_dir=tmp_path / "s4", analyze=False,
-                                      allow_private=True)
+            allowed = ingest_with_ray(
+                record, [page], workers=1, shards_dir=tmp_path / "s4", analyze=False, allow_private=True
+            )
             assert allowed.stored == 1
     finally:
         httpd.shutdown()

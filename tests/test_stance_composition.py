@@ -23,35 +23,51 @@ def stance_of(analyzer, text, content_part):
     return found[0].stance
 
 
-@pytest.mark.parametrize("text, part, expected", [
-    ("A company spokesman said there is no safety issue with the Vantis brakes.", "no safety issue", Stance.DENY),
-    ('"We are not in discussions with Ostmark," spokesman Erik Lunde said.', "not in discussions", Stance.DENY),
-    ("The president said Mexico would not pay for the wall.", "would not pay", Stance.DENY),
-    ("The minister said the government had never sold weapons to the rebels.", "never sold", Stance.DENY),
-    ("The club said nobody had been paid to lose the match.", "nobody had been paid", Stance.DENY),
-    ("The union said it had no plans to strike before the summer.", "no plans", Stance.DENY),
-    # affirmative contents stay affirm, even with a negation in a later clause or sentence
-    ("The minister said the plant would close in March.", "plant would close", Stance.AFFIRM),
-    ('"Yes, we are talking to Ostmark. There is no certainty of a deal," Ingrid Saether said.', "talking to Ostmark",
-     Stance.AFFIRM),
-    ("The mayor said the library would close because the city could not afford repairs.", "library would close",
-     Stance.AFFIRM),
-    # a hedged negation qualifies, it does not deny
-    ("Rendell said surrogates are not necessarily decisive in persuasion.", "not necessarily", Stance.QUALIFY),
-    ("The minister said the report was not entirely accurate.", "not entirely accurate", Stance.QUALIFY),
-    # "not A but B" affirms B; a denial joined by "but" to another clause stays a denial
-    ("She wrote that the wall is not a provocation, but a neighbourly idea.", "neighbourly idea", Stance.AFFIRM),
-    ("The minister said the government did not sell the licences, but it leased two boats.", "did not sell",
-     Stance.DENY),
-])
+@pytest.mark.parametrize(
+    "text, part, expected",
+    [
+        ("A company spokesman said there is no safety issue with the Vantis brakes.", "no safety issue", Stance.DENY),
+        ('"We are not in discussions with Ostmark," spokesman Erik Lunde said.', "not in discussions", Stance.DENY),
+        ("The president said Mexico would not pay for the wall.", "would not pay", Stance.DENY),
+        ("The minister said the government had never sold weapons to the rebels.", "never sold", Stance.DENY),
+        ("The club said nobody had been paid to lose the match.", "nobody had been paid", Stance.DENY),
+        ("The union said it had no plans to strike before the summer.", "no plans", Stance.DENY),
+        # affirmative contents stay affirm, even with a negation in a later clause or sentence
+        ("The minister said the plant would close in March.", "plant would close", Stance.AFFIRM),
+        (
+            '"Yes, we are talking to Ostmark. There is no certainty of a deal," Ingrid Saether said.',
+            "talking to Ostmark",
+            Stance.AFFIRM,
+        ),
+        (
+            "The mayor said the library would close because the city could not afford repairs.",
+            "library would close",
+            Stance.AFFIRM,
+        ),
+        # a hedged negation qualifies, it does not deny
+        ("Rendell said surrogates are not necessarily decisive in persuasion.", "not necessarily", Stance.QUALIFY),
+        ("The minister said the report was not entirely accurate.", "not entirely accurate", Stance.QUALIFY),
+        # "not A but B" affirms B; a denial joined by "but" to another clause stays a denial
+        ("She wrote that the wall is not a provocation, but a neighbourly idea.", "neighbourly idea", Stance.AFFIRM),
+        (
+            "The minister said the government did not sell the licences, but it leased two boats.",
+            "did not sell",
+            Stance.DENY,
+        ),
+    ],
+)
 def test_content_polarity_sets_the_stance(analyzer, text, part, expected):
     assert stance_of(analyzer, text, part) is expected
 
 
 def test_continuation_quote_has_its_own_stance(analyzer):
-    affirms = ('"We gave a limited number of drones to Russia," foreign minister Ali Karimi said on Saturday.\n\n'
-               '"They were sent in small batches over the summer."')
+    affirms = (
+        '"We gave a limited number of drones to Russia," foreign minister Ali Karimi said on Saturday.\n\n'
+        '"They were sent in small batches over the summer."'
+    )
     assert stance_of(analyzer, affirms, "sent in small batches") is Stance.AFFIRM
-    denies = ('"There is no truth to these reports," foreign minister Ali Karimi said on Sunday.\n\n'
-              '"We have sent nothing to Russia since the war began."')
+    denies = (
+        '"There is no truth to these reports," foreign minister Ali Karimi said on Sunday.\n\n'
+        '"We have sent nothing to Russia since the war began."'
+    )
     assert stance_of(analyzer, denies, "sent nothing") is Stance.DENY

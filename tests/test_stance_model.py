@@ -6,14 +6,13 @@ import importlib.util
 from importlib import resources
 
 import pytest
+from conftest import ROOT
 
 from onrecord.claims import stance_model
 from onrecord.claims.stance import headline_stance
 from onrecord.claims.stance_model import learned_stance, stance_features
 from onrecord.model import Stance
 from onrecord.nlp.pipeline import load_pipeline
-
-from conftest import ROOT
 
 CLAIM = "A giant squid washed up on Brighton beach"
 

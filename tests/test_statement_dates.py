@@ -22,13 +22,16 @@ def when(nlp, text, cue, content):
     return statement_time(doc, text.index(cue), (start, start + len(content)), PUBLISHED)
 
 
-@pytest.mark.parametrize("text", [
-    "Uwe Kranz, 62, said workshops had enough parts for the first vehicles.",
-    "Mr. Regalado, 69, said the city would appeal the ruling.",
-    "The chairman, aged 71, said the club would not sell its stadium.",
-    "Ana Ruiz, a 45-year-old nurse, said the ward was short of staff.",
-    "Ingrid Saether, 56 years old, said the talks were at an early stage.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Uwe Kranz, 62, said workshops had enough parts for the first vehicles.",
+        "Mr. Regalado, 69, said the city would appeal the ruling.",
+        "The chairman, aged 71, said the club would not sell its stadium.",
+        "Ana Ruiz, a 45-year-old nurse, said the ward was short of staff.",
+        "Ingrid Saether, 56 years old, said the talks were at an early stage.",
+    ],
+)
 def test_an_age_is_not_a_date(nlp, text):
     cue = " said "
     t = when(nlp, text, cue.strip(), text.split(cue, 1)[1].rstrip("."))
@@ -48,7 +51,7 @@ def test_a_year_is_still_a_date(nlp):
 
 
 def test_a_time_phrase_after_the_cue_dates_the_saying(nlp):
-    """"said in March it would not raise fees": the parser hangs "in March" on
+    """ "said in March it would not raise fees": the parser hangs "in March" on
     "raise"; it dates the saying, and the content starts at "it"."""
     from onrecord.analysis import Analyzer
     from onrecord.ingest.draft import Draft, IngestOptions, finish

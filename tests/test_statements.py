@@ -4,12 +4,11 @@ sentences written for the tests, with the real spaCy pipeline."""
 import json
 
 import pytest
+from conftest import SHARED
 
 from onrecord.analysis import Analyzer
 from onrecord.ingest.draft import Draft, IngestOptions, finish
 from onrecord.nlp.quotes import find_quotes
-
-from conftest import SHARED
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +44,18 @@ def test_direct_quote_speaker_after(analyzer):
 
 
 def test_direct_quote_speaker_before_with_colon(analyzer):
-    a = record(analyzer, "The union leader Tomas Brenner told the crowd: “We are not going back to work until the pay offer improves.”")
+    a = record(
+        analyzer,
+        "The union leader Tomas Brenner told the crowd: “We are not going back to work until the pay offer improves.”",
+    )
     s = find(a, "not going back to work")
     assert s.speaker_name == "Tomas Brenner" and s.kind.value == "direct" and s.cue.text == "told"
 
 
 def test_direct_quote_inverted_with_apposition(analyzer):
-    a = record(analyzer, "“The border will stay open to trucks carrying food,” said Ana Ruiz, the interior minister of Chile.")
+    a = record(
+        analyzer, "“The border will stay open to trucks carrying food,” said Ana Ruiz, the interior minister of Chile."
+    )
     s = find(a, "border will stay open")
     assert s.speaker_name == "Ana Ruiz"
     actor = next(x for x in a.actors if x.id == s.actor_id)
@@ -81,14 +85,20 @@ def test_quotation_marks_of_every_kind(analyzer):
 
 
 def test_indirect_that_clause(analyzer):
-    a = record(analyzer, "Health Minister Leah Okafor acknowledged on Tuesday that the vaccine shipments had arrived two weeks late.")
+    a = record(
+        analyzer,
+        "Health Minister Leah Okafor acknowledged on Tuesday that the vaccine shipments had arrived two weeks late.",
+    )
     s = find(a, "vaccine shipments had arrived")
     assert (s.speaker_name, s.kind.value, s.cue_class) == ("Leah Okafor", "indirect", "admit")
     assert s.content.text.startswith("that the vaccine")
 
 
 def test_gerund_and_object_content(analyzer):
-    a = record(analyzer, "The mining company denied polluting the river. Its chairman, Victor Hale, later acknowledged the leak.")
+    a = record(
+        analyzer,
+        "The mining company denied polluting the river. Its chairman, Victor Hale, later acknowledged the leak.",
+    )
     denial = find(a, "polluting the river")
     assert denial.cue_class == "deny" and denial.kind.value == "indirect"
     admission = find(a, "the leak")
@@ -105,13 +115,17 @@ def test_called_with_quoted_complement_is_mixed(analyzer):
     s = find(a, "completely irresponsible")
     assert s.kind.value == "mixed" and s.speaker_name == "Paula Grant" and "the strike" in s.content.text
     # a long object the parser takes for a predicate
-    a = record(analyzer, 'Spokesman Leo Marsh called reports of a gas leak near the school "completely unfounded" on Monday.')
+    a = record(
+        analyzer, 'Spokesman Leo Marsh called reports of a gas leak near the school "completely unfounded" on Monday.'
+    )
     s = find(a, "completely unfounded")
     assert s.speaker_name == "Leo Marsh" and s.content.text.startswith("reports of a gas leak")
 
 
 def test_mixed_quote_in_reported_speech(analyzer):
-    a = record(analyzer, "Mayor Ida Berg said the new bridge was “a monument to waste” and should never have been built.")
+    a = record(
+        analyzer, "Mayor Ida Berg said the new bridge was “a monument to waste” and should never have been built."
+    )
     s = find(a, "monument to waste")
     assert s.kind.value == "mixed" and s.speaker_name == "Ida Berg"
 
@@ -132,13 +146,18 @@ def test_according_to(analyzer):
 
 
 def test_passive_attribution(analyzer):
-    a = record(analyzer, "The regulator has been urged by consumer groups to investigate the sudden rise in fuel prices.")
+    a = record(
+        analyzer, "The regulator has been urged by consumer groups to investigate the sudden rise in fuel prices."
+    )
     s = find(a, "investigate the sudden rise")
     assert s.speaker.text == "consumer groups" and s.cue_class == "demand"
 
 
 def test_groups_and_institutions_speak(analyzer):
-    a = record(analyzer, "Norwegian officials denied that any fishing boats had entered the zone. The White House said it would respond next week.")
+    a = record(
+        analyzer,
+        "Norwegian officials denied that any fishing boats had entered the zone. The White House said it would respond next week.",
+    )
     assert find(a, "fishing boats").speaker_name == "Norwegian officials"
     officials = next(x for x in a.actors if x.name == "Norwegian officials")
     assert officials.type.value == "group" and officials.country == "NOR"
@@ -146,14 +165,19 @@ def test_groups_and_institutions_speak(analyzer):
 
 
 def test_colon_introduced_quote_without_verb(analyzer):
-    a = record(analyzer, "Juliet Amani said the talks had stalled.\n\nAmani: “Nobody in this room wants another strike.”")
+    a = record(
+        analyzer, "Juliet Amani said the talks had stalled.\n\nAmani: “Nobody in this room wants another strike.”"
+    )
     s = find(a, "Nobody in this room")
     assert s.speaker_name == "Juliet Amani" and s.cue.text == ":"
 
 
 def test_headline_attribution(analyzer):
-    a = record(analyzer, "Ingrid Vale, who runs the Port of Calder, admitted on Friday that diesel had leaked into the harbour.",
-               title="Vale Admits Fuel Spill After Weeks Of Denials")
+    a = record(
+        analyzer,
+        "Ingrid Vale, who runs the Port of Calder, admitted on Friday that diesel had leaked into the harbour.",
+        title="Vale Admits Fuel Spill After Weeks Of Denials",
+    )
     [h] = a.headline
     assert h.cue.text == "Admits" and h.cue_class == "admit" and "fuel spill" in h.content.text.lower()
     assert h.speaker_name == "Ingrid Vale"  # resolved through the article's actors
@@ -215,7 +239,7 @@ def test_unbalanced_quotes_never_crash_or_swallow_the_text(analyzer):
     text = (
         "“This paragraph opens a quote and never closes it, the spokesman said.\n\n"
         "The council met on Monday. Lara Voss said the budget was balanced.\n\n"
-        "Nobody expected \" a stray mark here."
+        'Nobody expected " a stray mark here.'
     )
     a = record(analyzer, text)
     assert find(a, "budget was balanced").speaker_name == "Lara Voss"
@@ -224,7 +248,7 @@ def test_unbalanced_quotes_never_crash_or_swallow_the_text(analyzer):
 
 
 def test_thousands_of_quotation_marks(analyzer):
-    text = "Ana Lopes said the plan was fine. " + "“ ” \" ‘ ’ " * 2000
+    text = "Ana Lopes said the plan was fine. " + '“ ” " ‘ ’ ' * 2000
     a = record(analyzer, text)
     assert find(a, "plan was fine").speaker_name == "Ana Lopes"
 
@@ -235,6 +259,7 @@ def test_first_person_writer_is_not_a_reported_speaker(analyzer):
 
 
 # -- the seed article ------------------------------------------------------------------
+
 
 def test_seed_must_statements(analyzer):
     seed = SHARED / "seed" / "iran-drones.txt"
@@ -267,23 +292,32 @@ def test_seed_must_statements(analyzer):
 
 def test_an_unknown_name_tagged_as_an_adverb_still_speaks(analyzer):
     # en_core_web_sm tags a sentence-initial unknown "-ly" name as an adverb
-    a = record(analyzer, "Quillbly on Thursday confirmed that intruders copied its payroll files.\n\n"
-                         "The firm said it had informed the police.")
+    a = record(
+        analyzer,
+        "Quillbly on Thursday confirmed that intruders copied its payroll files.\n\n"
+        "The firm said it had informed the police.",
+    )
     s = find(a, "intruders copied its payroll files")
     assert s.speaker_name == "Quillbly" and s.stance.value == "affirm"
 
 
 def test_a_name_before_its_apposition_speaks_not_the_apposition(analyzer):
-    a = record(analyzer, "Dravely, the parcel locker network used by about 90,000 shops, on Monday dismissed claims "
-                         "on a gaming forum that its login server had been hacked.\n\n"
-                         "A Dravely spokesman said the forum post was fake.")
+    a = record(
+        analyzer,
+        "Dravely, the parcel locker network used by about 90,000 shops, on Monday dismissed claims "
+        "on a gaming forum that its login server had been hacked.\n\n"
+        "A Dravely spokesman said the forum post was fake.",
+    )
     s = find(a, "its login server had been hacked")
     assert s.speaker_name == "Dravely" and s.stance.value == "deny"
 
 
 def test_dismissing_claims_is_a_denial_of_what_they_say_and_not_the_claims_themselves(analyzer):
-    a = record(analyzer, "The Harwick Water Board on Friday dismissed claims that its reservoir was leaking.\n\n"
-                         "Senator Ada Brune rejected allegations that she had hidden donations.")
+    a = record(
+        analyzer,
+        "The Harwick Water Board on Friday dismissed claims that its reservoir was leaking.\n\n"
+        "Senator Ada Brune rejected allegations that she had hidden donations.",
+    )
     leaking = [s for s in a.statements if "reservoir was leaking" in s.content.text]
     assert [(s.cue.text, s.stance.value) for s in leaking] == [("dismissed", "deny")]
     hidden = [s for s in a.statements if "hidden donations" in s.content.text]
@@ -292,8 +326,11 @@ def test_dismissing_claims_is_a_denial_of_what_they_say_and_not_the_claims_thems
 
 def test_a_quotations_stance_is_read_on_its_first_sentence(analyzer):
     # the later "It was rejected" is about the offer, not a denial of having made it
-    a = record(analyzer, "“We made a bid for the Tolland site in June. It was rejected and we walked away,” "
-                         "said Marit Oyelaran, the chief executive of Brenholt Homes.")
+    a = record(
+        analyzer,
+        "“We made a bid for the Tolland site in June. It was rejected and we walked away,” "
+        "said Marit Oyelaran, the chief executive of Brenholt Homes.",
+    )
     assert find(a, "We made a bid").stance.value == "affirm"
     a = record(analyzer, "“We made no bid for the Tolland site. The story is nonsense,” said Marit Oyelaran.")
     assert find(a, "We made no bid").stance.value == "deny"

@@ -4,25 +4,31 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from conftest import article_text
 
 from onrecord.ingest.draft import Draft, IngestOptions, finish
 from onrecord.model import DateSource, Failure
 from onrecord.store import Store, migrate
 from onrecord.store.engine import resolve_url
 
-from conftest import article_text
-
 
 def make_article(text, *, url=None, ref="test", title=None, published=None):
-    draft = Draft(text=text, source_ref=ref, url=url, title=title, published=published,
-                  date_source=DateSource.METADATA if published else DateSource.UNKNOWN)
+    draft = Draft(
+        text=text,
+        source_ref=ref,
+        url=url,
+        title=title,
+        published=published,
+        date_source=DateSource.METADATA if published else DateSource.UNKNOWN,
+    )
     return finish(draft, IngestOptions())
 
 
 def test_article_round_trip(db_url):
     with Store(db_url) as store:
-        article = make_article(article_text(), url="https://Courier.example/a?utm_source=x", title="Vote",
-                               published=dt.date(2024, 3, 5))
+        article = make_article(
+            article_text(), url="https://Courier.example/a?utm_source=x", title="Vote", published=dt.date(2024, 3, 5)
+        )
         assert store.add_article(article).status == "stored"
         back = store.get_article(article.id)
         assert back.text == article.text and back.title == "Vote"
@@ -50,12 +56,18 @@ def test_same_text_or_same_url_is_stored_once(db_url):
 def test_syndicated_copy_is_linked_to_the_original(db_url):
     original_text = article_text(0)
     # The same story as a wire copy: a dateline, a credit line, a "related" line.
-    copy_text = ("MARLOW (Wire) — " + original_text + "\n\nReporting by Jo Whitfield; editing by Sam Ortiz."
-                 + "\n\nRead more: Council budget cuts explained")
+    copy_text = (
+        "MARLOW (Wire) — "
+        + original_text
+        + "\n\nReporting by Jo Whitfield; editing by Sam Ortiz."
+        + "\n\nRead more: Council budget cuts explained"
+    )
     other_text = "\n\n".join(
-        ["Flood defences along the River Tarrow will be raised by a metre under plans approved on Monday by the regional authority.",
-         "Engineers said the work would take three years and cost about forty million euros.",
-         "Farmers downstream welcomed the decision but asked for compensation for land lost to the new embankments."]
+        [
+            "Flood defences along the River Tarrow will be raised by a metre under plans approved on Monday by the regional authority.",
+            "Engineers said the work would take three years and cost about forty million euros.",
+            "Farmers downstream welcomed the decision but asked for compensation for land lost to the new embankments.",
+        ]
     )
     with Store(db_url) as store:
         original = make_article(original_text, url="https://courier.example/a")
@@ -95,7 +107,10 @@ def test_full_text_search_and_filters(db_url):
         store.add_article(make_article(article_text(0), title="Library to close", published=dt.date(2024, 3, 5)))
         flood = make_article(
             "Flood defences along the River Tarrow will be raised by a metre, the regional authority said on Monday. "
-            "Engineers warned that the embankments were failing.", title="Flood plan", published=dt.date(2024, 4, 1))
+            "Engineers warned that the embankments were failing.",
+            title="Flood plan",
+            published=dt.date(2024, 4, 1),
+        )
         store.add_article(flood)
         assert [a.title for a in store.list_articles(query="embankment")] == ["Flood plan"]  # stemmed
         assert [a.title for a in store.list_articles(query="library petition")] == ["Library to close"]
@@ -139,8 +154,11 @@ def test_migrations_build_exactly_the_schema_the_code_uses(db_url):
     with Store(db_url) as store, store.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     # the full-text parts are dialect-specific and live only in the migration
-    differences = [d for d in differences
-                   if "articles_fts" not in str(d) and "statements_fts" not in str(d) and "search" not in str(d)]
+    differences = [
+        d
+        for d in differences
+        if "articles_fts" not in str(d) and "statements_fts" not in str(d) and "search" not in str(d)
+    ]
     assert differences == []
 
 
@@ -167,18 +185,26 @@ def test_a_store_of_the_first_schema_upgrades_without_loss(db_url):
 
     engine = make_engine(db_url)
     migrate.upgrade(engine, "0001")
-    now = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     with engine.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO articles (id, content_hash, source_ref, authors, date_source, text, word_count, ingested_at) "
-            "VALUES ('art_old', 'h1', 'old.txt', '[]', 'unknown', 'Old text about a spill.', 5, :now)"), {"now": now})
-        conn.execute(sa.text("INSERT INTO claims (id, text, created_at) VALUES ('clm_old', 'the spill', :now)"),
-                     {"now": now})
+        conn.execute(
+            sa.text(
+                "INSERT INTO articles (id, content_hash, source_ref, authors, date_source, text, word_count, ingested_at) "
+                "VALUES ('art_old', 'h1', 'old.txt', '[]', 'unknown', 'Old text about a spill.', 5, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            sa.text("INSERT INTO claims (id, text, created_at) VALUES ('clm_old', 'the spill', :now)"), {"now": now}
+        )
         for i, stance in enumerate(["deny", "affirm", "affirm"]):
-            conn.execute(sa.text(
-                "INSERT INTO statements (id, article_id, kind, content_text, stance, claim_id, earlier, in_headline) "
-                f"VALUES ('art_old:s{i}', 'art_old', 'indirect', 'said {i}', :stance, 'clm_old', false, false)"),
-                {"stance": stance})
+            conn.execute(
+                sa.text(
+                    "INSERT INTO statements (id, article_id, kind, content_text, stance, claim_id, earlier, in_headline) "
+                    f"VALUES ('art_old:s{i}', 'art_old', 'indirect', 'said {i}', :stance, 'clm_old', false, false)"
+                ),
+                {"stance": stance},
+            )
     engine.dispose()
     with Store(db_url) as store:  # opening upgrades
         assert migrate.current_revision(store.engine) == migrate.head_revision()
@@ -197,14 +223,22 @@ def test_actors_merge_across_articles_and_within_one(db_url):
     store = Store(db_url)
     first = store.add_article(make_article(article_text(1), ref="a")).article_id
     second = store.add_article(make_article(article_text(2), ref="b")).article_id
-    store.save_analysis(first, [], [
-        Actor("p1", "Abbas Araghchi", roles=["foreign minister"], country="IRN", sector="GOV"),
-        Actor("p2", "Abbas  Araghchi", roles=["minister", "foreign minister"], aliases=["Araghchi"]),
-        Actor("o1", "Abbas Araghchi", type=ActorType.ORGANIZATION),
-    ])
-    store.save_analysis(second, [], [
-        Actor("x", "abbas araghchi", roles=["diplomat"], aliases=["Araghchi", "the minister"], country="RUS"),
-    ])
+    store.save_analysis(
+        first,
+        [],
+        [
+            Actor("p1", "Abbas Araghchi", roles=["foreign minister"], country="IRN", sector="GOV"),
+            Actor("p2", "Abbas  Araghchi", roles=["minister", "foreign minister"], aliases=["Araghchi"]),
+            Actor("o1", "Abbas Araghchi", type=ActorType.ORGANIZATION),
+        ],
+    )
+    store.save_analysis(
+        second,
+        [],
+        [
+            Actor("x", "abbas araghchi", roles=["diplomat"], aliases=["Araghchi", "the minister"], country="RUS"),
+        ],
+    )
     people = [a for a in store.list_actors(limit=50) if a["type"] == "person"]
     assert len(people) == 1
     [person] = people
@@ -225,7 +259,7 @@ def test_a_writer_aborted_to_end_a_deadlock_runs_its_transaction_again(pg_url):
     from onrecord.store.schema import claims
 
     store = Store(pg_url)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with store.engine.begin() as conn:
         conn.execute(claims.insert(), [{"id": cid, "text": cid, "created_at": now} for cid in ("first", "second")])
     both_hold_one = threading.Barrier(2)
@@ -238,10 +272,13 @@ def test_a_writer_aborted_to_end_a_deadlock_runs_its_transaction_again(pg_url):
             if attempts[name] == 1:
                 both_hold_one.wait(timeout=30)
             conn.execute(claims.update().where(claims.c.id == order[1]).values(text=f"{name} 2"))
+
         return lambda: store._retrying(work)
 
-    threads = [threading.Thread(target=writer("forward", ("first", "second"))),
-               threading.Thread(target=writer("backward", ("second", "first")))]
+    threads = [
+        threading.Thread(target=writer("forward", ("first", "second"))),
+        threading.Thread(target=writer("backward", ("second", "first"))),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -290,8 +327,18 @@ def test_two_writers_storing_one_claims_reversals_at_once_both_succeed(pg_url):
     store = Store(pg_url)
     article = store.add_article(make_article(article_text(5), ref="a")).article_id
     [claim_id] = store.save_analysis(article, [], [], claim_list=[Claim("c1", "Iran sent drones to Russia")])
-    found = [Reversal(actor="Iran", claim_id=claim_id, from_stance=Stance.DENY, to_stance=Stance.AFFIRM,
-                      before=["s1"], after=["s2"], side="state:IRN", first_affirmation=True)]
+    found = [
+        Reversal(
+            actor="Iran",
+            claim_id=claim_id,
+            from_stance=Stance.DENY,
+            to_stance=Stance.AFFIRM,
+            before=["s1"],
+            after=["s2"],
+            side="state:IRN",
+            first_affirmation=True,
+        )
+    ]
     store.replace_reversals(claim_id, found)
     errors = []
     with store.engine.connect() as first:
@@ -321,14 +368,20 @@ def test_ids_resolve_whole_or_by_a_unique_prefix_of_six_characters(db_url):
     from onrecord.record import Record
 
     with Record(db_url) as record:
-        record.ingest_documents([
-            {"text": "The Orrin Port Authority denied on Monday that fuel had leaked into Sable Bay.\n\n"
-                     "\"No fuel has entered the bay,\" said Ines Marr, a spokeswoman for the authority.",
-             "published": "2024-03-04"},
-            {"text": "Dunmere Rail said on Friday that it would cut two services on the coast line.\n\n"
-                     "\"We will cut two services,\" said Tom Kettle, the company's chief executive.",
-             "published": "2024-03-08"},
-        ])
+        record.ingest_documents(
+            [
+                {
+                    "text": "The Orrin Port Authority denied on Monday that fuel had leaked into Sable Bay.\n\n"
+                    '"No fuel has entered the bay," said Ines Marr, a spokeswoman for the authority.',
+                    "published": "2024-03-04",
+                },
+                {
+                    "text": "Dunmere Rail said on Friday that it would cut two services on the coast line.\n\n"
+                    '"We will cut two services," said Tom Kettle, the company\'s chief executive.',
+                    "published": "2024-03-08",
+                },
+            ]
+        )
         store = record.store
         claims = store.list_claims(limit=50)
         actors = store.list_actors(limit=50)
@@ -338,7 +391,9 @@ def test_ids_resolve_whole_or_by_a_unique_prefix_of_six_characters(db_url):
             assert getter(whole)["id"] == whole
             others = [r["id"] for r in rows[1:]]
             # the shortest prefix of 6+ characters no other id shares
-            unique = next(whole[:n] for n in range(6, len(whole) + 1) if not any(o.startswith(whole[:n]) for o in others))
+            unique = next(
+                whole[:n] for n in range(6, len(whole) + 1) if not any(o.startswith(whole[:n]) for o in others)
+            )
             if len(unique) < len(whole):
                 assert getter(unique)["id"] == whole
             for wrong in ("", "%", "_", whole[:3], "clm_", whole + "x"):

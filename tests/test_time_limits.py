@@ -9,14 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import distinct_article, html_page
 
 from onrecord.analysis import Analyzer
 from onrecord.ingest.draft import IngestOptions
 from onrecord.ingest.sources import given_article, read_sources
 from onrecord.limits import ENVIRONMENT, DocumentTimeout, document_seconds, time_limit
 from onrecord.model import Article, Failure
-
-from conftest import distinct_article, html_page
 
 SLOW_PAGE = Path(__file__).parent / "fuzz_regressions" / "readers-slow-html-page.bin"
 
@@ -147,7 +146,8 @@ def test_the_api_answers_a_document_over_the_limit_with_its_reason(monkeypatch, 
 
     monkeypatch.setenv(ENVIRONMENT, "0.05")  # the analysis of 100 sentences takes about 0.6 s
     with TestClient(create_app(f"sqlite:///{tmp_path / 'api.db'}", token="t")) as client:
-        response = client.post("/api/analyze", json={"text": distinct_article(5, sentences=100)},
-                               headers={"Authorization": "Bearer t"})
+        response = client.post(
+            "/api/analyze", json={"text": distinct_article(5, sentences=100)}, headers={"Authorization": "Bearer t"}
+        )
     assert response.status_code == 422
     assert "took longer than the time limit" in response.json()["detail"]

@@ -1,9 +1,9 @@
 """onrecord: who said what, when, about which claim, and when they changed their story.
 
-    import onrecord
-    record = onrecord.analyze(text_or_html, published="2022-11-06")
-    with onrecord.Record("sqlite:///news.db") as rec:
-        rec.ingest(["articles/"])
+import onrecord
+record = onrecord.analyze(text_or_html, published="2022-11-06")
+with onrecord.Record("sqlite:///news.db") as rec:
+    rec.ingest(["articles/"])
 """
 
 __version__ = "0.1.0"
@@ -28,6 +28,7 @@ def __getattr__(name: str):
 
         return getattr(importlib.import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'onrecord' has no attribute {name!r}")
+
 
 __all__ = [
     "Analysis",

@@ -16,14 +16,14 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from onrecord.claims.timeline import annotate
+from onrecord.events.coder import code_events
+from onrecord.events.codes import describe
 from onrecord.ingest.draft import IngestOptions
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.sources import given_article
-from onrecord.claims.timeline import annotate
-from onrecord.events.codes import describe
-from onrecord.events.coder import code_events
-from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Statement
 from onrecord.limits import DocumentTimeout, time_limit
+from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Statement
 from onrecord.nlp.pipeline import WINDOW_CHARS, load_pipeline, parseable, windows
 from onrecord.nlp.speakers import SpeakerResolver, to_actors
 from onrecord.nlp.statements import FoundStatement, StatementFinder
@@ -142,7 +142,9 @@ class Analyzer:
                 yield _failure(article, parsed)
                 continue
             doc, title_doc = parsed
-            yield _analysis_or_failure(article, lambda: _limited(lambda: analyze_doc(doc, article, title_doc)))
+            yield _analysis_or_failure(
+                article, lambda d=doc, a=article, t=title_doc: _limited(lambda: analyze_doc(d, a, t))
+            )
 
     def _analysis_in_windows(self, article: Article) -> Analysis:
         """The record of a long article, parsed and analysed a window at a
@@ -155,8 +157,9 @@ class Analyzer:
         docs = self.nlp.pipe((piece for _, piece in pieces), batch_size=WINDOW_PIPE_BATCH)
         merged = WindowMerger(article)
         for (offset, piece), doc in zip(pieces, docs):
-            window = replace(article, text=article.text[offset:offset + len(piece)])
-            part = _limited(lambda: analyze_doc(doc, window, title_doc if offset == 0 else None))
+            window = replace(article, text=article.text[offset : offset + len(piece)])
+            heading = title_doc if offset == 0 else None
+            part = _limited(lambda d=doc, w=window, h=heading: analyze_doc(d, w, h))
             merged.add(offset, piece, part)
         return merged.analysis
 
@@ -251,8 +254,11 @@ class WindowMerger:
         return known.id
 
     def _claim(self, claim: Claim, statement_ids: dict[str, str]) -> str:
-        key = ((claim.frame, tuple(sorted(claim.terms)), tuple(sorted(claim.recipients))) if claim.frame and claim.terms
-               else (None, claim.text.lower()))
+        key = (
+            (claim.frame, tuple(sorted(claim.terms)), tuple(sorted(claim.recipients)))
+            if claim.frame and claim.terms
+            else (None, claim.text.lower())
+        )
         said = [statement_ids.get(i, i) for i in claim.statement_ids]
         known = self._claims.get(key)
         if known is None:
@@ -317,10 +323,17 @@ def analyze_doc(doc: Doc, article: Article, title_doc: Doc | None = None) -> Ana
     ]
     claims, reversals = annotate(doc, statements, headline, actors, article.published, title_doc)
     events = code_events(doc, statements, actors)
-    return Analysis(article=article, sentences=len(finder.sentences), statements=statements, headline=headline,
-                    actors=actors, claims=claims, events=events,
-                    reversals=[r for r in reversals if r.kind != "contradiction"],
-                    contradictions=[r for r in reversals if r.kind == "contradiction"])
+    return Analysis(
+        article=article,
+        sentences=len(finder.sentences),
+        statements=statements,
+        headline=headline,
+        actors=actors,
+        claims=claims,
+        events=events,
+        reversals=[r for r in reversals if r.kind != "contradiction"],
+        contradictions=[r for r in reversals if r.kind == "contradiction"],
+    )
 
 
 def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, actor_ids) -> Statement:
@@ -328,7 +341,9 @@ def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, 
     hull = (parts[0][0], parts[-1][1])
     speaker = None
     if item.speaker is not None:
-        speaker = Mention(text[item.speaker.start_char : item.speaker.end_char], (item.speaker.start_char, item.speaker.end_char))
+        speaker = Mention(
+            text[item.speaker.start_char : item.speaker.end_char], (item.speaker.start_char, item.speaker.end_char)
+        )
     return Statement(
         id=statement_id,
         kind=item.kind,
@@ -379,8 +394,9 @@ def analyze(
     when no article text can be found.
     """
     # No language filter here: the caller asked for this text to be analysed.
-    article = given_article(text_or_html, url or "<text>", IngestOptions(languages=()), url=url, title=title,
-                            published=published)
+    article = given_article(
+        text_or_html, url or "<text>", IngestOptions(languages=()), url=url, title=title, published=published
+    )
     return Analyzer(model).analyze_article(article)
 
 

@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -50,12 +50,15 @@ app.add_typer(db_app, name="db")
 # What a terminal would act on rather than show: escape sequences (CSI, as
 # ESC [ or the C1 byte; OSC, DCS, SOS, PM, APC up to their terminator;
 # two-byte escapes), then any other C0 control but newline and tab, DEL and C1.
-_TERMINAL_CONTROLS = re.compile(r"""
+_TERMINAL_CONTROLS = re.compile(
+    r"""
       (?:\x1b\[|\x9b) [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?
     | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f]) [^\x07\x1b\x9c\n]* (?:\x07|\x1b\\|\x9c)?
     | \x1b [\x20-\x2f]* [\x30-\x7e]?
     | [\x00-\x08\x0b-\x1f\x7f-\x9f]
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _JSON_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}  # json leaves DEL and C1 as they are
 
 
@@ -86,35 +89,44 @@ err = _TerminalConsole(stderr=True, soft_wrap=True)
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE = 0, 1, 2
 
 DbOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--db", envvar="ONRECORD_DB", help="Database URL or SQLite file [default: ./onrecord.db]."),
 ]
 PublishedOption = Annotated[
-    Optional[str], typer.Option("--published", help="Publication date (YYYY-MM-DD) for every input; overrides what the input says.")
+    str | None,
+    typer.Option("--published", help="Publication date (YYYY-MM-DD) for every input; overrides what the input says."),
 ]
-LangOption = Annotated[
-    str, typer.Option("--lang", help="Accepted languages, comma-separated; 'any' accepts all.")
-]
+LangOption = Annotated[str, typer.Option("--lang", help="Accepted languages, comma-separated; 'any' accepts all.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print a line for every article.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first input that fails.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ModelOption = Annotated[
-    Optional[str], typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
+    str | None, typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
 ]
 LimitOption = Annotated[int, typer.Option(min=1, max=10_000)]
 WorkersOption = Annotated[
-    Optional[int], typer.Option("--workers", "-w", min=1, max=512,
-                                help="Processes that analyse articles [default: all cores].")
+    int | None,
+    typer.Option("--workers", "-w", min=1, max=512, help="Processes that analyse articles [default: all cores]."),
 ]
 TimeLimitOption = Annotated[
-    Optional[float], typer.Option("--time-limit", envvar="ONRECORD_TIME_LIMIT", min=0,
-                                  help="Seconds one document may take to read, and again to analyse; 0: no limit [default: 60].")
+    float | None,
+    typer.Option(
+        "--time-limit",
+        envvar="ONRECORD_TIME_LIMIT",
+        min=0,
+        help="Seconds one document may take to read, and again to analyse; 0: no limit [default: 60].",
+    ),
 ]
 FetchDeadlineOption = Annotated[
-    Optional[float], typer.Option("--fetch-deadline", envvar="ONRECORD_FETCH_DEADLINE", min=0,
-                                  help="Seconds one URL may take to fetch in all, redirects included; 0: no deadline"
-                                       " (the --time-limit still applies) [default: 60].")
+    float | None,
+    typer.Option(
+        "--fetch-deadline",
+        envvar="ONRECORD_FETCH_DEADLINE",
+        min=0,
+        help="Seconds one URL may take to fetch in all, redirects included; 0: no deadline"
+        " (the --time-limit still applies) [default: 60].",
+    ),
 ]
 
 
@@ -247,14 +259,22 @@ def ingest(
     time_limit: TimeLimitOption = None,
     fetch_deadline: FetchDeadlineOption = None,
     engine: Annotated[str, typer.Option(help="local (this machine: --workers processes) or ray.")] = "local",
-    address: Annotated[Optional[str], typer.Option(
-        help="Ray cluster to join (ray://host:10001, or auto); default: a local Ray.")] = None,
-    shards_dir: Annotated[Optional[str], typer.Option(
-        "--shards", help="Ray: folder for result shards and their completion markers [default: beside the store].")] = None,
-    allow_private: Annotated[bool, typer.Option(
-        "--allow-private", help="Fetch URLs on loopback and private networks too (refused by default).")] = False,
-    shard_lines: Annotated[int, typer.Option(
-        "--shard-lines", min=1, help="Ray: lines of a JSONL file per shard.")] = 200,
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join (ray://host:10001, or auto); default: a local Ray.")
+    ] = None,
+    shards_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--shards", help="Ray: folder for result shards and their completion markers [default: beside the store]."
+        ),
+    ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option("--allow-private", help="Fetch URLs on loopback and private networks too (refused by default)."),
+    ] = False,
+    shard_lines: Annotated[
+        int, typer.Option("--shard-lines", min=1, help="Ray: lines of a JSONL file per shard.")
+    ] = 200,
     strict: StrictOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -277,16 +297,34 @@ def ingest(
             from onrecord.run.ray_runner import RayUnavailable, ingest_with_ray
 
             try:
-                report = ingest_with_ray(record, sources, workers=_workers(workers), address=address,
-                                         shards_dir=shards_dir, published=date, max_bytes=max_bytes,
-                                         languages=_languages(lang), progress=progress, lines_per_shard=shard_lines,
-                                         strict=strict, analyze=analyze, allow_private=allow_private)
+                report = ingest_with_ray(
+                    record,
+                    sources,
+                    workers=_workers(workers),
+                    address=address,
+                    shards_dir=shards_dir,
+                    published=date,
+                    max_bytes=max_bytes,
+                    languages=_languages(lang),
+                    progress=progress,
+                    lines_per_shard=shard_lines,
+                    strict=strict,
+                    analyze=analyze,
+                    allow_private=allow_private,
+                )
             except RayUnavailable as exc:
                 raise _usage_error(str(exc)) from None
         else:
             report = record.ingest(
-                sources, published=date, max_bytes=max_bytes, languages=_languages(lang), strict=strict,
-                analyze=analyze, progress=progress, workers=_workers(workers), allow_private=allow_private,
+                sources,
+                published=date,
+                max_bytes=max_bytes,
+                languages=_languages(lang),
+                strict=strict,
+                analyze=analyze,
+                progress=progress,
+                workers=_workers(workers),
+                allow_private=allow_private,
             )
     except ModelNotFound as exc:
         raise _usage_error(str(exc)) from None
@@ -314,11 +352,11 @@ def ingest(
 
 @app.command()
 def articles(
-    query: Annotated[Optional[str], typer.Argument(help="Full-text search (words, \"phrases\").")] = None,
+    query: Annotated[str | None, typer.Argument(help='Full-text search (words, "phrases").')] = None,
     db: DbOption = None,
-    source: Annotated[Optional[str], typer.Option(help="Only this source (site name).")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source (site name).")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
     duplicates: Annotated[bool, typer.Option("--duplicates", help="Include near-duplicate copies.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
@@ -382,8 +420,17 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         _print_json(figures)
         return
     table = Table(box=None, show_header=False)
-    for key in ("articles", "near_duplicates", "words", "statements", "actors", "not_analyzed", "failures",
-                "published_from", "published_to"):
+    for key in (
+        "articles",
+        "near_duplicates",
+        "words",
+        "statements",
+        "actors",
+        "not_analyzed",
+        "failures",
+        "published_from",
+        "published_to",
+    ):
         table.add_row(key.replace("_", " "), str(figures[key]))
     for key in ("sources", "date_sources", "languages"):
         table.add_row(key.replace("_", " "), ", ".join(f"{k} {v}" for k, v in figures[key].items()))
@@ -393,19 +440,22 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 @app.command()
 def statements(
     db: DbOption = None,
-    speaker: Annotated[Optional[str], typer.Option(help="Speaker name, or part of it.")] = None,
-    actor: Annotated[Optional[str], typer.Option("--actor", help="Speaker's country (ISO alpha-3, e.g. IRN).")] = None,
-    cue: Annotated[Optional[str], typer.Option("--cue", help="Speech act: assert, admit, deny, demand, promise, ...")] = None,
-    kind: Annotated[Optional[str], typer.Option(help="direct, indirect, mixed or continuation.")] = None,
-    article: Annotated[Optional[str], typer.Option(help="Only this article's statements.")] = None,
+    speaker: Annotated[str | None, typer.Option(help="Speaker name, or part of it.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Speaker's country (ISO alpha-3, e.g. IRN).")] = None,
+    cue: Annotated[
+        str | None, typer.Option("--cue", help="Speech act: assert, admit, deny, demand, promise, ...")
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help="direct, indirect, mixed or continuation.")] = None,
+    article: Annotated[str | None, typer.Option(help="Only this article's statements.")] = None,
     limit: LimitOption = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     as_json: JsonOption = False,
 ) -> None:
     """Who said what: stored statements, filtered by speaker, country, speech act."""
     with _open_record(db) as record:
-        found = record.statements(speaker=speaker, country=actor, cue_class=cue, kind=kind, article_id=article,
-                                  limit=limit, offset=offset)
+        found = record.statements(
+            speaker=speaker, country=actor, cue_class=cue, kind=kind, article_id=article, limit=limit, offset=offset
+        )
     if as_json:
         _print_json(found)
         return
@@ -428,8 +478,8 @@ def statements(
 @app.command()
 def actors(
     db: DbOption = None,
-    country: Annotated[Optional[str], typer.Option(help="ISO alpha-3 country, e.g. IRN.")] = None,
-    name: Annotated[Optional[str], typer.Option(help="Name, or part of it.")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO alpha-3 country, e.g. IRN.")] = None,
+    name: Annotated[str | None, typer.Option(help="Name, or part of it.")] = None,
     limit: LimitOption = 50,
     as_json: JsonOption = False,
 ) -> None:
@@ -441,8 +491,14 @@ def actors(
         return
     table = Table("name", "type", "roles", "country", "sector", "statements", box=None, header_style="bold")
     for row in found:
-        table.add_row(escape(row["name"]), row["type"], escape("; ".join(row["roles"])), row["country"] or "",
-                      row["sector"] or "", str(row["statements"]))
+        table.add_row(
+            escape(row["name"]),
+            row["type"],
+            escape("; ".join(row["roles"])),
+            row["country"] or "",
+            row["sector"] or "",
+            str(row["statements"]),
+        )
     out.print(table)
 
 
@@ -456,7 +512,7 @@ def _check_format(value: str) -> None:
 
 @app.command()
 def claims(
-    query: Annotated[Optional[str], typer.Argument(help="Words the claim's text contains.")] = None,
+    query: Annotated[str | None, typer.Argument(help="Words the claim's text contains.")] = None,
     db: DbOption = None,
     limit: LimitOption = 50,
     as_json: JsonOption = False,
@@ -469,8 +525,15 @@ def claims(
         return
     table = Table("claim", "text", "statements", "articles", "affirm", "deny", "changes", box=None, header_style="bold")
     for row in found:
-        table.add_row(row["id"], escape(row["text"]), str(row["statements"]), str(row["articles"]), str(row["affirm"]),
-                      str(row["deny"]), str(row["changes"]))
+        table.add_row(
+            row["id"],
+            escape(row["text"]),
+            str(row["statements"]),
+            str(row["articles"]),
+            str(row["affirm"]),
+            str(row["deny"]),
+            str(row["changes"]),
+        )
     out.print(table)
 
 
@@ -478,10 +541,16 @@ def _timeline_line(row: dict[str, Any]) -> str:
     when = row["when"].isoformat() if row["when"] else "undated"
     if row.get("earlier"):
         when = f"before {when}"
-    speaks_for = f" [dim](for {escape(row['side_name'])})[/]" if row.get("side_name") and row["side_name"] != row["speaker_name"] else ""
+    speaks_for = (
+        f" [dim](for {escape(row['side_name'])})[/]"
+        if row.get("side_name") and row["side_name"] != row["speaker_name"]
+        else ""
+    )
     colour = {"affirm": "green", "deny": "red"}.get(row["stance"] or "", "yellow")
-    return (f"{when:>18}  [cyan]{escape(row['speaker_name'] or '?')}[/]{speaks_for} [{colour}]{row['stance'] or '-'}[/] "
-            f"{escape(row['content_text'])} [dim]— {escape(row['article_title'] or row['article_id'])}[/]")
+    return (
+        f"{when:>18}  [cyan]{escape(row['speaker_name'] or '?')}[/]{speaks_for} [{colour}]{row['stance'] or '-'}[/] "
+        f"{escape(row['content_text'])} [dim]— {escape(row['article_title'] or row['article_id'])}[/]"
+    )
 
 
 @app.command()
@@ -511,12 +580,17 @@ def _print_reversals(found: list[dict[str, Any]], output_format: str) -> None:
         return
     for r in found:
         first = " [bold](first affirmation)[/]" if r.get("first_affirmation") else ""
-        out.print(f"[bold]{escape(r['actor'])}[/] {r['kind']}: [red]{r['from_stance']}[/] → [green]{r['to_stance']}[/]"
-                  f"{first} on [italic]{escape(r['claim_text'])}[/] [dim]({r['claim_id']})[/]")
+        out.print(
+            f"[bold]{escape(r['actor'])}[/] {r['kind']}: [red]{r['from_stance']}[/] → [green]{r['to_stance']}[/]"
+            f"{first} on [italic]{escape(r['claim_text'])}[/] [dim]({r['claim_id']})[/]"
+        )
         for label, items in (("before", r["before"]), ("after", r["after"])):
             for item in items:
-                out.print(f"    {label:6} {item['date'] or 'undated':>10}  {escape(item['speaker'] or '?')}: "
-                          f"{escape(item['text'])} [dim]({item['article']})[/]", highlight=False)
+                out.print(
+                    f"    {label:6} {item['date'] or 'undated':>10}  {escape(item['speaker'] or '?')}: "
+                    f"{escape(item['text'])} [dim]({item['article']})[/]",
+                    highlight=False,
+                )
     if not found:
         err.print("none found")
 
@@ -524,10 +598,14 @@ def _print_reversals(found: list[dict[str, Any]], output_format: str) -> None:
 @app.command()
 def reversals(
     db: DbOption = None,
-    since: Annotated[Optional[str], typer.Option(help="Changes whose later statements are on or after this date.")] = None,
-    actor: Annotated[Optional[str], typer.Option(help="Actor (state, organisation or person), or part of the name.")] = None,
+    since: Annotated[str | None, typer.Option(help="Changes whose later statements are on or after this date.")] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Actor (state, organisation or person), or part of the name.")
+    ] = None,
     output_format: FormatOption = "text",
-    include_softenings: Annotated[bool, typer.Option("--softenings", help="Also deny -> conditional or qualify.")] = False,
+    include_softenings: Annotated[
+        bool, typer.Option("--softenings", help="Also deny -> conditional or qualify.")
+    ] = False,
     limit: LimitOption = 100,
     offset: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
@@ -583,12 +661,16 @@ def check(
 @app.command()
 def events(
     db: DbOption = None,
-    code: Annotated[Optional[str], typer.Option(help="CAMEO code or prefix: 07, 072.")] = None,
-    source: Annotated[Optional[str], typer.Option(help="Source actor code or prefix: IRN, IRNGOV.")] = None,
-    target: Annotated[Optional[str], typer.Option(help="Target actor code or prefix.")] = None,
-    happened_only: Annotated[bool, typer.Option("--happened", help="Leave out denied and hypothetical events.")] = False,
+    code: Annotated[str | None, typer.Option(help="CAMEO code or prefix: 07, 072.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source actor code or prefix: IRN, IRNGOV.")] = None,
+    target: Annotated[str | None, typer.Option(help="Target actor code or prefix.")] = None,
+    happened_only: Annotated[
+        bool, typer.Option("--happened", help="Leave out denied and hypothetical events.")
+    ] = False,
     limit: LimitOption = 100,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json, or tsv (GDELT-like columns).")] = "text",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, or tsv (GDELT-like columns).")
+    ] = "text",
 ) -> None:
     """Who did what to whom: CAMEO-coded events in the store."""
     from onrecord.events.codes import cameo_codes
@@ -596,7 +678,9 @@ def events(
     if output_format not in ("text", "json", "tsv"):
         raise typer.BadParameter("must be text, json or tsv", param_hint="--format")
     with _open_record(db) as record:
-        found = record.events(code=code, source=source, target=target, happened=True if happened_only else None, limit=limit)
+        found = record.events(
+            code=code, source=source, target=target, happened=True if happened_only else None, limit=limit
+        )
     table = cameo_codes()
     if output_format == "json":
         _print_json(found)
@@ -609,8 +693,11 @@ def events(
     for row in found:
         known = table.get(row["code"])
         mark = "" if row["happened"] else f" [yellow]({row['stance'] or 'not happened'})[/]"
-        out.print(f"{row['code']} [dim]{escape(known.name if known else '')}[/] [cyan]{row['source_code'] or '?'}[/] → "
-                  f"[cyan]{row['target_code'] or '-'}[/]{mark}: {escape(row['sentence'] or '')}", highlight=False)
+        out.print(
+            f"{row['code']} [dim]{escape(known.name if known else '')}[/] [cyan]{row['source_code'] or '?'}[/] → "
+            f"[cyan]{row['target_code'] or '-'}[/]{mark}: {escape(row['sentence'] or '')}",
+            highlight=False,
+        )
     if not found:
         err.print("no events match")
 
@@ -620,8 +707,9 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64,
-                                         help="Server processes answering requests.")] = 1,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, max=64, help="Server processes answering requests.")
+    ] = 1,
     model: ModelOption = None,
 ) -> None:
     """Serve the record: the web app at / and the JSON API at /api (schema at
@@ -646,18 +734,28 @@ def serve(
         os.environ["ONRECORD_DB"] = db
     if model:
         os.environ["ONRECORD_MODEL"] = model
-    uvicorn.run("onrecord.api.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                log_level="warning")
+    uvicorn.run(
+        "onrecord.api.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 @app.command()
 def export(
     db: DbOption = None,
-    what: Annotated[str, typer.Option("--what", help="statements, claims, events, reversals, actors or articles.")] = "statements",
-    output_format: Annotated[str, typer.Option(
-        "--format", "-f", help="jsonl, csv, parquet, gdelt-tsv (events) or claim-jsonld (claims).")] = "jsonl",
-    out_path: Annotated[Optional[str], typer.Option("--out", "-o", help="File to write [default: standard output; "
-                                                    "Parquet needs a file].")] = None,
+    what: Annotated[
+        str, typer.Option("--what", help="statements, claims, events, reversals, actors or articles.")
+    ] = "statements",
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, csv, parquet, gdelt-tsv (events) or claim-jsonld (claims).")
+    ] = "jsonl",
+    out_path: Annotated[
+        str | None, typer.Option("--out", "-o", help="File to write [default: standard output; Parquet needs a file].")
+    ] = None,
 ) -> None:
     """Write a table of the store to a file: JSON Lines, CSV, Parquet, a
     GDELT-like event table, or claims as schema.org JSON-LD."""
@@ -680,8 +778,13 @@ def export(
 
 
 @app.command()
-def reanalyze(db: DbOption = None, model: ModelOption = None, workers: WorkersOption = None,
-              time_limit: TimeLimitOption = None, quiet: QuietOption = False) -> None:
+def reanalyze(
+    db: DbOption = None,
+    model: ModelOption = None,
+    workers: WorkersOption = None,
+    time_limit: TimeLimitOption = None,
+    quiet: QuietOption = False,
+) -> None:
     """Find statements again in every stored article (after an upgrade of onrecord)."""
     _set_time_limit(time_limit)
     with _open_record(db, model=model) as record:
@@ -706,7 +809,9 @@ def failures(
     with _open_record(db) as record:
         found = record.failures(limit=limit)
     if as_json:
-        _print_json([{"source": f.source_ref, "reason": f.reason, "stage": f.stage, "last_seen": f.occurred_at} for f in found])
+        _print_json(
+            [{"source": f.source_ref, "reason": f.reason, "stage": f.stage, "last_seen": f.occurred_at} for f in found]
+        )
         return
     for failure in found:
         out.print(f"{escape(failure.source_ref)}: {escape(failure.reason)}", highlight=False)
@@ -721,7 +826,10 @@ def analyze(
     published: PublishedOption = None,
     model: ModelOption = None,
     lang: Annotated[
-        str, typer.Option("--lang", help="Accepted languages, comma-separated; 'any' (the default here) analyses every text given.")
+        str,
+        typer.Option(
+            "--lang", help="Accepted languages, comma-separated; 'any' (the default here) analyses every text given."
+        ),
     ] = "any",
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
     time_limit: TimeLimitOption = None,
@@ -803,16 +911,22 @@ def _print_analysis(analysis) -> None:
     if analysis.claims:
         out.print(f"[bold]Claims[/] ({len(analysis.claims)})")
         for claim in analysis.claims:
-            out.print(f"  [bold]{claim.id}[/] {escape(claim.text)} [dim]({', '.join(claim.statement_ids)})[/]", highlight=False)
+            out.print(
+                f"  [bold]{claim.id}[/] {escape(claim.text)} [dim]({', '.join(claim.statement_ids)})[/]",
+                highlight=False,
+            )
         out.print()
     for label, changes in (("Reversals", analysis.reversals), ("Contradictions", analysis.contradictions)):
         if changes:
             out.print(f"[bold]{label}[/] ({len(changes)})")
             for change in changes:
                 first = " (first affirmation)" if change.first_affirmation else ""
-                out.print(f"  [bold]{escape(change.actor)}[/] {change.kind} on {change.claim_id}: "
-                          f"[red]{change.from_stance.value}[/] ({', '.join(change.before)}) → "
-                          f"[green]{change.to_stance.value}[/] ({', '.join(change.after)}){first}", highlight=False)
+                out.print(
+                    f"  [bold]{escape(change.actor)}[/] {change.kind} on {change.claim_id}: "
+                    f"[red]{change.from_stance.value}[/] ({', '.join(change.before)}) → "
+                    f"[green]{change.to_stance.value}[/] ({', '.join(change.after)}){first}",
+                    highlight=False,
+                )
             out.print()
     if analysis.events:
         from onrecord.events.codes import cameo_codes
@@ -820,12 +934,15 @@ def _print_analysis(analysis) -> None:
         out.print(f"[bold]Events[/] ({len(analysis.events)})")
         for event in analysis.events:
             known = cameo_codes().get(event.code)
-            where = article.text[event.span[0]:event.span[1]] if event.span else ""
+            where = article.text[event.span[0] : event.span[1]] if event.span else ""
             note = "" if event.happened else f" ({event.stance.value if event.stance else 'not happened'})"
             reported = f", reported by {escape(event.reported_by)}" if event.reported_by else ""
-            out.print(f"  {event.code} {escape(known.name if known else '')}: {escape(event.source or '?')} → "
-                      f"{escape(event.target or '-')}"
-                      f"{escape(note)} [dim]“{escape(where)}”{reported}[/]", highlight=False)
+            out.print(
+                f"  {event.code} {escape(known.name if known else '')}: {escape(event.source or '?')} → "
+                f"{escape(event.target or '-')}"
+                f"{escape(note)} [dim]“{escape(where)}”{reported}[/]",
+                highlight=False,
+            )
         out.print()
     if analysis.actors:
         out.print(f"[bold]Actors[/] ({len(analysis.actors)})")
@@ -835,7 +952,11 @@ def _print_analysis(analysis) -> None:
 
 
 def _actor_line(actor) -> str:
-    facts = [actor.type.value, "; ".join(actor.roles) or None, "-".join(x for x in (actor.country, actor.sector) if x) or None]
+    facts = [
+        actor.type.value,
+        "; ".join(actor.roles) or None,
+        "-".join(x for x in (actor.country, actor.sector) if x) or None,
+    ]
     return f"[cyan]{escape(actor.name)}[/] [dim]({escape(' · '.join(f for f in facts if f))})[/]"
 
 
@@ -927,7 +1048,7 @@ def stance(
 @app.command()
 def group(
     input_path: Annotated[str, typer.Option("--input", help="JSONL of {id, text}; - for standard input.")],
-    threshold: Annotated[Optional[float], typer.Option(help="Similarity to join a claim (default: calibrated).")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Similarity to join a claim (default: calibrated).")] = None,
     model: ModelOption = None,
 ) -> None:
     """Group texts by the claim they make: texts with the same claim id say the same thing."""
@@ -959,7 +1080,9 @@ def db_version(db: DbOption = None) -> None:
     from onrecord.store.engine import make_engine
 
     engine = make_engine(db)
-    out.print(f"store: {migrate.current_revision(engine) or '(empty)'} · onrecord {__version__}: {migrate.head_revision()}")
+    out.print(
+        f"store: {migrate.current_revision(engine) or '(empty)'} · onrecord {__version__}: {migrate.head_revision()}"
+    )
     engine.dispose()
 
 

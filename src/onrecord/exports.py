@@ -16,19 +16,38 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, SmallInteger, BigInteger
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, SmallInteger
 from sqlalchemy.types import JSON
 
 from onrecord.events.codes import cameo_codes
 from onrecord.store.schema import metadata
 
-TABLES = {"statements": "statements", "claims": "claims", "events": "events", "reversals": "reversals",
-          "actors": "actors", "articles": "articles"}
+TABLES = {
+    "statements": "statements",
+    "claims": "claims",
+    "events": "events",
+    "reversals": "reversals",
+    "actors": "actors",
+    "articles": "articles",
+}
 FORMATS = ("jsonl", "csv", "parquet", "gdelt-tsv", "claim-jsonld")
 # Columns an export leaves out: binary or internal (the MinHash signature).
 SKIPPED_COLUMNS = {"minhash", "pk"}
-GDELT_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor2Code", "EventCode", "EventRootCode", "QuadClass",
-                 "PLOVER", "Happened", "Stance", "ArticleID", "StatementID", "SOURCEURL"]
+GDELT_COLUMNS = [
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "Actor1Code",
+    "Actor2Code",
+    "EventCode",
+    "EventRootCode",
+    "QuadClass",
+    "PLOVER",
+    "Happened",
+    "Stance",
+    "ArticleID",
+    "StatementID",
+    "SOURCEURL",
+]
 PARQUET_BATCH = 5000
 # A cell starting with one of these is a formula to a spreadsheet (OWASP,
 # "CSV injection"): such a cell is written behind a single quote.
@@ -97,8 +116,9 @@ class _text_out:
 
 def _write_jsonl(records: Iterable[dict[str, Any]], stream: IO[str]) -> int:
     n = 0
-    for n, record in enumerate(records, start=1):
+    for record in records:
         stream.write(json.dumps({k: _plain(v) for k, v in record.items()}, ensure_ascii=False) + "\n")
+        n += 1
     return n
 
 
@@ -126,8 +146,9 @@ def _write_csv(records: Iterable[dict[str, Any]], names: list[str], stream: IO[s
     writer = csv.DictWriter(stream, fieldnames=names, extrasaction="ignore")
     writer.writerow({name: csv_cell(name) for name in names})
     n = 0
-    for n, record in enumerate(records, start=1):
+    for record in records:
         writer.writerow({k: csv_cell(v) for k, v in record.items()})
+        n += 1
     return n
 
 
@@ -203,17 +224,30 @@ def gdelt_rows(store, **filters: Any) -> Iterator[list[Any]]:
 def gdelt_row(row: dict[str, Any], table: dict | None = None) -> list[Any]:
     known = (table or cameo_codes()).get(row["code"])
     day = row.get("said_on") or row.get("published")
-    return [row["id"], day.strftime("%Y%m%d") if day else "", row["source_code"], row["target_code"], row["code"],
-            row["root"], known.quad_class if known else "", known.plover if known else "", int(row["happened"]),
-            row["stance"], row["article_id"], row["statement_id"], row.get("url")]
+    return [
+        row["id"],
+        day.strftime("%Y%m%d") if day else "",
+        row["source_code"],
+        row["target_code"],
+        row["code"],
+        row["root"],
+        known.quad_class if known else "",
+        known.plover if known else "",
+        int(row["happened"]),
+        row["stance"],
+        row["article_id"],
+        row["statement_id"],
+        row.get("url"),
+    ]
 
 
 def write_gdelt(found: Iterable[list[Any]], stream: IO[str]) -> int:
     stream.write("\t".join(GDELT_COLUMNS) + "\n")
     n = 0
-    for n, values in enumerate(found, start=1):
+    for values in found:
         # tabs and newlines inside a value would break the table
         stream.write("\t".join("" if v is None else " ".join(str(v).split()) for v in values) + "\n")
+        n += 1
     return n
 
 
@@ -225,18 +259,28 @@ def claim_jsonld(claim: dict[str, Any], timeline: list[dict[str, Any]]) -> dict[
     for row in timeline:
         speaker = row.get("actor_name") or row.get("speaker_name")
         when = row.get("when")
-        appearances.append({
-            "@type": "Quotation",
-            "@id": f"urn:onrecord:statement:{row['id']}",
-            "text": row["content_text"],
-            "spokenByCharacter": {"@type": "Person" if row.get("actor_type") == "person" else "Organization",
-                                  "name": speaker} if speaker else None,
-            "dateCreated": _plain(when),
-            "stance": row.get("stance"),
-            "isPartOf": {"@type": "NewsArticle", "@id": f"urn:onrecord:article:{row['article_id']}",
-                         "headline": row.get("article_title"), "url": row.get("article_url"),
-                         "datePublished": _plain(row.get("article_published"))},
-        })
+        appearances.append(
+            {
+                "@type": "Quotation",
+                "@id": f"urn:onrecord:statement:{row['id']}",
+                "text": row["content_text"],
+                "spokenByCharacter": {
+                    "@type": "Person" if row.get("actor_type") == "person" else "Organization",
+                    "name": speaker,
+                }
+                if speaker
+                else None,
+                "dateCreated": _plain(when),
+                "stance": row.get("stance"),
+                "isPartOf": {
+                    "@type": "NewsArticle",
+                    "@id": f"urn:onrecord:article:{row['article_id']}",
+                    "headline": row.get("article_title"),
+                    "url": row.get("article_url"),
+                    "datePublished": _plain(row.get("article_published")),
+                },
+            }
+        )
     dated = [a for a in appearances if a["dateCreated"]]
     return {
         "@type": "Claim",
@@ -270,8 +314,10 @@ def read_export(path: str | Path, fmt: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     if fmt == "csv":
         with path.open(encoding="utf-8", newline="") as f:
-            return [{csv_cell_value(k): csv_cell_value(v) if isinstance(v, str) else v for k, v in row.items()}
-                    for row in csv.DictReader(f)]
+            return [
+                {csv_cell_value(k): csv_cell_value(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(f)
+            ]
     if fmt == "gdelt-tsv":
         with path.open(encoding="utf-8", newline="") as f:
             return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))

@@ -55,8 +55,9 @@ def document_seconds() -> float:
 def _interrupt(thread_id: int, exception: type[BaseException] | None) -> None:
     """Raise `exception` in that thread at its next bytecode (None: take
     back one not raised yet)."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
-                                               ctypes.py_object(exception) if exception else None)
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )
 
 
 @contextmanager
@@ -88,8 +89,10 @@ def time_limit(what: str, seconds: float | None = None) -> Iterator[None]:
     except DocumentTimeout as exc:
         if exc.args:  # another limit's, with its reason
             raise
-        raise DocumentTimeout(f"{what} took longer than the time limit of {seconds:g} s per document"
-                              f" ({ENVIRONMENT} or --time-limit to change it)") from None
+        raise DocumentTimeout(
+            f"{what} took longer than the time limit of {seconds:g} s per document"
+            f" ({ENVIRONMENT} or --time-limit to change it)"
+        ) from None
     finally:
         with guard:
             finished.set()

@@ -194,7 +194,9 @@ class Statement:
             "date": {
                 "text": self.date_text,
                 "value": self.date.isoformat() if self.date else None,
-                "interval": [self.date_start.isoformat(), self.date_end.isoformat()] if self.date_start and self.date_end else None,
+                "interval": [self.date_start.isoformat(), self.date_end.isoformat()]
+                if self.date_start and self.date_end
+                else None,
                 "earlier": self.earlier,
             }
             if (self.date or self.date_text or self.earlier)

@@ -207,9 +207,12 @@ class Record:
         from onrecord.ingest.sources import expand_sources, read_articles  # the readers: only ingestion needs them
 
         # Only the list of paths is held in memory, never the articles.
-        entries = [(entry.source_ref, lambda entry=entry: [entry]) if isinstance(entry, Failure)
-                   else (entry[0], lambda entry=entry: read_articles(*entry, options))
-                   for entry in expand_sources(sources)]
+        entries = [
+            (entry.source_ref, lambda entry=entry: [entry])
+            if isinstance(entry, Failure)
+            else (entry[0], lambda entry=entry: read_articles(*entry, options))
+            for entry in expand_sources(sources)
+        ]
         return self._ingest(entries, strict=strict, analyze=analyze, progress=progress, workers=workers)
 
     def ingest_documents(
@@ -231,8 +234,9 @@ class Record:
             entries.append((ref, lambda document=document, ref=ref: read_given_document(document, ref, options)))
         return self._ingest(entries, strict=False, analyze=analyze, progress=None)
 
-    def ingest_urls(self, urls: Iterable[str], *, languages: Iterable[str] = ("en",),
-                    analyze: bool = True) -> IngestReport:
+    def ingest_urls(
+        self, urls: Iterable[str], *, languages: Iterable[str] = ("en",), analyze: bool = True
+    ) -> IngestReport:
         """Fetch and store http(s) URLs only (what the API's POST /ingest
         receives), from public addresses only. Anything else (a path, "-",
         another scheme, a malformed URL) is a failure and never reaches a
@@ -250,8 +254,15 @@ class Record:
                 entries.append((url, lambda url=url: read_articles(url, None, options)))
         return self._ingest(entries, strict=False, analyze=analyze, progress=None)
 
-    def _ingest(self, entries: list[tuple[str, Callable[[], Iterable[Article | Failure]]]], *, strict: bool,
-                analyze: bool, progress: IngestProgress | None, workers: int = 1) -> IngestReport:
+    def _ingest(
+        self,
+        entries: list[tuple[str, Callable[[], Iterable[Article | Failure]]]],
+        *,
+        strict: bool,
+        analyze: bool,
+        progress: IngestProgress | None,
+        workers: int = 1,
+    ) -> IngestReport:
         progress = progress or IngestProgress()
         report = IngestReport()
         progress.start(len(entries))
@@ -289,8 +300,12 @@ class Record:
         uninterrupted run analysed them in)."""
         if result.status == "stored":
             writer.queue(article)  # held only until its batch is analysed
-        elif (result.status == "duplicate" and result.article_id == article.id
-              and article.id not in writer.in_flight and self.store.needs_analysis(article.id)):
+        elif (
+            result.status == "duplicate"
+            and result.article_id == article.id
+            and article.id not in writer.in_flight
+            and self.store.needs_analysis(article.id)
+        ):
             writer.queue(self.store.get_article(article.id) or article)  # what is stored is what is analysed
 
     def analyze_pending(self, report: IngestReport | None = None, *, workers: int = 1) -> IngestReport:
@@ -412,7 +427,10 @@ class Record:
         doc = self.analyzer.nlp(claim_text)
         prop = proposition(doc, 0, len(claim_text))
         found = self.store.find_claims(
-            prop.frame.name if prop.frame else None, sorted(prop.participants), sorted(prop.recipients), claim_text,
+            prop.frame.name if prop.frame else None,
+            sorted(prop.participants),
+            sorted(prop.recipients),
+            claim_text,
             same_signature,
         )
         return [{**claim, "timeline": self.store.claim_timeline(claim["id"])} for claim in found]

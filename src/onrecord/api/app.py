@@ -51,7 +51,7 @@ SECURITY_HEADERS = {
     # Only this server's own styles and script; nothing inline, no frames,
     # forms post only here.
     "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
@@ -103,7 +103,9 @@ def _fetchable_url(value: str) -> str:
 class Document(BaseModel):
     """An article handed over in the request: its text or its HTML."""
 
-    text: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="Plain text; the first line may be the headline.")
+    text: str | None = Field(
+        None, max_length=MAX_TEXT_CHARS, description="Plain text; the first line may be the headline."
+    )
     html: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="A web page; its main text is extracted.")
     url: str | None = Field(None, max_length=2000)
     title: str | None = Field(None, max_length=1000)
@@ -119,7 +121,8 @@ class Document(BaseModel):
 class IngestRequest(BaseModel):
     documents: list[Document] = Field(default_factory=list, max_length=MAX_DOCUMENTS)
     urls: list[Annotated[str, Field(max_length=2000), AfterValidator(_fetchable_url)]] = Field(
-        default_factory=list, max_length=MAX_DOCUMENTS, description="http(s) URLs to fetch (public addresses only)")
+        default_factory=list, max_length=MAX_DOCUMENTS, description="http(s) URLs to fetch (public addresses only)"
+    )
 
 
 class BodyLimit:
@@ -195,8 +198,9 @@ class _GuardedApp(FastAPI):
         return SafeRequests(BodyLimit(super().build_middleware_stack(), max_bytes=self.max_body_bytes))
 
 
-def create_app(db: str | None = None, *, token: str | None = None, model: str | None = None,
-               max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+def create_app(
+    db: str | None = None, *, token: str | None = None, model: str | None = None, max_body_bytes: int = MAX_BODY_BYTES
+) -> FastAPI:
     """The app over the store at `db`. `token` (else ONRECORD_API_TOKEN)
     guards the writes; without one, writes are refused."""
     record = Record(db, model=model)
@@ -241,8 +245,9 @@ def _require_token(request: Request, authorization: Annotated[str | None, Header
     if not request.app.state.token:
         raise HTTPException(403, "writes are disabled: start the server with ONRECORD_API_TOKEN set")
     if not _token_matches(request, authorization):
-        raise HTTPException(401, "a valid API token is needed: Authorization: Bearer TOKEN",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "a valid API token is needed: Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 def _full_refs(request: Request) -> bool:
@@ -295,9 +300,17 @@ def _api_routes() -> APIRouter:
         return jsonable_encoder(views.search(record, q, full_refs=_full_refs(request)))
 
     @api.get("/articles", summary="Articles, newest first, or best match first for a full-text query")
-    def articles(request: Request, record: RecordDep, q: ShortText = None, source: ShortText = None,
-                 since: Day = None, until: Day = None, limit: Limit = 50, offset: Offset = 0,
-                 format: OutputFormat = "json") -> Response:
+    def articles(
+        request: Request,
+        record: RecordDep,
+        q: ShortText = None,
+        source: ShortText = None,
+        since: Day = None,
+        until: Day = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        format: OutputFormat = "json",
+    ) -> Response:
         found = record.articles(query=q, source=source, since=since, until=until, limit=limit, offset=offset)
         return _page(request, [views.article_dict(a, _full_refs(request)) for a in found], limit, offset, format)
 
@@ -306,74 +319,158 @@ def _api_routes() -> APIRouter:
         return jsonable_encoder(_found(views.article(record, article_id, full_refs=_full_refs(request)), "article"))
 
     @api.get("/statements", summary="Statements, filtered; q keeps those containing every word")
-    def statements(request: Request, record: RecordDep, speaker: ShortText = None, actor: ShortText = None,
-                   country: ShortText = None, cue: ShortText = None, kind: Kind | None = None,
-                   stance: Stance | None = None, claim: ShortText = None, article: ShortText = None,
-                   since: Day = None, until: Day = None, q: ShortText = None, limit: Limit = 50, offset: Offset = 0,
-                   format: OutputFormat = "json") -> Response:
-        found = record.statements(speaker=speaker, actor_id=actor, country=country, cue_class=cue, kind=kind,
-                                  stance=stance, claim_id=claim, article_id=article, since=since, until=until,
-                                  query=q, limit=limit, offset=offset)
+    def statements(
+        request: Request,
+        record: RecordDep,
+        speaker: ShortText = None,
+        actor: ShortText = None,
+        country: ShortText = None,
+        cue: ShortText = None,
+        kind: Kind | None = None,
+        stance: Stance | None = None,
+        claim: ShortText = None,
+        article: ShortText = None,
+        since: Day = None,
+        until: Day = None,
+        q: ShortText = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        format: OutputFormat = "json",
+    ) -> Response:
+        found = record.statements(
+            speaker=speaker,
+            actor_id=actor,
+            country=country,
+            cue_class=cue,
+            kind=kind,
+            stance=stance,
+            claim_id=claim,
+            article_id=article,
+            since=since,
+            until=until,
+            query=q,
+            limit=limit,
+            offset=offset,
+        )
         return _page(request, found, limit, offset, format)
 
     @api.get("/actors", summary="Actors, the most quoted first")
-    def actors(request: Request, record: RecordDep, name: ShortText = None, country: ShortText = None,
-               limit: Limit = 50, offset: Offset = 0, format: OutputFormat = "json") -> Response:
-        return _page(request, record.actors(name=name, country=country, limit=limit, offset=offset), limit, offset,
-                     format)
+    def actors(
+        request: Request,
+        record: RecordDep,
+        name: ShortText = None,
+        country: ShortText = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        format: OutputFormat = "json",
+    ) -> Response:
+        return _page(
+            request, record.actors(name=name, country=country, limit=limit, offset=offset), limit, offset, format
+        )
 
     @api.get("/actors/{actor_id}", summary="An actor: roles, affiliation, positions per claim, statements over time")
     def actor(record: RecordDep, actor_id: str) -> Any:
         return jsonable_encoder(_found(views.actor(record, actor_id), "actor"))
 
     @api.get("/claims", summary="Claims, the most discussed first")
-    def claims(request: Request, record: RecordDep, q: ShortText = None, limit: Limit = 50, offset: Offset = 0,
-               format: OutputFormat = "json") -> Response:
+    def claims(
+        request: Request,
+        record: RecordDep,
+        q: ShortText = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+        format: OutputFormat = "json",
+    ) -> Response:
         return _page(request, record.claims(query=q, limit=limit, offset=offset), limit, offset, format)
 
-    @api.get("/claims/{claim_id}", summary="A claim with a page of its timeline of statements (total: how many; "
-             "next: the next page) and its changes of position")
-    def claim(request: Request, record: RecordDep, claim_id: str, limit: TimelineLimit = 100,
-              offset: Offset = 0) -> Any:
+    @api.get(
+        "/claims/{claim_id}",
+        summary="A claim with a page of its timeline of statements (total: how many; "
+        "next: the next page) and its changes of position",
+    )
+    def claim(
+        request: Request, record: RecordDep, claim_id: str, limit: TimelineLimit = 100, offset: Offset = 0
+    ) -> Any:
         return jsonable_encoder(_claim_page(request, record, claim_id, limit, offset))
 
     @api.get("/claims/{claim_id}/timeline", summary="A claim's statements in time order, a page at a time")
-    def timeline(request: Request, record: RecordDep, claim_id: str, limit: TimelineLimit = 100, offset: Offset = 0,
-                 format: OutputFormat = "json") -> Response:
+    def timeline(
+        request: Request,
+        record: RecordDep,
+        claim_id: str,
+        limit: TimelineLimit = 100,
+        offset: Offset = 0,
+        format: OutputFormat = "json",
+    ) -> Response:
         found = _claim_page(request, record, claim_id, limit, offset)
         if format == "csv":
             return Response(csv_text(jsonable_encoder(found["timeline"])), media_type="text/csv; charset=utf-8")
-        return JSONResponse(jsonable_encoder({"items": found["timeline"], "total": found["total"], "limit": limit,
-                                              "offset": offset, "next": found["next"]}))
+        return JSONResponse(
+            jsonable_encoder(
+                {
+                    "items": found["timeline"],
+                    "total": found["total"],
+                    "limit": limit,
+                    "offset": offset,
+                    "next": found["next"],
+                }
+            )
+        )
 
     def _changes(kind: str):
-        def route(request: Request, record: RecordDep, actor: ShortText = None, since: Day = None,
-                  claim: ShortText = None, limit: Limit = 100, offset: Offset = 0,
-                  format: OutputFormat = "json") -> Response:
+        def route(
+            request: Request,
+            record: RecordDep,
+            actor: ShortText = None,
+            since: Day = None,
+            claim: ShortText = None,
+            limit: Limit = 100,
+            offset: Offset = 0,
+            format: OutputFormat = "json",
+        ) -> Response:
             found = record.reversals(kind=kind, actor=actor, since=since, claim_id=claim, limit=limit, offset=offset)
             return _page(request, found, limit, offset, format)
+
         return route
 
-    api.get("/reversals", summary="Changes of position: an actor that denied a claim and then affirmed it, or the "
-            "reverse")(_changes("reversal"))
+    api.get(
+        "/reversals", summary="Changes of position: an actor that denied a claim and then affirmed it, or the reverse"
+    )(_changes("reversal"))
     api.get("/contradictions", summary="Actors on different sides saying opposite things about a claim")(
-        _changes("contradiction"))
+        _changes("contradiction")
+    )
 
     @api.get("/events", summary="CAMEO-coded events; code, source and target match as prefixes")
-    def events(request: Request, record: RecordDep, code: ShortText = None, source: ShortText = None,
-               target: ShortText = None, happened: bool | None = None, article: ShortText = None,
-               limit: Limit = 100, offset: Offset = 0, format: OutputFormat = "json") -> Response:
-        found = record.events(code=code, source=source, target=target, happened=happened, article_id=article,
-                              limit=limit, offset=offset)
+    def events(
+        request: Request,
+        record: RecordDep,
+        code: ShortText = None,
+        source: ShortText = None,
+        target: ShortText = None,
+        happened: bool | None = None,
+        article: ShortText = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        format: OutputFormat = "json",
+    ) -> Response:
+        found = record.events(
+            code=code, source=source, target=target, happened=happened, article_id=article, limit=limit, offset=offset
+        )
         return _page(request, found, limit, offset, format)
 
-    @api.post("/analyze", summary="Analyse one article and return its record, without storing it",
-              dependencies=[Depends(_require_token)])
+    @api.post(
+        "/analyze",
+        summary="Analyse one article and return its record, without storing it",
+        dependencies=[Depends(_require_token)],
+    )
     def analyze(request: Request, record: RecordDep, document: Document) -> Any:
         return jsonable_encoder(_analyze(request, record, document))
 
-    @api.post("/ingest", summary="Store articles given as text or HTML, or fetched from URLs, and analyse them",
-              dependencies=[Depends(_require_token)])
+    @api.post(
+        "/ingest",
+        summary="Store articles given as text or HTML, or fetched from URLs, and analyse them",
+        dependencies=[Depends(_require_token)],
+    )
     def ingest(request: Request, record: RecordDep, body: IngestRequest) -> Any:
         with request.app.state.analysis_lock:
             report = record.ingest_documents([d.model_dump() for d in body.documents])
@@ -392,8 +489,14 @@ def _analyze(request: Request, record: Record, document: Document) -> dict[str, 
     from onrecord.ingest.sources import given_article
 
     try:
-        article = given_article(document.content(), document.url or "<request>", IngestOptions(languages=()),
-                                url=document.url, title=document.title, published=document.published)
+        article = given_article(
+            document.content(),
+            document.url or "<request>",
+            IngestOptions(languages=()),
+            url=document.url,
+            title=document.title,
+            published=document.published,
+        )
     except IngestError as exc:
         raise HTTPException(422, str(exc)) from None
     except Exception as exc:  # noqa: BLE001 - a document that cannot be read is a bad request, not a 500
@@ -403,7 +506,9 @@ def _analyze(request: Request, record: Record, document: Document) -> dict[str, 
         try:
             [result] = list(record.analyzer.analyze_items([article]))
         except Exception as exc:  # noqa: BLE001 - a document the analysis cannot take is the request's fault, not a 500
-            raise HTTPException(422, f"the document cannot be analysed ({type(exc).__name__}: {_short(str(exc))})") from None
+            raise HTTPException(
+                422, f"the document cannot be analysed ({type(exc).__name__}: {_short(str(exc))})"
+            ) from None
     if isinstance(result, Failure):
         raise HTTPException(422, result.reason)
     return views.analysis(result)
@@ -417,7 +522,7 @@ def _short(text: str, size: int = 300) -> str:
     """A reason fit for one line of an error: a library's message may quote
     the whole input."""
     text = " ".join(_printable(text).split())
-    return text if len(text) <= size else text[:size - 3] + "..."
+    return text if len(text) <= size else text[: size - 3] + "..."
 
 
 def _error_handlers(app: FastAPI) -> None:
@@ -429,27 +534,36 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if wants_page(request):
-            return _templates().TemplateResponse(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
-                                                 status_code=exc.status_code)
+            return _templates().TemplateResponse(
+                request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
+            )
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         # where and why, not the input itself: it may be megabytes, or text
         # that cannot be encoded (a lone surrogate)
-        detail = [{"loc": [_printable(str(part)) for part in error.get("loc", ())], "msg": _printable(error.get("msg", "")),
-                   "type": error.get("type")} for error in exc.errors()]
+        detail = [
+            {
+                "loc": [_printable(str(part)) for part in error.get("loc", ())],
+                "msg": _printable(error.get("msg", "")),
+                "type": error.get("type"),
+            }
+            for error in exc.errors()
+        ]
         if wants_page(request):
-            return _templates().TemplateResponse(request, "error.html", {"status": 422, "detail": detail},
-                                                 status_code=422)
+            return _templates().TemplateResponse(
+                request, "error.html", {"status": 422, "detail": detail}, status_code=422
+            )
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception):
         # a bug: say so, as JSON (or a page), and show nothing of its internals
         if wants_page(request):
-            return _templates().TemplateResponse(request, "error.html", {"status": 500, "detail": "internal error"},
-                                                 status_code=500)
+            return _templates().TemplateResponse(
+                request, "error.html", {"status": 500, "detail": "internal error"}, status_code=500
+            )
         return JSONResponse({"detail": "internal error: the request could not be answered"}, status_code=500)
 
 
@@ -484,20 +598,28 @@ def _page_routes() -> APIRouter:
 
     @pages.get("/search")
     def search(request: Request, record: RecordDep, q: Annotated[str, Query(max_length=200)] = ""):
-        data = views.search(record, q) if q.strip() else {"query": "", "articles": [], "statements": [], "claims": [],
-                                                          "actors": []}
+        data = (
+            views.search(record, q)
+            if q.strip()
+            else {"query": "", "articles": [], "statements": [], "claims": [], "actors": []}
+        )
         return render(request, "search.html", data, f"/api/search?{urlencode({'q': q})}")
 
     def list_page(path: str, key: str, fetch) -> None:
         """A page listing 50 things a time: claims, articles or actors."""
+
         @pages.get(path)
         def route(request: Request, record: RecordDep, offset: Offset = 0):
-            return render(request, f"{key}.html", {key: fetch(record, offset), "offset": offset},
-                          f"/api{path}?offset={offset}")
+            return render(
+                request, f"{key}.html", {key: fetch(record, offset), "offset": offset}, f"/api{path}?offset={offset}"
+            )
 
     list_page("/claims", "claims", lambda record, offset: record.claims(limit=50, offset=offset))
-    list_page("/articles", "articles",
-              lambda record, offset: [views.article_dict(a, False) for a in record.articles(limit=50, offset=offset)])
+    list_page(
+        "/articles",
+        "articles",
+        lambda record, offset: [views.article_dict(a, False) for a in record.articles(limit=50, offset=offset)],
+    )
     list_page("/actors", "actors", lambda record, offset: record.actors(limit=50, offset=offset))
 
     @pages.get("/claims/{claim_id}")
@@ -505,15 +627,22 @@ def _page_routes() -> APIRouter:
         data = _found(views.claim(record, claim_id, limit=CLAIM_PAGE_STATEMENTS, offset=offset), "claim")
         chart = timeline_svg(data["timeline"], data["reversals"])
         following = offset + CLAIM_PAGE_STATEMENTS if offset + len(data["timeline"]) < data["total"] else None
-        return render(request, "claim.html", {**data, "chart": chart, "offset": offset, "following": following,
-                                                 "page_size": CLAIM_PAGE_STATEMENTS},
-                      f"/api/claims/{data['claim']['id']}?{urlencode({'limit': CLAIM_PAGE_STATEMENTS, 'offset': offset})}")
+        return render(
+            request,
+            "claim.html",
+            {**data, "chart": chart, "offset": offset, "following": following, "page_size": CLAIM_PAGE_STATEMENTS},
+            f"/api/claims/{data['claim']['id']}?{urlencode({'limit': CLAIM_PAGE_STATEMENTS, 'offset': offset})}",
+        )
 
     @pages.get("/articles/{article_id}")
     def article(request: Request, record: RecordDep, article_id: str):
         data = _found(views.article(record, article_id, full_refs=False), "article")
-        return render(request, "article.html", {**data, "body": highlight(data["article"]["text"], data["statements"])},
-                      f"/api/articles/{data['article']['article_id']}")
+        return render(
+            request,
+            "article.html",
+            {**data, "body": highlight(data["article"]["text"], data["statements"])},
+            f"/api/articles/{data['article']['article_id']}",
+        )
 
     @pages.get("/actors/{actor_id}")
     def actor(request: Request, record: RecordDep, actor_id: str):
@@ -525,22 +654,35 @@ def _page_routes() -> APIRouter:
         from onrecord.events.codes import describe
 
         found = [{**e, **describe(e["code"])} for e in record.events(code=code, limit=100, offset=offset)]
-        return render(request, "events.html", {"events": found, "code": code or "", "offset": offset},
-                      f"/api/events?{urlencode({'code': code or '', 'offset': offset})}")
+        return render(
+            request,
+            "events.html",
+            {"events": found, "code": code or "", "offset": offset},
+            f"/api/events?{urlencode({'code': code or '', 'offset': offset})}",
+        )
 
     @pages.get("/analyze")
     def analyze_form(request: Request):
-        return render(request, "analyze.html", {"result": None, "text": "", "error": None,
-                                                "writes": bool(request.app.state.token)}, "/api/analyze")
+        return render(
+            request,
+            "analyze.html",
+            {"result": None, "text": "", "error": None, "writes": bool(request.app.state.token)},
+            "/api/analyze",
+        )
 
     # The form parser's own cap on a field (1 MiB, answered with a 400) is
     # lifted to the body cap, so that the paste's size is checked here: a 413.
     @pages.post("/analyze", form_limits={"max_part_size": MAX_BODY_BYTES})
-    def analyze_page(request: Request, record: RecordDep, text: Annotated[str, Form()] = "",
-                     token: Annotated[str, Form(max_length=500)] = ""):
+    def analyze_page(
+        request: Request,
+        record: RecordDep,
+        text: Annotated[str, Form()] = "",
+        token: Annotated[str, Form(max_length=500)] = "",
+    ):
         if len(text.encode("utf-8", "surrogatepass")) > MAX_PASTE_BYTES:
-            raise HTTPException(413, f"the pasted text is over {MAX_PASTE_BYTES} bytes: "
-                                     "send longer texts to POST /api/analyze")
+            raise HTTPException(
+                413, f"the pasted text is over {MAX_PASTE_BYTES} bytes: send longer texts to POST /api/analyze"
+            )
         context = {"result": None, "text": text, "error": None, "writes": bool(request.app.state.token)}
         try:
             _require_token(request, f"Bearer {token}")

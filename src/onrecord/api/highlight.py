@@ -59,6 +59,9 @@ def highlight(text: str, statements: list[dict[str, Any]]) -> Markup:
             if mark.part == "content" and mark.statement not in anchored:
                 anchored.add(mark.statement)
                 anchor += Markup('<a class="anchor" id="st-{}"></a>').format(mark.statement)
-        pieces.append(Markup('{}<span class="hl hl-{}" data-statement="{}">{}</span>').format(
-            Markup(anchor), shown.part, shown.statement, piece))
+        pieces.append(
+            Markup('{}<span class="hl hl-{}" data-statement="{}">{}</span>').format(
+                Markup(anchor), shown.part, shown.statement, piece
+            )
+        )
     return Markup("").join(pieces)

@@ -76,54 +76,92 @@ def layout(timeline: list[dict[str, Any]]) -> dict[str, Any]:
         for i in range(5):
             day = first + dt.timedelta(days=round(span * i / 4))
             ticks.append((x_of(day), day))
-    return {"speakers": speakers, "points": points, "ticks": ticks, "undated": any(p["day"] is None for p in points),
-            "height": TOP + ROW_HEIGHT * max(1, len(speakers)) + BOTTOM}
+    return {
+        "speakers": speakers,
+        "points": points,
+        "ticks": ticks,
+        "undated": any(p["day"] is None for p in points),
+        "height": TOP + ROW_HEIGHT * max(1, len(speakers)) + BOTTOM,
+    }
 
 
 def timeline_svg(timeline: list[dict[str, Any]], changes: list[dict[str, Any]]) -> Markup:
     plan = layout(timeline)
     height = plan["height"]
-    parts: list[Markup] = [Markup(
-        '<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        'role="img" aria-label="Timeline of statements on this claim">').format(w=WIDTH, h=height)]
+    parts: list[Markup] = [
+        Markup(
+            '<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+            'role="img" aria-label="Timeline of statements on this claim">'
+        ).format(w=WIDTH, h=height)
+    ]
     for i, name in enumerate(plan["speakers"]):
         y = TOP + ROW_HEIGHT * i + ROW_HEIGHT / 2
-        parts.append(Markup('<line class="row-rule" x1="{}" y1="{}" x2="{}" y2="{}"/>').format(
-            LABEL_WIDTH - 10, y, WIDTH - 10, y))
-        parts.append(Markup('<text class="speaker-label" x="{}" y="{}">{}</text>').format(
-            LABEL_WIDTH - 16, y + 4, name[:32]))
+        parts.append(
+            Markup('<line class="row-rule" x1="{}" y1="{}" x2="{}" y2="{}"/>').format(
+                LABEL_WIDTH - 10, y, WIDTH - 10, y
+            )
+        )
+        parts.append(
+            Markup('<text class="speaker-label" x="{}" y="{}">{}</text>').format(LABEL_WIDTH - 16, y + 4, name[:32])
+        )
     axis_y = height - BOTTOM + 8
     for x, day in plan["ticks"]:
         parts.append(Markup('<text class="tick" x="{:.1f}" y="{}">{}</text>').format(x, axis_y + 16, day.isoformat()))
-        parts.append(Markup('<line class="tick-rule" x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}"/>').format(
-            x, TOP - 6, x, axis_y))
+        parts.append(
+            Markup('<line class="tick-rule" x1="{:.1f}" y1="{}" x2="{:.1f}" y2="{}"/>').format(x, TOP - 6, x, axis_y)
+        )
     if plan["undated"]:
-        parts.append(Markup('<text class="tick" x="{}" y="{}">undated</text>').format(
-            WIDTH - UNDATED_WIDTH / 2, axis_y + 16))
+        parts.append(
+            Markup('<text class="tick" x="{}" y="{}">undated</text>').format(WIDTH - UNDATED_WIDTH / 2, axis_y + 16)
+        )
     where = {p["row"]["id"]: p for p in plan["points"]}
     for change in changes:
         before = [where[s["statement"]] for s in change.get("before", []) if s.get("statement") in where]
         after = [where[s["statement"]] for s in change.get("after", []) if s.get("statement") in where]
         if before and after:
             a, b = before[-1], after[0]
-            parts.append(Markup(
-                '<path class="change change-{kind}" d="M {x1:.1f} {y1:.1f} L {x2:.1f} {y2:.1f}">'
-                '<title>{actor}: {frm} → {to}</title></path>').format(
-                kind=change.get("kind", "reversal"), x1=a["x"], y1=a["y"], x2=b["x"], y2=b["y"],
-                actor=change.get("actor", ""), frm=change.get("from_stance", ""), to=change.get("to_stance", "")))
+            parts.append(
+                Markup(
+                    '<path class="change change-{kind}" d="M {x1:.1f} {y1:.1f} L {x2:.1f} {y2:.1f}">'
+                    "<title>{actor}: {frm} → {to}</title></path>"
+                ).format(
+                    kind=change.get("kind", "reversal"),
+                    x1=a["x"],
+                    y1=a["y"],
+                    x2=b["x"],
+                    y2=b["y"],
+                    actor=change.get("actor", ""),
+                    frm=change.get("from_stance", ""),
+                    to=change.get("to_stance", ""),
+                )
+            )
             for point in after:
-                parts.append(Markup('<circle class="change-ring change-{}" cx="{:.1f}" cy="{:.1f}" r="{}"/>').format(
-                    change.get("kind", "reversal"), point["x"], point["y"], MARK_RADIUS + 5))
+                parts.append(
+                    Markup('<circle class="change-ring change-{}" cx="{:.1f}" cy="{:.1f}" r="{}"/>').format(
+                        change.get("kind", "reversal"), point["x"], point["y"], MARK_RADIUS + 5
+                    )
+                )
     for point in plan["points"]:
         row = point["row"]
         stance = row.get("stance") or "unknown"
         label = f"{speaker_of(row)}, {point['day'].isoformat() if point['day'] else 'undated'}: {stance}"
         quote = (row.get("content_text") or "")[:240]
-        parts.append(Markup(
-            '<a class="mark-link" href="/articles/{article}#st-{statement}" data-statement="{sid}">'
-            '<circle class="mark stance-{stance}" cx="{x:.1f}" cy="{y:.1f}" r="{r}"/>'
-            '<title>{label} — {quote}</title></a>').format(
-            article=row["article_id"], statement=local_id(row["id"]), sid=row["id"], stance=stance,
-            x=point["x"], y=point["y"], r=MARK_RADIUS, label=label, quote=quote))
+        parts.append(
+            Markup(
+                '<a class="mark-link" href="/articles/{article}#st-{statement}" data-statement="{sid}">'
+                '<circle class="mark stance-{stance}" cx="{x:.1f}" cy="{y:.1f}" r="{r}"/>'
+                "<title>{label} — {quote}</title></a>"
+            ).format(
+                article=row["article_id"],
+                statement=local_id(row["id"]),
+                sid=row["id"],
+                stance=stance,
+                x=point["x"],
+                y=point["y"],
+                r=MARK_RADIUS,
+                label=label,
+                quote=quote,
+            )
+        )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)

@@ -70,13 +70,22 @@ def analysis(result) -> dict[str, Any]:
         out = statement_row(art.id, statement, {a: a for a in names}, in_headline)
         actor = names.get(statement.actor_id) if statement.actor_id else None
         # not stored: no actor page to link to
-        out.update(actor_id=None, actor_name=actor.name if actor else None, actor_country=actor.country if actor else None,
-                   claim_id=statement.claim_id)
+        out.update(
+            actor_id=None,
+            actor_name=actor.name if actor else None,
+            actor_country=actor.country if actor else None,
+            claim_id=statement.claim_id,
+        )
         return out
 
-    events = [{**event_row(art.id, number, event), **describe(event.code),
-               "text": art.text[event.span[0]:event.span[1]] if event.span else None}
-              for number, event in enumerate(result.events, start=1)]
+    events = [
+        {
+            **event_row(art.id, number, event),
+            **describe(event.code),
+            "text": art.text[event.span[0] : event.span[1]] if event.span else None,
+        }
+        for number, event in enumerate(result.events, start=1)
+    ]
     return {
         "article": {**art.to_dict(), "text": art.text},
         "statements": [row(s, False) for s in result.statements],

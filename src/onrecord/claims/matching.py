@@ -22,8 +22,21 @@ from onrecord.nlp.cues import cue_lexicon
 # Words that tell how a claim is reported, not what it says (with every
 # reporting cue of nlp/data/cues.tsv).
 REPORTING_WORDS = {
-    "report", "reportedly", "rumor", "rumour", "allegedly", "alleged", "apparently", "hoax", "fake", "news",
-    "update", "photo", "video", "story", "new",
+    "report",
+    "reportedly",
+    "rumor",
+    "rumour",
+    "allegedly",
+    "alleged",
+    "apparently",
+    "hoax",
+    "fake",
+    "news",
+    "update",
+    "photo",
+    "video",
+    "story",
+    "new",
 }
 # Mean cosine similarity between two groups above which they are one claim.
 # Calibrated on emergent_group_dev (2,071 headlines, 240 claims) with

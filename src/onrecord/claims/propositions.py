@@ -32,12 +32,49 @@ from onrecord.nlp.speakers import names_organisation
 
 # Nouns whose content is another statement's claim: "called the accusations
 # false" denies whatever was alleged just before.
-ANAPHORIC_NOUNS = {"accusation", "allegation", "claim", "report", "rumour", "rumor", "charge", "suggestion",
-                   "story", "assertion", "reports", "claims"}
+ANAPHORIC_NOUNS = {
+    "accusation",
+    "allegation",
+    "claim",
+    "report",
+    "rumour",
+    "rumor",
+    "charge",
+    "suggestion",
+    "story",
+    "assertion",
+    "reports",
+    "claims",
+}
 # Words that carry no participant: time, quantity, generic nouns.
-GENERIC_NOUNS = {"number", "time", "month", "year", "week", "day", "place", "way", "part", "thing", "lot", "people",
-                 "country", "issue", "possession", "document", "fact", "case", "point", "kind", "side", "war",
-                 "conflict", "crisis", "world", "position"}
+GENERIC_NOUNS = {
+    "number",
+    "time",
+    "month",
+    "year",
+    "week",
+    "day",
+    "place",
+    "way",
+    "part",
+    "thing",
+    "lot",
+    "people",
+    "country",
+    "issue",
+    "possession",
+    "document",
+    "fact",
+    "case",
+    "point",
+    "kind",
+    "side",
+    "war",
+    "conflict",
+    "crisis",
+    "world",
+    "position",
+}
 FIRST_PERSON_PLURAL = {"we", "us", "our", "ours"}
 FIRST_PERSON = {"i", "me", "my", "mine"}
 THIRD_PERSON_OWN = {"his", "her", "its", "their"}
@@ -88,8 +125,12 @@ class Proposition:
         on what and for whom, and the names and countries it involves; not
         every noun of the content ("more Americans", "the campaign"), which
         would tie unrelated stories together."""
-        keys = {self.agent, self.theme} | self.recipients | self.arguments | {k for k in self.objects
-                                                                             if not k.startswith("M:")}
+        keys = (
+            {self.agent, self.theme}
+            | self.recipients
+            | self.arguments
+            | {k for k in self.objects if not k.startswith("M:")}
+        )
         keys |= {k for k in self.participants if k.startswith(("N:", "C:", "Y:"))}
         return {k for k in keys if k}
 
@@ -108,10 +149,14 @@ class Proposition:
         both name what is acted on by name, and they differ (a deal with one
         company, with another), or both name a year, and they differ (fees
         for 2025, for 2026)."""
-        return (keys_clash(self.recipients, other.recipients)
-                or any(keys_clash({k for k in self.objects if k[0] in kinds}, {k for k in other.objects if k[0] in kinds})
-                       for kinds in ("NC", "M"))
-                or keys_clash(years(self.participants), years(other.participants)))
+        return (
+            keys_clash(self.recipients, other.recipients)
+            or any(
+                keys_clash({k for k in self.objects if k[0] in kinds}, {k for k in other.objects if k[0] in kinds})
+                for kinds in ("NC", "M")
+            )
+            or keys_clash(years(self.participants), years(other.participants))
+        )
 
     def shared(self, other: Proposition) -> set[str]:
         """The participants both name, but a year alone or the predicate's own word."""
@@ -131,8 +176,13 @@ class Proposition:
         if self.bare or other.bare:
             return True
         if same_article and self.frame.framed and other.frame.framed:
-            agents_clash = (self.agent and other.agent and self.agent.startswith("C:") and other.agent.startswith("C:")
-                            and self.agent != other.agent)
+            agents_clash = (
+                self.agent
+                and other.agent
+                and self.agent.startswith("C:")
+                and other.agent.startswith("C:")
+                and self.agent != other.agent
+            )
             return not agents_clash
         if self.frame.framed and other.frame.framed:
             return bool(self.shared(other))
@@ -147,8 +197,19 @@ class Proposition:
 # first person always; the third person when it fits the speaker ("the
 # company said it would", "she said she would not run"), since otherwise it
 # is mostly someone the content is about ("Aravia said they had been spying").
-SPEAKER_PRONOUNS = {"i": None, "we": None, "me": None, "us": None, "he": "person", "him": "person",
-                    "she": "person", "her": "person", "it": "organization", "they": "group", "them": "group"}
+SPEAKER_PRONOUNS = {
+    "i": None,
+    "we": None,
+    "me": None,
+    "us": None,
+    "he": "person",
+    "him": "person",
+    "she": "person",
+    "her": "person",
+    "it": "organization",
+    "they": "group",
+    "them": "group",
+}
 
 
 def _subject_above(predicate: Token) -> Token | None:
@@ -167,14 +228,20 @@ def _subject_above(predicate: Token) -> Token | None:
 
 @lru_cache(maxsize=1)
 def generic_organisations() -> frozenset[str]:
-    """"company", "council", "club": a body named by what it is (data/generic_organisations.txt)."""
+    """ "company", "council", "club": a body named by what it is (data/generic_organisations.txt)."""
     source = resources.files("onrecord.claims").joinpath("data/generic_organisations.txt").read_text("utf-8")
     return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = None,
-                speaker_key: str | None = None, speaker_name: str | None = None,
-                speaker_kind: str | None = None) -> Proposition:
+def proposition(
+    doc: Doc,
+    start: int,
+    end: int,
+    speaker_country: str | None = None,
+    speaker_key: str | None = None,
+    speaker_name: str | None = None,
+    speaker_kind: str | None = None,
+) -> Proposition:
     """The proposition of the content between two character offsets.
     `speaker_key` is the participant the speaker's side is ("N:halvorsen"):
     in an open predicate's clause, a pronoun subject or object ("I am not
@@ -208,7 +275,7 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
     if prop.frame is not None and not prop.frame.framed:
         # an open predicate's participants are its own clause's, not every word of the content
         clause = [t for t in prop.predicate.subtree if span.start <= t.i < span.end]
-        prop.participants = _participants(doc[clause[0].i:clause[-1].i + 1], speaker_country) if clause else set()
+        prop.participants = _participants(doc[clause[0].i : clause[-1].i + 1], speaker_country) if clause else set()
     else:
         prop.participants = _participants(span, speaker_country)
     if prop.frame is None and points_back:
@@ -218,18 +285,33 @@ def proposition(doc: Doc, start: int, end: int, speaker_country: str | None = No
         if prop.agent is None and speaker_key and prop.frame is not None:
             subject = _subject_above(prop.predicate)
             # "the council is not selling", said for Brindleford Borough Council
-            own_body = (subject is not None and speaker_name and subject.lemma_.lower() in generic_organisations()
-                        and subject.lemma_.lower() in speaker_name.lower())
-            if own_body or subject is not None and subject.lower_ in SPEAKER_PRONOUNS and SPEAKER_PRONOUNS[
-                    subject.lower_] in (None, speaker_kind, "organization" if speaker_kind in ("country", "group") else None):
+            own_body = (
+                subject is not None
+                and speaker_name
+                and subject.lemma_.lower() in generic_organisations()
+                and subject.lemma_.lower() in speaker_name.lower()
+            )
+            if (
+                own_body
+                or subject is not None
+                and subject.lower_ in SPEAKER_PRONOUNS
+                and SPEAKER_PRONOUNS[subject.lower_]
+                in (None, speaker_kind, "organization" if speaker_kind in ("country", "group") else None)
+            ):
                 prop.agent = speaker_key
                 if speaker_name:
                     prop.text = _clause_text(prop.predicate, span, {subject.i: speaker_name})
         if prop.agent:
             prop.participants.add(prop.agent)
-        if speaker_key and prop.frame is not None and any(
-                t.lower_ in FIRST_PERSON | FIRST_PERSON_PLURAL for t in prop.predicate.subtree
-                if span.start <= t.i < span.end):
+        if (
+            speaker_key
+            and prop.frame is not None
+            and any(
+                t.lower_ in FIRST_PERSON | FIRST_PERSON_PLURAL
+                for t in prop.predicate.subtree
+                if span.start <= t.i < span.end
+            )
+        ):
             prop.participants.add(speaker_key)  # "our members have accepted": the speaker's side is in it
         theme = _theme(prop.predicate, speaker_country)
         if theme is not None:
@@ -241,11 +323,14 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[“\"‘']?[A-Z])")
 
 
 def _only_judges(predicate: Token) -> bool:
-    """"This is nonsense.", "That is not true.": a sentence that judges what
+    """ "This is nonsense.", "That is not true.": a sentence that judges what
     was said, whose claim is in the next one."""
     subject = _subject_above(predicate)
-    return subject is not None and subject.lower_ in ("this", "that", "it") and (
-        predicate.lemma_ == "be" or predicate.head.lemma_ == "be")
+    return (
+        subject is not None
+        and subject.lower_ in ("this", "that", "it")
+        and (predicate.lemma_ == "be" or predicate.head.lemma_ == "be")
+    )
 
 
 def first_sentence(span: Span) -> Span:
@@ -253,7 +338,7 @@ def first_sentence(span: Span) -> Span:
     quotation (which the parser keeps whole when its attribution follows)
     at a full stop before a capital."""
     first = next(iter(span.sents))
-    part = span.doc[max(span.start, first.start):min(span.end, first.end)]
+    part = span.doc[max(span.start, first.start) : min(span.end, first.end)]
     cut = _SENTENCE_END.search(part.text)
     if cut is not None:
         trimmed = span.doc.char_span(part.start_char, part.start_char + cut.start(), alignment_mode="expand")
@@ -269,8 +354,15 @@ def _main_predicate(span: Span) -> Token | None:
     under discussion ("they should provide documents that Russia used drones"
     is about use), so a word inside one wins; then the one nearest the root."""
     table = lexicon()
-    candidates = [t for t in span if word_key(t) in table and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")
-                  and not _under_knowledge(t, span) and not _in_aside(t, span) and not _habitual(t)]
+    candidates = [
+        t
+        for t in span
+        if word_key(t) in table
+        and t.pos_ in ("VERB", "NOUN", "ADJ", "AUX")
+        and not _under_knowledge(t, span)
+        and not _in_aside(t, span)
+        and not _habitual(t)
+    ]
     if not candidates:
         return None
 
@@ -295,17 +387,32 @@ def _main_predicate(span: Span) -> Token | None:
     def adverbial(token: Token) -> bool:
         """Inside a clause that only sets the scene ("..., after a report sent
         shares up", "three weeks after the group dismissed a report")."""
-        return _on_the_way_up(token, span, lambda node: (
-            node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in SCENE_SETTERS for c in node.children)
-            or node.dep_ in ("pcomp", "pobj") and node.head.lower_ in SCENE_SETTERS))
+        return _on_the_way_up(
+            token,
+            span,
+            lambda node: (
+                node.dep_ == "advcl"
+                and any(c.dep_ == "mark" and c.lower_ in SCENE_SETTERS for c in node.children)
+                or node.dep_ in ("pcomp", "pobj")
+                and node.head.lower_ in SCENE_SETTERS
+            ),
+        )
 
     def in_modifier(token: Token) -> bool:
         """A listed word that only describes a participant ("the recently
         opened plant", "a man who left"): deeper words of the main clause win."""
         return token.dep_ in ("amod", "compound", "relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN")
 
-    return min(candidates, key=lambda t: (adverbial(t), in_modifier(t) and (t.dep_ in ("compound", "amod") or depth(t) > 3),
-                                          not marked(t) if len(candidates) > 1 else False, depth(t), t.i))
+    return min(
+        candidates,
+        key=lambda t: (
+            adverbial(t),
+            in_modifier(t) and (t.dep_ in ("compound", "amod") or depth(t) > 3),
+            not marked(t) if len(candidates) > 1 else False,
+            depth(t),
+            t.i,
+        ),
+    )
 
 
 def _open_predicate(span: Span) -> Token | None:
@@ -314,14 +421,16 @@ def _open_predicate(span: Span) -> Token | None:
     is no plan to ..."), or a copula's complement ("the bridge is safe");
     none when it says nothing of its own ("we have", "it is what it is")."""
     sentence = next(iter(span.sents))
-    node = span.doc[max(sentence.start, span.start):min(sentence.end, span.end)].root
+    node = span.doc[max(sentence.start, span.start) : min(sentence.end, span.end)].root
     lists = word_lists()
     for _ in range(6):
         lemma = node.lemma_.lower()
         complements = [c for c in node.children if span.start <= c.i < span.end]
         if lemma in lists["light"]:
-            below = next((c for c in complements if c.dep_ in ("xcomp", "ccomp", "acl", "relcl")
-                          and c.pos_ in ("VERB", "AUX")), None)
+            below = next(
+                (c for c in complements if c.dep_ in ("xcomp", "ccomp", "acl", "relcl") and c.pos_ in ("VERB", "AUX")),
+                None,
+            )
             if below is None and lemma == "be":
                 below = next((c for c in complements if c.dep_ in ("attr", "acomp")), None)
                 if below is not None and below.lemma_.lower() not in lists["light"]:
@@ -332,8 +441,14 @@ def _open_predicate(span: Span) -> Token | None:
         break
     if node.lemma_.lower() in lists["generic"]:
         # "made an offer", "gave an assurance", "took the decision": the object names the act
-        act = next((c for c in node.children if c.dep_ == "dobj" and c.pos_ == "NOUN" and _content_word(c)
-                    and span.start <= c.i < span.end), None)
+        act = next(
+            (
+                c
+                for c in node.children
+                if c.dep_ == "dobj" and c.pos_ == "NOUN" and _content_word(c) and span.start <= c.i < span.end
+            ),
+            None,
+        )
         return act
     if node.pos_ not in ("VERB", "NOUN", "ADJ") or not _content_word(node):
         return None
@@ -355,11 +470,22 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
     sell its insurance arm"; `names` puts a name for a pronoun ("I am not
     running" is "Naomi Brandt is running")."""
     names = names or {}
-    aside = {t.i for c in predicate.children if c.dep_ in ("advcl", "parataxis") and c.i > predicate.i for t in c.subtree}
-    tokens = [t for t in predicate.subtree if span.start <= t.i < span.end and t.dep_ != "mark" and t.i not in aside
-              and not (t.dep_ in ("neg", "det") and t.lower_ in ("not", "n't", "never", "no"))]
-    subject = next((c for c in predicate.head.children if c.dep_ in ("nsubj", "nsubjpass")), None) \
-        if predicate.dep_ in ("xcomp", "attr", "acomp") else None
+    aside = {
+        t.i for c in predicate.children if c.dep_ in ("advcl", "parataxis") and c.i > predicate.i for t in c.subtree
+    }
+    tokens = [
+        t
+        for t in predicate.subtree
+        if span.start <= t.i < span.end
+        and t.dep_ != "mark"
+        and t.i not in aside
+        and not (t.dep_ in ("neg", "det") and t.lower_ in ("not", "n't", "never", "no"))
+    ]
+    subject = (
+        next((c for c in predicate.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if predicate.dep_ in ("xcomp", "attr", "acomp")
+        else None
+    )
     if subject is not None and span.start <= subject.i < span.end:
         auxiliaries = {c for c in predicate.head.children if c.dep_ in ("aux", "auxpass") and c.i < predicate.i}
         tokens = sorted(set(tokens) | set(subject.subtree) | {predicate.head} | auxiliaries, key=lambda t: t.i)
@@ -373,7 +499,7 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
         elif names and t.dep_ in ("aux", "auxpass", "ROOT", "cop") and t.lower_ in THIRD_PERSON and t.i - 1 in names:
             word = THIRD_PERSON[t.lower_]
         words.append(word + t.whitespace_)
-    text = "".join(words).strip().strip(",.;:\"“”")
+    text = "".join(words).strip().strip(',.;:"“”')
     return text[:1].upper() + text[1:] if text else ""
 
 
@@ -400,17 +526,23 @@ def _objects(predicate: Token, speaker_country: str | None) -> set[str]:
         if child.dep_ in ("dobj", "nsubjpass"):
             found.add(_key(child, speaker_country))
             if child.pos_ == "NOUN":
-                found |= {"M:" + m.lemma_.lower() for m in child.children
-                          if m.dep_ in ("compound", "amod") and m.is_alpha and m.pos_ in ("NOUN", "ADJ", "PROPN")}
+                found |= {
+                    "M:" + m.lemma_.lower()
+                    for m in child.children
+                    if m.dep_ in ("compound", "amod") and m.is_alpha and m.pos_ in ("NOUN", "ADJ", "PROPN")
+                }
         if child.dep_ == "prep" and child.lower_ == "with":
             found |= {_key(c, speaker_country) for c in child.children if c.dep_ == "pobj"}
     return {k for k in found if k and k.startswith(("N:", "C:", "M:"))}
 
 
 def _habitual(token: Token) -> bool:
-    """"used to believe", "used to be": a tense, not a use."""
-    return token.lemma_.lower() == "use" and not any(c.dep_ in ("dobj", "nsubjpass") for c in token.children) and any(
-        c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children) for c in token.children)
+    """ "used to believe", "used to be": a tense, not a use."""
+    return (
+        token.lemma_.lower() == "use"
+        and not any(c.dep_ in ("dobj", "nsubjpass") for c in token.children)
+        and any(c.dep_ == "xcomp" and any(g.lower_ == "to" for g in c.children) for c in token.children)
+    )
 
 
 def _on_the_way_up(token: Token, span: Span, test, steps: int = 12) -> bool:
@@ -433,8 +565,11 @@ def _set_aside(node: Token) -> bool:
     """A clause the content puts aside: "(played on fears) rather than
     offered solutions", "(cut costs) instead of closing the plant"."""
     if node.dep_ == "conj":
-        return any(c.dep_ == "cc" and c.lower_ == "than" and any(g.lower_ == "rather" for g in c.children)
-                   for c in node.head.children if node.head.i < c.i < node.i)
+        return any(
+            c.dep_ == "cc" and c.lower_ == "than" and any(g.lower_ == "rather" for g in c.children)
+            for c in node.head.children
+            if node.head.i < c.i < node.i
+        )
     if node.dep_ in ("pcomp", "pobj") and node.head.lower_ == "of":
         return any(c.lower_ == "instead" for c in node.head.children)
     return False
@@ -470,7 +605,11 @@ def _key(token: Token, speaker_country: str | None) -> str | None:
         return f"C:{country.iso3}"
     if token.pos_ == "PROPN" or token.ent_type_ in ("PERSON", "ORG", "PRODUCT"):
         return f"N:{_name_of(token)}"
-    if token.pos_ == "NOUN" and token.lemma_.lower() not in GENERIC_NOUNS and token.lemma_.lower() not in ANAPHORIC_NOUNS:
+    if (
+        token.pos_ == "NOUN"
+        and token.lemma_.lower() not in GENERIC_NOUNS
+        and token.lemma_.lower() not in ANAPHORIC_NOUNS
+    ):
         return f"T:{token.lemma_.lower()}"
     return None
 
@@ -510,7 +649,7 @@ def _name_of(token: Token) -> str:
     end = token.i
     while end + 1 < len(token.doc) and token.doc[end + 1].ent_iob_ == "I":
         end += 1
-    words = [t.text for t in token.doc[start:end + 1] if t.is_alpha]
+    words = [t.text for t in token.doc[start : end + 1] if t.is_alpha]
     return name_key(words, token.ent_type_) or token.lemma_.lower()
 
 
@@ -529,13 +668,17 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 def _participants(span: Span, speaker_country: str | None) -> set[str]:
     keys = {f"Y:{token.text}" for token in span if _YEAR.fullmatch(token.text)}
     for token in span:
-        if token.lower_ in ("his", "her", "its", "their") and token.head.lemma_.lower() == "country" and speaker_country:
+        if (
+            token.lower_ in ("his", "her", "its", "their")
+            and token.head.lemma_.lower() == "country"
+            and speaker_country
+        ):
             keys.add(f"C:{speaker_country}")
             continue
         key = _key(token, speaker_country)
         if key is not None and not (key.startswith("T:") and key[2:] in frames()):
             keys.add(key)
-    for start, end, country in gazetteer().find_all(span.text):
+    for _start, _end, country in gazetteer().find_all(span.text):
         if country is not None:
             keys.add(f"C:{country.iso3}")
     return keys
@@ -563,7 +706,9 @@ def _agent(predicate: Token, speaker_country: str | None) -> str | None:
     for _ in range(3):
         subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None:
-            own = subject.lower_ in ("country", "it", "they", "we") or any(c.lower_ in THIRD_PERSON_OWN for c in subject.children)
+            own = subject.lower_ in ("country", "it", "they", "we") or any(
+                c.lower_ in THIRD_PERSON_OWN for c in subject.children
+            )
             if node is not predicate or own:
                 # "X denied that it had sold ...": in reported words "it" is mostly the speaker
                 # "officials denied arming Russia": the subject of the cue is the
@@ -589,7 +734,9 @@ def _theme(predicate: Token, speaker_country: str | None) -> Token | None:
     for child in predicate.children:
         if child.dep_ == "dobj" and predicate.lemma_.lower() not in RECIPIENT_VERBS:
             if child.lemma_.lower() in GENERIC_NOUNS:
-                return next((g for c in child.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None)
+                return next(
+                    (g for c in child.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), None
+                )
             return child
     return None
 
@@ -647,7 +794,9 @@ def claim_text(prop: Proposition, fallback: str) -> str:
 MIN_SHARED_ACROSS_ARTICLES = 2
 
 
-def same_signature(terms: list[str], recipients: list[str], other_terms: list[str], other_recipients: list[str]) -> bool:
+def same_signature(
+    terms: list[str], recipients: list[str], other_terms: list[str], other_recipients: list[str]
+) -> bool:
     """Whether two claims of one frame from different articles, known by their
     participants and recipients (as the store keeps them), are the same claim."""
     if keys_clash(set(recipients), set(other_recipients)) or keys_clash(years(terms), years(other_terms)):

@@ -26,9 +26,7 @@ SIGNALS = ("deny", "hedge", "question", "confirm")
 # "...: DJ") or a single source word before a colon ("Senator: ..."): the text
 # reports, it does not vouch. (A colon after a topic, "Willie Nelson dead :
 # ...", says nothing: on emergent_dev any colon was as often affirm as neutral.)
-_ATTRIBUTION = re.compile(
-    r"(?:(?::|--|\s-)\s*(?:[A-Z][\w.&'-]*\s?){1,3}\s*$)|(?:^(?:[A-Z][\w.'-]*\s?){1,2}:\s)"
-)
+_ATTRIBUTION = re.compile(r"(?:(?::|--|\s-)\s*(?:[A-Z][\w.&'-]*\s?){1,3}\s*$)|(?:^(?:[A-Z][\w.'-]*\s?){1,2}:\s)")
 _CONDITION = re.compile(r"\b(if|unless|provided that|as long as|should it be|in case)\b", re.I)
 _ASKS_FOR_EVIDENCE = re.compile(
     r"\b(should|must|need to|have to)\s+(provide|show|produce|present|give)\b.{0,40}\b(us|evidence|proof|documents)\b"
@@ -114,13 +112,13 @@ def _negators() -> frozenset[str]:
 
 
 def _hedged(negation) -> bool:
-    """"not necessarily", "not entirely": a negation that only qualifies."""
+    """ "not necessarily", "not entirely": a negation that only qualifies."""
     following = negation.nbor(1) if negation.i + 1 < len(negation.doc) else None
     return following is not None and following.lower_ in _word_list("negation_hedges.txt")
 
 
 def content_polarity(doc: Doc, start: int, end: int) -> str | None:
-    """"negative" when a content's main clause is negative ("hedged" when
+    """ "negative" when a content's main clause is negative ("hedged" when
     the negation only qualifies: "not necessarily", "not entirely"), else
     None. Negative: its first sentence's
     predicate is negated ("would not pay", "we are not in discussions"), or a
@@ -131,7 +129,7 @@ def content_polarity(doc: Doc, start: int, end: int) -> str | None:
     if span is None or len(span) == 0:
         return None
     sentence = next(iter(span.sents))  # the whole sentence: the content's own part of it is wanted
-    root = doc[max(sentence.start, span.start):min(sentence.end, span.end)].root
+    root = doc[max(sentence.start, span.start) : min(sentence.end, span.end)].root
     negators = _negators()
     if _contrasts(root):
         return None  # "is not a provocation but a neighbourly idea" affirms the second
@@ -139,17 +137,19 @@ def content_polarity(doc: Doc, start: int, end: int) -> str | None:
         if child.dep_ == "neg" or child.lower_ in negators:
             return "hedged" if _hedged(child) else "negative"
         if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "expl") and (
-                child.lower_ in negators or any(g.dep_ == "det" and g.lower_ in negators for g in child.children)):
+            child.lower_ in negators or any(g.dep_ == "det" and g.lower_ in negators for g in child.children)
+        ):
             return "negative"
     return None
 
 
 def _contrasts(root) -> bool:
-    """"Not A, but B": a "but" that joins to the negated predicate a phrase,
+    """ "Not A, but B": a "but" that joins to the negated predicate a phrase,
     not a clause of its own ("we did not sell, but we leased" still denies)."""
     children = list(root.children)
     return any(c.dep_ == "cc" and c.lower_ == "but" for c in children) and any(
-        c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX") for c in children)
+        c.dep_ == "conj" and c.pos_ not in ("VERB", "AUX") for c in children
+    )
 
 
 def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
@@ -171,8 +171,9 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
     if act == "call" or signals.has("deny") and act not in ("admit", "confirm"):
         return Stance.DENY if signals.has("deny") else Stance.AFFIRM
     if act in ("admit", "confirm", "assert", "announce", "report", "explain", "agree", "respond", "predict", "promise"):
-        polarity = content_polarity(doc, *statement.content.span[:2]) if doc is not None and statement.content.span \
-            else None
+        polarity = (
+            content_polarity(doc, *statement.content.span[:2]) if doc is not None and statement.content.span else None
+        )
         return {"negative": Stance.DENY, "hedged": Stance.QUALIFY}.get(polarity, Stance.AFFIRM)
     return Stance.NEUTRAL
 

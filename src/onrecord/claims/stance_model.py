@@ -38,8 +38,9 @@ _STOP = frozenset(
 
 
 def _tokens(text: str) -> list[str]:
-    words = _TOKEN.findall(text.replace("\u2019", "'").replace("\u2018", "'")
-                           .replace("\u201c", '"').replace("\u201d", '"').lower())
+    words = _TOKEN.findall(
+        text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"').lower()
+    )
     return [re.sub(r"\d", "0", w) for w in words]
 
 
@@ -63,7 +64,7 @@ def stance_features(claim: str, text: str, doc: Doc | None = None) -> list[str]:
             feats.append("sig:" + signal)
             if len(own) > 1:
                 feats.append("sig2:" + signal)
-            feats.extend("hit:%s:%s" % (signal, re.sub(r"\s+", " ", h.lower())) for h in own)
+            feats.extend("hit:{}:{}".format(signal, re.sub(r"\s+", " ", h.lower())) for h in own)
     claim_negative = bool(_NEGATION.search(claim.replace("\u2019", "'")))
     text_negative = bool(_NEGATION.search(text.replace("\u2019", "'")))
     if signals.question_mark:
@@ -89,12 +90,12 @@ def stance_features(claim: str, text: str, doc: Doc | None = None) -> list[str]:
     words = _tokens(text)
     claim_words = _content(_tokens(claim))
     feats.extend("w:" + w for w in set(words))
-    feats.extend("b:%s_%s" % pair for pair in set(zip(["<s>"] + words, words + ["</s>"])))
+    feats.extend("b:{}_{}".format(*pair) for pair in set(zip(["<s>"] + words, words + ["</s>"])))
     text_content = _content(words)
     feats.extend("new:" + w for w in text_content - claim_words)
     if claim_words:
         overlap = len(text_content & claim_words) / len(claim_words)
-        feats.append("overlap:%d" % min(4, int(overlap * 5)))
+        feats.append(f"overlap:{min(4, int(overlap * 5))}")
     return feats
 
 
@@ -117,7 +118,7 @@ def _parse_features(doc: Doc, signals) -> list[str]:
         signal = hit_words.get(token.lower_)
         if signal:
             on_root = token.dep_ == "ROOT" or token.head.dep_ == "ROOT"
-            feats.append("hitat:%s:%s" % (signal, "root" if on_root else token.dep_))
+            feats.append("hitat:{}:{}".format(signal, "root" if on_root else token.dep_))
     return feats
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
-from importlib import resources
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from spacy.tokens import Doc
 
@@ -54,8 +54,9 @@ _EMPLOYER = re.compile(
 )
 
 
-def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor] = (),
-            subject: Actor | None = None) -> Side | None:
+def side_of(
+    actor: Actor | None, fallback: str | None, organisations: list[Actor] = (), subject: Actor | None = None
+) -> Side | None:
     """Whom a speaker speaks for: a state official for the state, a
     spokesperson or executive for the organisation their role names ("port
     spokesman", "the authority's chief executive") or, when the role names
@@ -73,13 +74,33 @@ def side_of(actor: Actor | None, fallback: str | None, organisations: list[Actor
         return _person_side(actor, organisations, subject)
     if actor.type.value in ("organization", "group"):
         words = _words(actor.name)
-        if words & side_roles()["state"] and not (words - side_roles()["state"] - side_roles()["title"] - side_roles()["organisation"]
-                                          - {"foreign", "finance", "justice", "education", "health", "transport",
-                                             "environment", "labour", "press", "office"}):
+        if words & side_roles()["state"] and not (
+            words
+            - side_roles()["state"]
+            - side_roles()["title"]
+            - side_roles()["organisation"]
+            - {
+                "foreign",
+                "finance",
+                "justice",
+                "education",
+                "health",
+                "transport",
+                "environment",
+                "labour",
+                "press",
+                "office",
+            }
+        ):
             # "the government", "the interior ministry", "a government spokesman"
-            return _government(actor, [o.name for o in organisations],
-                               {w for w in actor.name.split() if w[:1].isupper()})
-        if subject is not None and words and words <= generic_organisations() | side_roles()["organisation"] | side_roles()["title"]:
+            return _government(
+                actor, [o.name for o in organisations], {w for w in actor.name.split() if w[:1].isupper()}
+            )
+        if (
+            subject is not None
+            and words
+            and words <= generic_organisations() | side_roles()["organisation"] | side_roles()["title"]
+        ):
             return side_of(subject, None)  # "the company", "a club spokesman", "the provost"
         employer = _employer_of_role_name(actor.name)  # "Halvorsen Group's chief executive"
         name = employer or actor.name
@@ -93,8 +114,10 @@ def side_roles() -> dict[str, frozenset[str]]:
     "state", "organisation", or "title" (what someone is, not whom for)."""
     source = resources.files("onrecord.claims").joinpath("data/side_roles.tsv").read_text("utf-8")
     rows = [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
-    return {kind: frozenset(word for word, role in rows if role.strip() == kind)
-            for kind in ("state", "organisation", "title")}
+    return {
+        kind: frozenset(word for word, role in rows if role.strip() == kind)
+        for kind in ("state", "organisation", "title")
+    }
 
 
 def _words(text: str) -> set[str]:
@@ -115,7 +138,11 @@ def _government(actor: Actor, places: list[str] = (), proper: set[str] = frozens
         return Side(f"state:{actor.country}", name)
     for word in proper:
         for place in places:
-            if len(word) >= DEMONYM_PREFIX and " " not in place and place[:DEMONYM_PREFIX].lower() == word[:DEMONYM_PREFIX].lower():
+            if (
+                len(word) >= DEMONYM_PREFIX
+                and " " not in place
+                and place[:DEMONYM_PREFIX].lower() == word[:DEMONYM_PREFIX].lower()
+            ):
                 return Side(f"org:{place.lower()}", place)
     return Side("org:government", "the government")
 
@@ -128,7 +155,9 @@ def _person_side(actor: Actor, organisations: list[Actor], subject: Actor | None
     government for a state role ("labour minister"), the organisation the
     story is about for a role only an organisation has ("chief executive",
     "head coach"); else themselves."""
-    roles = list(actor.roles) + [w for w in actor.name.split()[:-1] if w.lower() in side_roles()["organisation"] | side_roles()["state"]]
+    roles = list(actor.roles) + [
+        w for w in actor.name.split()[:-1] if w.lower() in side_roles()["organisation"] | side_roles()["state"]
+    ]
     for role in actor.roles:
         named = _EMPLOYER.search(role) or _FOR_EMPLOYER.search(role)
         if named:
@@ -138,16 +167,23 @@ def _person_side(actor: Actor, organisations: list[Actor], subject: Actor | None
     role_words = {w for role in roles for w in _words(role)}
     known = side_roles()["organisation"] | side_roles()["state"] | side_roles()["title"]
     # a name in the role ("Ledgerly spokeswoman"), or a word of a named organisation ("council spokesman")
-    proper = {w for role in actor.roles for w in re.findall(r"[\w'’-]+", role)
-              if w[:1].isupper() and w.lower() not in known}
+    proper = {
+        w for role in actor.roles for w in re.findall(r"[\w'’-]+", role) if w[:1].isupper() and w.lower() not in known
+    }
     generic = role_words & generic_organisations()  # "union" of "union general secretary"
     holding = [o for o in organisations if generic & _words(o.name)]
     # "Port Authority" is the "Calder Bay Port Authority" named in full elsewhere
-    holding = [o for o in holding if not any(o is not other and _words(o.name) < _words(other.name) for other in holding)]
+    holding = [
+        o for o in holding if not any(o is not other and _words(o.name) < _words(other.name) for other in holding)
+    ]
     for organisation in organisations:
         name_words = _words(organisation.name)
-        if ({w.lower() for w in proper} & name_words or (role_words - known - generic_organisations()) & name_words
-                or len(holding) == 1 and organisation is holding[0]):
+        if (
+            {w.lower() for w in proper} & name_words
+            or (role_words - known - generic_organisations()) & name_words
+            or len(holding) == 1
+            and organisation is holding[0]
+        ):
             return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
     if role_words & side_roles()["state"]:
         return _government(actor, [o.name for o in organisations], proper)
@@ -164,7 +200,7 @@ def _employer_of_role_name(name: str) -> str | None:
     if match is None:
         return None
     employer = next(g for g in match.groups() if g)
-    role = (name[:match.start()] + " " + name[match.end():]).lower().split()
+    role = (name[: match.start()] + " " + name[match.end() :]).lower().split()
     if not role or not set(role) <= side_roles()["organisation"] | side_roles()["title"]:
         return None  # "the Mayor of London's office" or a name that merely contains "of"
     return employer.removeprefix("the ").removeprefix("The ")
@@ -184,8 +220,14 @@ def order_key(statement: Statement, event_day: dt.date | None, position: int) ->
 Fallback = Callable[[Statement], "dt.date | None"]
 
 
-def annotate(doc: Doc, statements: list[Statement], headline: list[Statement], actors: list[Actor],
-             published: dt.date | None, title_doc: Doc | None = None) -> tuple[list[Claim], list[Reversal]]:
+def annotate(
+    doc: Doc,
+    statements: list[Statement],
+    headline: list[Statement],
+    actors: list[Actor],
+    published: dt.date | None,
+    title_doc: Doc | None = None,
+) -> tuple[list[Claim], list[Reversal]]:
     """Give every statement its stance, time and claim; return the
     article's claims and the reversals within it. Headline statements'
     spans index `title_doc`."""
@@ -206,17 +248,36 @@ def _assign_times(doc: Doc, statements: list[Statement], published: dt.date | No
             s.date_text, s.date, s.date_start, s.date_end, s.earlier = t.text, t.value, t.start, t.end, t.earlier
     for s in statements:  # without a date: the speaker's date in the same sentence, or the one continued
         if s.date is None and s.date_end is None:
-            twin = next((o for o in statements if o is not s and o.sentence_index == s.sentence_index
-                         and o.actor_id == s.actor_id and o.date is not None), None)
-            parent = next((o for o in statements if s.kind.value == "continuation" and o.speaker_name == s.speaker_name
-                           and o.paragraph_index <= s.paragraph_index and o.date is not None), None)
+            twin = next(
+                (
+                    o
+                    for o in statements
+                    if o is not s
+                    and o.sentence_index == s.sentence_index
+                    and o.actor_id == s.actor_id
+                    and o.date is not None
+                ),
+                None,
+            )
+            parent = next(
+                (
+                    o
+                    for o in statements
+                    if s.kind.value == "continuation"
+                    and o.speaker_name == s.speaker_name
+                    and o.paragraph_index <= s.paragraph_index
+                    and o.date is not None
+                ),
+                None,
+            )
             source = twin or parent
             if source is not None:
                 s.date, s.date_text = source.date, source.date_text
 
 
-def _assign_sides(doc: Doc, statements: list[Statement], actors: list[Actor], by_id: dict[str, Actor],
-                  title: str | None = None) -> None:
+def _assign_sides(
+    doc: Doc, statements: list[Statement], actors: list[Actor], by_id: dict[str, Actor], title: str | None = None
+) -> None:
     organisations = [a for a in actors if a.type.value in ("organization", "group", "country") and a.name[:1].isupper()]
     # organisations the text names without quoting them can still be whom a
     # role speaks for ("council spokesman Trevor Banks" and "Brindleford
@@ -231,10 +292,17 @@ def _assign_sides(doc: Doc, statements: list[Statement], actors: list[Actor], by
     # the organisation a story is about, for "the company" and "chief
     # executive": a company, club or group, not a state body ("the Danish
     # authority" in a story about a Danish company)
-    subject = _subject_organisation(doc, [a for a in organisations if a.type.value in ("organization", "group")
-                                          and a.sector not in STATE_SECTORS
-                                          and not _words(a.name) <= side_roles()["state"] | generic_organisations() | side_roles()["title"]],
-                                    title)
+    subject = _subject_organisation(
+        doc,
+        [
+            a
+            for a in organisations
+            if a.type.value in ("organization", "group")
+            and a.sector not in STATE_SECTORS
+            and not _words(a.name) <= side_roles()["state"] | generic_organisations() | side_roles()["title"]
+        ],
+        title,
+    )
     for s in statements:
         side = side_of(by_id.get(s.actor_id) if s.actor_id else None, s.speaker_name, organisations, subject)
         if side is not None:
@@ -261,9 +329,16 @@ def _name_after_role(statements: list[Statement], by_id: dict[str, Actor]) -> No
             continue
         if actor.type.value != "person" and s.side and s.side.startswith("org:") and _employer_of_role_name(actor.name):
             pending = s
-        elif (actor.type.value == "person" and actor.id not in seen and not actor.roles and pending is not None
-              and s.side == f"actor:{actor.id}" and s.paragraph_index is not None and pending.paragraph_index is not None
-              and 0 < s.paragraph_index - pending.paragraph_index <= ROLE_THEN_NAME_PARAGRAPHS):
+        elif (
+            actor.type.value == "person"
+            and actor.id not in seen
+            and not actor.roles
+            and pending is not None
+            and s.side == f"actor:{actor.id}"
+            and s.paragraph_index is not None
+            and pending.paragraph_index is not None
+            and 0 < s.paragraph_index - pending.paragraph_index <= ROLE_THEN_NAME_PARAGRAPHS
+        ):
             for other in statements:
                 if other.actor_id == actor.id:
                     other.side, other.side_name = pending.side, pending.side_name
@@ -291,8 +366,9 @@ def _subject_organisation(doc: Doc, organisations: list[Actor], title: str | Non
     return counts[0][1]
 
 
-def _assign_stances(doc: Doc, statements: list[Statement], headline: list[Statement], by_id: dict[str, Actor],
-                    title_doc: Doc | None) -> dict[str, Proposition]:
+def _assign_stances(
+    doc: Doc, statements: list[Statement], headline: list[Statement], by_id: dict[str, Actor], title_doc: Doc | None
+) -> dict[str, Proposition]:
     """Each statement's stance, and its content's proposition (by statement id)."""
     props: dict[str, Proposition] = {}
     for s in statements + headline:
@@ -300,15 +376,27 @@ def _assign_stances(doc: Doc, statements: list[Statement], headline: list[Statem
         s.stance = statement_stance(s, source)
         actor = by_id.get(s.actor_id) if s.actor_id else None
         country = actor.country if actor else None
-        props[s.id] = proposition(source, s.content.span[0], s.content.span[1], country,
-                                  speaker_key(s, actor), s.side_name or s.speaker_name,
-                                  _speaker_kind(s, actor)) if source else Proposition()
+        props[s.id] = (
+            proposition(
+                source,
+                s.content.span[0],
+                s.content.span[1],
+                country,
+                speaker_key(s, actor),
+                s.side_name or s.speaker_name,
+                _speaker_kind(s, actor),
+            )
+            if source
+            else Proposition()
+        )
         if s.stance is Stance.AFFIRM and _restricts_presupposed_event(props[s.id]):
             s.stance = Stance.QUALIFY
     return props
 
 
-def _assign_claims(statements: list[Statement], headline: list[Statement], props: dict[str, Proposition]) -> list[Claim]:
+def _assign_claims(
+    statements: list[Statement], headline: list[Statement], props: dict[str, Proposition]
+) -> list[Claim]:
     """Each statement joins the first claim it matches, in text order; "the
     accusations" joins the claim it points back to; a bare "the supply" the
     same speaker's claim of that frame."""
@@ -337,9 +425,18 @@ def _assign_claims(statements: list[Statement], headline: list[Statement], props
         elif p.frame is not None:
             # an open predicate joins a claim through its first proposition, not
             # through any member: one shared word at a time, claims would chain
-            target = next((c for c in claims if any(p.matches(q, same_article=True) for q in
-                                                    (claim_props[c.id] if p.frame.framed else claim_props[c.id][:1]))
-                           and not any(p.clashes(q) for q in claim_props[c.id])), None)
+            target = next(
+                (
+                    c
+                    for c in claims
+                    if any(
+                        p.matches(q, same_article=True)
+                        for q in (claim_props[c.id] if p.frame.framed else claim_props[c.id][:1])
+                    )
+                    and not any(p.clashes(q) for q in claim_props[c.id])
+                ),
+                None,
+            )
         if target is None and (p.frame is None or p.anaphoric):
             continue  # nothing to say what it claims
         if target is None:
@@ -353,8 +450,10 @@ def _assign_claims(statements: list[Statement], headline: list[Statement], props
     for claim in claims:
         # a proposition that can be written out reads best; then one in the
         # claim's own sense (not its opposite); then the most complete
-        best = max(zip(members[claim.id], claim_props[claim.id]),
-                   key=lambda mp: (is_canonical(mp[1]), mp[1].sign > 0, mp[1].completeness))
+        best = max(
+            zip(members[claim.id], claim_props[claim.id]),
+            key=lambda mp: (is_canonical(mp[1]), mp[1].sign > 0, mp[1].completeness),
+        )
         claim.text = claim_text(best[1], best[1].text or best[0].content.text)
         claim.canonical = is_canonical(best[1])
         claim.sign = best[1].sign
@@ -402,8 +501,11 @@ def _substance_of(text: str, names: str) -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     own = {w.lower() for w in re.findall(r"[^\W\d_]+", names)}
-    return frozenset(w.lower()[:STEM_LETTERS] for w in re.findall(r"[^\W\d_]+", text)
-                     if len(w) >= SUBSTANCE_LETTERS and w.lower() not in STOP_WORDS and w.lower() not in own)
+    return frozenset(
+        w.lower()[:STEM_LETTERS]
+        for w in re.findall(r"[^\W\d_]+", text)
+        if len(w) >= SUBSTANCE_LETTERS and w.lower() not in STOP_WORDS and w.lower() not in own
+    )
 
 
 # Lowest similarity of two statements' words (wordllama, mean of word
@@ -419,9 +521,13 @@ def _one_passage(a: Statement, b: Statement) -> bool:
     """Two statements of one paragraph of one article, neither of them told
     as earlier ("after initially denying") nor both dated apart: one quotation read in two parts,
     not two positions (an article id prefixes a stored statement's id)."""
-    return (a.paragraph_index is not None and a.paragraph_index == b.paragraph_index
-            and a.id.split(":")[0] == b.id.split(":")[0] and not (a.earlier or b.earlier)
-            and not (a.date and b.date and a.date != b.date))  # "three weeks after saying ..." dates them apart
+    return (
+        a.paragraph_index is not None
+        and a.paragraph_index == b.paragraph_index
+        and a.id.split(":")[0] == b.id.split(":")[0]
+        and not (a.earlier or b.earlier)
+        and not (a.date and b.date and a.date != b.date)
+    )  # "three weeks after saying ..." dates them apart
 
 
 def _about_the_same(a: Statement, b: Statement) -> bool:
@@ -468,12 +574,14 @@ def speaker_key(statement: Statement, actor: Actor | None) -> str | None:
 
 
 def _restricts_presupposed_event(p: Proposition) -> bool:
-    """"The transfer took place before the war": the event is taken as given
+    """ "The transfer took place before the war": the event is taken as given
     (a noun subject) and the clause only limits it, in time or extent; a
     qualified affirmation. "We gave drones to Russia" states the event itself."""
     predicate = p.predicate
     return (
-        predicate is not None and predicate.pos_ == "NOUN" and predicate.dep_ in ("nsubj", "nsubjpass")
+        predicate is not None
+        and predicate.pos_ == "NOUN"
+        and predicate.dep_ in ("nsubj", "nsubjpass")
         and predicate.head.lemma_.lower() not in frames()
     )
 
@@ -500,11 +608,15 @@ def _merge_short_names(by_side: dict[str, list[Statement]], names: dict[str, str
     and "FC Ravensburg", "Kessler" and "Kessler Motors" (articles and
     paragraphs name it both ways). A short name joins the one full name whose
     words hold all of its own; with two candidates it stays apart."""
+
     def words(key: str) -> set[str]:
         return _words(names[key]) - {"the", "of", "and"}
 
-    orgs = [k for k in by_side if k.startswith("org:") and k != "org:government"
-            and words(k) and not words(k) <= generic_organisations()]
+    orgs = [
+        k
+        for k in by_side
+        if k.startswith("org:") and k != "org:government" and words(k) and not words(k) <= generic_organisations()
+    ]
     for short in sorted(orgs, key=lambda k: len(words(k))):
         if short not in by_side:
             continue
@@ -513,8 +625,9 @@ def _merge_short_names(by_side: dict[str, list[Statement]], names: dict[str, str
             by_side[fuller[0]].extend(by_side.pop(short))
 
 
-def find_reversals(statements: list[Statement], claims: list[Claim], actors: dict[str, Actor],
-                   event_day: Fallback) -> list[Reversal]:
+def find_reversals(
+    statements: list[Statement], claims: list[Claim], actors: dict[str, Actor], event_day: Fallback
+) -> list[Reversal]:
     """Reversals, softenings and contradictions of each side on each claim,
     in time order. `statements` are in text (or article) order; `event_day`
     gives the day an undated statement is taken to be from."""
@@ -529,8 +642,11 @@ def find_reversals(statements: list[Statement], claims: list[Claim], actors: dic
         by_side: dict[str, list[Statement]] = {}
         names: dict[str, str] = {}
         for s in said:
-            side = Side(s.side, s.side_name or s.side) if s.side else side_of(
-                actors.get(s.actor_id) if s.actor_id else None, s.speaker_name)
+            side = (
+                Side(s.side, s.side_name or s.side)
+                if s.side
+                else side_of(actors.get(s.actor_id) if s.actor_id else None, s.speaker_name)
+            )
             if side is not None:
                 by_side.setdefault(side.key, []).append(s)
                 names[side.key] = side.name
@@ -540,6 +656,7 @@ def find_reversals(statements: list[Statement], claims: list[Claim], actors: dic
             first = next((s for s in items if s.stance in POLAR), None)
             if first is None:
                 continue
+
             # A change of position takes time: the earlier stance must be earlier
             # by date or tense, not only earlier in the text (a speaker's one
             # position read two ways is an extraction error, not a reversal).
@@ -551,28 +668,51 @@ def find_reversals(statements: list[Statement], claims: list[Claim], actors: dic
             def backed(later: Statement) -> bool:
                 """An earlier statement of the first stance says something of what
                 `later` says: they share a word of substance."""
-                return any(_about_the_same(e, later) for e in items if e.stance == first.stance and sooner(e, later)
-                           and not _one_passage(e, later))
+                return any(
+                    _about_the_same(e, later)
+                    for e in items
+                    if e.stance == first.stance and sooner(e, later) and not _one_passage(e, later)
+                )
 
-            changes = [s for s in items if s.stance in POLAR and s.stance != first.stance and sooner(first, s)
-                       and backed(s)]
-            softer = [s for s in items if first.stance is Stance.DENY and s.stance in SOFTER and sooner(first, s)
-                      and backed(s)]
+            changes = [
+                s for s in items if s.stance in POLAR and s.stance != first.stance and sooner(first, s) and backed(s)
+            ]
+            softer = [
+                s
+                for s in items
+                if first.stance is Stance.DENY and s.stance in SOFTER and sooner(first, s) and backed(s)
+            ]
             for later in (changes or softer)[:1]:
                 earlier = [s for s in items if s.stance == first.stance and sooner(s, later)]
                 if later.stance in POLAR:
                     after = [s for s in items if s.stance == later.stance and not sooner(s, later)]
-                    reversals.append(Reversal(
-                        actor=names[side_key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
-                        before=[s.id for s in earlier], after=[s.id for s in after], kind="reversal", side=side_key,
-                        first_affirmation=later.stance is Stance.AFFIRM and not any(
-                            s.stance is Stance.AFFIRM for s in earlier),
-                    ))
+                    reversals.append(
+                        Reversal(
+                            actor=names[side_key],
+                            claim_id=claim.id,
+                            from_stance=first.stance,
+                            to_stance=later.stance,
+                            before=[s.id for s in earlier],
+                            after=[s.id for s in after],
+                            kind="reversal",
+                            side=side_key,
+                            first_affirmation=later.stance is Stance.AFFIRM
+                            and not any(s.stance is Stance.AFFIRM for s in earlier),
+                        )
+                    )
                 else:
-                    reversals.append(Reversal(
-                        actor=names[side_key], claim_id=claim.id, from_stance=first.stance, to_stance=later.stance,
-                        before=[s.id for s in earlier], after=[later.id], kind="softening", side=side_key,
-                    ))
+                    reversals.append(
+                        Reversal(
+                            actor=names[side_key],
+                            claim_id=claim.id,
+                            from_stance=first.stance,
+                            to_stance=later.stance,
+                            before=[s.id for s in earlier],
+                            after=[later.id],
+                            kind="softening",
+                            side=side_key,
+                        )
+                    )
         # contradictions: one side affirms what another explicitly denies (a
         # denial by speech act, not a negation read inside some content), and
         # the two are not one body under two names ("State", "the State
@@ -581,14 +721,25 @@ def find_reversals(statements: list[Statement], claims: list[Claim], actors: dic
         # the report").
         stances = {k: {s.stance for s in items if s.stance in POLAR} for k, items in by_side.items()}
         affirmers = [k for k, v in stances.items() if v == {Stance.AFFIRM}]
-        deniers = [k for k, v in stances.items() if v == {Stance.DENY}
-                   and any(s.cue_class in ("deny", "reject") for s in by_side[k])]
+        deniers = [
+            k
+            for k, v in stances.items()
+            if v == {Stance.DENY} and any(s.cue_class in ("deny", "reject") for s in by_side[k])
+        ]
         for a in affirmers:
             for d in deniers:
                 if _name_words(names[a]) & _name_words(names[d]):
                     continue
-                reversals.append(Reversal(
-                    actor=f"{names[a]} / {names[d]}", claim_id=claim.id, from_stance=Stance.AFFIRM, to_stance=Stance.DENY,
-                    before=[s.id for s in by_side[a]], after=[s.id for s in by_side[d]], kind="contradiction", side=f"{a}|{d}",
-                ))
+                reversals.append(
+                    Reversal(
+                        actor=f"{names[a]} / {names[d]}",
+                        claim_id=claim.id,
+                        from_stance=Stance.AFFIRM,
+                        to_stance=Stance.DENY,
+                        before=[s.id for s in by_side[a]],
+                        after=[s.id for s in by_side[d]],
+                        kind="contradiction",
+                        side=f"{a}|{d}",
+                    )
+                )
     return reversals

@@ -22,15 +22,41 @@ from spacy.tokens import Doc, Token
 from onrecord.model import Actor, Event, Stance, Statement
 from onrecord.nlp.geo import gazetteer, sector_of
 
-IGO_NAMES = {"un": "IGOUNO", "united nations": "IGOUNO", "security council": "IGOUNO", "secretary-general": "IGOUNO",
-             "secretary general": "IGOUNO", "nato": "IGONAT", "european union": "IGOEU", "eu": "IGOEU",
-             "african union": "IGOAFR", "world bank": "IGOWBK", "imf": "IGOIMF", "red cross": "NGOIRC"}
+IGO_NAMES = {
+    "un": "IGOUNO",
+    "united nations": "IGOUNO",
+    "security council": "IGOUNO",
+    "secretary-general": "IGOUNO",
+    "secretary general": "IGOUNO",
+    "nato": "IGONAT",
+    "european union": "IGOEU",
+    "eu": "IGOEU",
+    "african union": "IGOAFR",
+    "world bank": "IGOWBK",
+    "imf": "IGOIMF",
+    "red cross": "NGOIRC",
+}
 TARGET_PREPOSITIONS = {"to", "against", "on", "at", "into", "with", "in", "from", "toward", "towards"}
 HYPOTHETICAL_MARKS = {"if", "unless", "whether"}
 MODALS = {"would", "could", "might", "may", "should"}
 # Who commits unconventional violence (CAMEO 18) rather than fights (19).
-NON_STATE_ATTACKERS = {"gunman", "militant", "terrorist", "bomber", "attacker", "insurgent", "assailant", "extremist",
-                       "jihadist", "kidnapper", "mob", "suicide", "rebel", "separatist", "guerrilla"}
+NON_STATE_ATTACKERS = {
+    "gunman",
+    "militant",
+    "terrorist",
+    "bomber",
+    "attacker",
+    "insurgent",
+    "assailant",
+    "extremist",
+    "jihadist",
+    "kidnapper",
+    "mob",
+    "suicide",
+    "rebel",
+    "separatist",
+    "guerrilla",
+}
 # (Shelling stays 194 whoever fires: artillery is a conventional weapon.)
 UNCONVENTIONAL = {"190": "180", "193": "180", "195": "183"}
 # Words that report a death or an attack without saying how: when they govern
@@ -50,8 +76,25 @@ MODES = ("intent", "appeal", "demand", "reject", "threat")
 # Generic codes of the words that carry a mode ("urged them to X", "refused to
 # X"): they take the mode's code for the act they govern.
 MODE_OF_ROOT = {"02": "appeal", "03": "intent", "10": "demand", "12": "reject", "13": "threat"}
-INTENT_WORDS = {"will", "would", "shall", "plan", "intend", "ready", "willing", "prepared", "offer", "pledge",
-                "promise", "vow", "swear", "expect", "hope", "seek", "aim"}
+INTENT_WORDS = {
+    "will",
+    "would",
+    "shall",
+    "plan",
+    "intend",
+    "ready",
+    "willing",
+    "prepared",
+    "offer",
+    "pledge",
+    "promise",
+    "vow",
+    "swear",
+    "expect",
+    "hope",
+    "seek",
+    "aim",
+}
 
 
 DEMAND_AUX = {"must"}
@@ -68,7 +111,7 @@ def goal_digits() -> dict[str, str]:
 
 
 def with_goal(code: str, token: Token) -> str:
-    """"protested demanding independence": 1454, not 145. The first goal
+    """ "protested demanding independence": 1454, not 145. The first goal
     word in the event word's phrase decides; protests demanding "reforms"
     are about policy (1412)."""
     if code == "100":
@@ -164,12 +207,18 @@ def _matches(pattern: Pattern, token: Token) -> bool:
     if pattern.kind == "to":
         verbs = [c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acl") and c.pos_ in ("VERB", "AUX")]
         # "agreed to a ceasefire": the object of "to" stands for the act
-        verbs += [o for c in token.children if c.dep_ == "prep" and c.lower_ == "to"
-                  for o in c.children if o.dep_ == "pobj" and o.pos_ == "NOUN"]
+        verbs += [
+            o
+            for c in token.children
+            if c.dep_ == "prep" and c.lower_ == "to"
+            for o in c.children
+            if o.dep_ == "pobj" and o.pos_ == "NOUN"
+        ]
         if not pattern.words:
             return bool(verbs)
-        return any(_is(v, pattern.words) or any(_is(c, pattern.words) for c in v.children if c.dep_ == "conj")
-                   for v in verbs)
+        return any(
+            _is(v, pattern.words) or any(_is(c, pattern.words) for c in v.children if c.dep_ == "conj") for v in verbs
+        )
     for child in token.children:  # a preposition
         if child.dep_ in ("prep", "dative", "prt") and child.lower_ == pattern.kind:
             if not pattern.words:
@@ -199,8 +248,10 @@ class ActorCoder:
             return None
         text = " ".join(t.text for t in phrase)
         lower = token.lower_
-        if lower in ("we", "us", "our") or (token.lemma_.lower() == "country" and any(
-                c.lower_ in ("his", "her", "its", "their", "our") for c in token.children)):
+        if lower in ("we", "us", "our") or (
+            token.lemma_.lower() == "country"
+            and any(c.lower_ in ("his", "her", "its", "their", "our") for c in token.children)
+        ):
             return speaker_country
         for name, code in IGO_NAMES.items():
             if f" {name} " in f" {text.lower()} ":
@@ -211,7 +262,7 @@ class ActorCoder:
         if actor is not None and any("secretary-general" in r.lower() for r in actor.roles):
             return "IGOUNO"
         country = None
-        for start, end, found in gazetteer().find_all(text):
+        for _start, _end, found in gazetteer().find_all(text):
             if found is not None:
                 country = found.iso3
                 break
@@ -278,8 +329,9 @@ def _targets(token: Token, source: Token | None) -> list[Token]:
     return objects
 
 
-def _nearest_actor(coder: ActorCoder, token: Token, *, before: bool, speaker_country: str | None,
-                   unlike: str | None = None) -> str | None:
+def _nearest_actor(
+    coder: ActorCoder, token: Token, *, before: bool, speaker_country: str | None, unlike: str | None = None
+) -> str | None:
     """The code of the nearest named actor (a country, an organisation, a
     person with a country) before or after the event word in its sentence."""
     sentence = token.sent
@@ -294,8 +346,7 @@ def _nearest_actor(coder: ActorCoder, token: Token, *, before: bool, speaker_cou
     return None
 
 
-def _previous_subject(coder: ActorCoder, token: Token, speaker_country: str | None,
-                      unlike: str | None) -> str | None:
+def _previous_subject(coder: ActorCoder, token: Token, speaker_country: str | None, unlike: str | None) -> str | None:
     """The actor code of the subject of the sentence before this one."""
     start = token.sent.start
     if start == 0:
@@ -401,7 +452,9 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             pattern = DEMAND  # "X must ensure security", said by Y: a demand, whatever the act
         if pattern is None:
             continue
-        carrier = next((s for s in statements if s.content.span and s.content.span[0] <= token.idx < s.content.span[1]), None)
+        carrier = next(
+            (s for s in statements if s.content.span and s.content.span[0] <= token.idx < s.content.span[1]), None
+        )
         speaker = by_actor.get(carrier.actor_id) if carrier is not None and carrier.actor_id else None
         speaker_country = speaker.country if speaker is not None else None
         subject = _subject(token)
@@ -412,15 +465,17 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             source = _nearest_actor(coder, token, before=True, speaker_country=speaker_country)
         if source is None and subject is not None:
             source = sector_of(subject.lemma_)  # "police", "rebels": a sector without a country
-        target_word = next((t for t in _targets(token, subject)
-                            if (code := coder.code(t, speaker_country)) and code != source), None)
+        target_word = next(
+            (t for t in _targets(token, subject) if (code := coder.code(t, speaker_country)) and code != source), None
+        )
         target = coder.code(target_word, speaker_country) if target_word is not None else None
         if source is None:
             # nothing codable before it in its sentence: whom the article was
             # just speaking of (the previous sentence's subject), else the
             # nearest actor after it that is not the target
             source = _previous_subject(coder, token, speaker_country, unlike=target) or _nearest_actor(
-                coder, token, before=False, speaker_country=speaker_country, unlike=target)
+                coder, token, before=False, speaker_country=speaker_country, unlike=target
+            )
         source = source or ""
         # coordinated actors each take part: "the US and Jordan agreed" is an
         # agreement of each with the other; "attacked Kharkiv and Odesa" two attacks
@@ -438,9 +493,14 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
         code = pattern.code
         if code[:2] in ("18", "19") and subject is not None and any(t.lower_ == "suicide" for t in subject.subtree):
             code = "1831"  # "suicide bombers attacked": CAMEO's own code whatever the verb
-        elif code in UNCONVENTIONAL and subject is not None and (
-                subject.lemma_.lower() in NON_STATE_ATTACKERS or any(
-                    t.lemma_.lower() in NON_STATE_ATTACKERS for t in subject.subtree)):
+        elif (
+            code in UNCONVENTIONAL
+            and subject is not None
+            and (
+                subject.lemma_.lower() in NON_STATE_ATTACKERS
+                or any(t.lemma_.lower() in NON_STATE_ATTACKERS for t in subject.subtree)
+            )
+        ):
             code = UNCONVENTIONAL[code]
         if code in ("193", "194") and subject is not None and subject.lemma_.lower() in WEAPON_CODES[0][1]:
             code = "195"  # "helicopters shelled the town": aerial weapons whatever the verb
@@ -449,17 +509,27 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
             code = next((weapon_code for weapon_code, weapons in WEAPON_CODES if words & weapons), code)
         code = with_goal(code, token)
         act_codes[token.i] = code
-        moded = next((c for c in (code_in_mode(code, m) for m in _modes(token, negated, carrier is not None)) if c),
-                     None)
+        moded = next(
+            (c for c in (code_in_mode(code, m) for m in _modes(token, negated, carrier is not None)) if c), None
+        )
         if moded:
             code = moded  # the announcement, demand or refusal happened, whatever becomes of the act
         elif negated or (_hypothetical(token) and not _intended(token)):
             stance = Stance.DENY if negated else Stance.CONDITIONAL
         for dyad_source, dyad_target in dyads:
-            coded.append((token, Event(
-                code=code, source=dyad_source, target=dyad_target or "", span=(token.idx, token.idx + len(token.text)),
-                reported_by=carrier.id if carrier is not None else None, stance=stance,
-            )))
+            coded.append(
+                (
+                    token,
+                    Event(
+                        code=code,
+                        source=dyad_source,
+                        target=dyad_target or "",
+                        span=(token.idx, token.idx + len(token.text)),
+                        reported_by=carrier.id if carrier is not None else None,
+                        stance=stance,
+                    ),
+                )
+            )
     # An event word governed by another event word in its sentence is part of
     # that event ("agreed to resume talks" is one 03 event, not 03 and 04);
     # independent clauses keep their own events.
@@ -472,12 +542,17 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
         """The event is part of the event coded from `word`: in the same
         statement, or in the statement that `word` introduces ("urged Chile
         to release ...")."""
-        return word.i in reported_by and (reported_by[word.i] == governed.reported_by
-                                          or cue_at.get(governed.reported_by) == word.idx)
+        return word.i in reported_by and (
+            reported_by[word.i] == governed.reported_by or cue_at.get(governed.reported_by) == word.idx
+        )
 
     specific = {t.i for t, e in coded if e.code[:2] in ("18", "19", "20")}
-    deferring = {t.i for t, e in coded if t.lemma_.lower() in UNSPECIFIC_VIOLENCE and any(
-        s in specific and s != t.i and t in t.doc[s].ancestors for s in specific)}
+    deferring = {
+        t.i
+        for t, e in coded
+        if t.lemma_.lower() in UNSPECIFIC_VIOLENCE
+        and any(s in specific and s != t.i and t in t.doc[s].ancestors for s in specific)
+    }
     for token, event in coded:
         if token.i in deferring:
             continue
@@ -486,8 +561,7 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
         mode = MODE_OF_ROOT.get(event.code[:2])
         if mode is not None:
             # "urged Russia to release ...": the appeal takes the act's code (0253)
-            governed = sorted((_depth(t, token), t.i) for t, e in coded
-                              if token in t.ancestors and part_of(e, token))
+            governed = sorted((_depth(t, token), t.i) for t, e in coded if token in t.ancestors and part_of(e, token))
             for _, i in governed:
                 moded = code_in_mode(act_codes[i], mode)
                 if moded and (moded.startswith(event.code) or event.code.endswith("0")):
@@ -504,8 +578,15 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
         code = "015" if statement.cue_class == "admit" else "016"
         source = actor.country + (actor.sector or "") if actor.type.value != "country" else actor.country
         # the act of admitting or denying happened, whatever it says of the deed
-        events.append(Event(code=code, source=source, target="", span=statement.cue.span if statement.cue else None,
-                            reported_by=statement.id))
+        events.append(
+            Event(
+                code=code,
+                source=source,
+                target="",
+                span=statement.cue.span if statement.cue else None,
+                reported_by=statement.id,
+            )
+        )
     return _dedupe(events)
 
 

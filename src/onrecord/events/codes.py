@@ -10,8 +10,12 @@ from typing import Any
 
 # CAMEO's quad classes by root: verbal and material cooperation, verbal and
 # material conflict.
-QUAD_CLASS = {**{f"{r:02d}": 1 for r in range(1, 6)}, **{f"{r:02d}": 2 for r in range(6, 9)},
-              **{f"{r:02d}": 3 for r in range(9, 14)}, **{f"{r:02d}": 4 for r in range(14, 21)}}
+QUAD_CLASS = {
+    **{f"{r:02d}": 1 for r in range(1, 6)},
+    **{f"{r:02d}": 2 for r in range(6, 9)},
+    **{f"{r:02d}": 3 for r in range(9, 14)},
+    **{f"{r:02d}": 4 for r in range(14, 21)},
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,9 @@ def cameo_codes() -> dict[str, Code]:
             continue
         row = dict(zip(header, fields))
         score = row.get("plover_score") or ""
-        table[row["code"]] = Code(row["code"], row["name"], row.get("plover_event") or None,
-                                  float(score) if score.strip() else None)
+        table[row["code"]] = Code(
+            row["code"], row["name"], row.get("plover_event") or None, float(score) if score.strip() else None
+        )
     return table
 
 

@@ -50,9 +50,7 @@ def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
             chunk = decompressor.decompress(remaining, max_bytes + 1 - len(out))
             out += chunk
             if len(out) > max_bytes:
-                raise IngestError(
-                    f"decompressed size is larger than the size cap of {max_bytes:,} bytes (--max-bytes)"
-                )
+                raise IngestError(f"decompressed size is larger than the size cap of {max_bytes:,} bytes (--max-bytes)")
             if decompressor.unconsumed_tail:
                 remaining = decompressor.unconsumed_tail
                 continue

@@ -95,7 +95,9 @@ def finish(draft: Draft, options: IngestOptions) -> Article:
                 f"language is {language!r}, not one of {', '.join(options.languages)} (--lang to accept it)"
             )
         if language is None and len(draft.text) >= GARBLED_MIN_CHARS:
-            raise IngestError("cannot identify the language: garbled, wrongly decoded or mixed text (--lang any to accept it)")
+            raise IngestError(
+                "cannot identify the language: garbled, wrongly decoded or mixed text (--lang any to accept it)"
+            )
     published, date_source = draft.published, draft.date_source
     if options.published is not None:
         published, date_source = options.published, DateSource.USER
@@ -115,7 +117,7 @@ def finish(draft: Draft, options: IngestOptions) -> Article:
         published=published,
         date_source=date_source,
         language=language,
-        ingested_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        ingested_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         external_id=draft.external_id,
         url_fetched=draft.url_fetched and article_url is not None,
     )

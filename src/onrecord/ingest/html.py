@@ -35,7 +35,7 @@ for _name in ("trafilatura", "htmldate"):
 # are dropped, by a linear pass before any parser sees the page.
 MAX_ATTRIBUTES = 256
 # A start tag holding more attributes than that is at least this long (" a" each).
-_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d,}>" % (2 * MAX_ATTRIBUTES))
+_LONG_TAG = re.compile(rf"<[A-Za-z][^<>]{{{2 * MAX_ATTRIBUTES},}}>")
 _TAG_NAME = re.compile(r"<[^\s<>/]+")
 _ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))?""")
 
@@ -154,8 +154,29 @@ def _read_html(html: str, source_ref: str, url: str | None) -> Draft:
 
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "section", "article", "tr", "table", "pre", "figure", "figcaption", "hr", "dd", "dt",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "tr",
+    "table",
+    "pre",
+    "figure",
+    "figcaption",
+    "hr",
+    "dd",
+    "dt",
 }
 
 
@@ -166,7 +187,8 @@ def fragment_text(fragment: str) -> str:
     """Text of a small HTML fragment (a feed entry's content or summary), one
     paragraph per block element. trafilatura is made for whole pages and drops
     short fragments, so this walks the tree itself."""
-    from lxml import etree, html as lxml_html
+    from lxml import etree
+    from lxml import html as lxml_html
 
     if "<" not in fragment:
         return "\n\n".join(split_paragraphs(fragment))

@@ -26,7 +26,8 @@ from onrecord.ingest.jsonl import read_jsonl
 from onrecord.ingest.text import clean_plain_text
 from onrecord.ingest.urls import fetch, is_url
 from onrecord.ingest.warc import looks_like_warc, read_warc
-from onrecord.limits import ENVIRONMENT as TIME_LIMIT_ENVIRONMENT, document_seconds, time_limit
+from onrecord.limits import ENVIRONMENT as TIME_LIMIT_ENVIRONMENT
+from onrecord.limits import document_seconds, time_limit
 from onrecord.model import Article, DateSource, Failure
 
 
@@ -136,8 +137,13 @@ def _folder_entry_reason(path: str, folder_real: str) -> str | None:
     return _not_regular_reason(path)
 
 
-_FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-               (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
 def _kind_of_file(mode: int) -> str | None:
@@ -275,8 +281,15 @@ def read_source(ref: str, kind: InputKind | None, options: IngestOptions) -> Ite
         yield from read_document(data, ref, kind or sniff_kind(data[:8192]), options)
 
 
-def read_document(data: bytes, ref: str, kind: InputKind, options: IngestOptions, *,
-                  url: str | None = None, charset: str | None = None) -> Iterator[Draft | Failure]:
+def read_document(
+    data: bytes,
+    ref: str,
+    kind: InputKind,
+    options: IngestOptions,
+    *,
+    url: str | None = None,
+    charset: str | None = None,
+) -> Iterator[Draft | Failure]:
     """One document already in memory, of a known kind."""
     if kind is InputKind.WARC:
         yield from read_warc(io.BytesIO(data), ref, options.max_bytes)
@@ -290,8 +303,15 @@ def read_document(data: bytes, ref: str, kind: InputKind, options: IngestOptions
         yield text_draft(decode_text(data, charset), ref, url=url)
 
 
-def given_article(content: str, ref: str, options: IngestOptions, *, url: str | None = None,
-                  title: str | None = None, published: object = None) -> Article:
+def given_article(
+    content: str,
+    ref: str,
+    options: IngestOptions,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    published: object = None,
+) -> Article:
     """An article from text or HTML handed over in memory (the Python API's
     `analyze`, the REST API): HTML goes through main-text extraction, plain
     text is cleaned of boilerplate. `title` and `published` override what
@@ -313,8 +333,14 @@ def read_given_document(document: dict, ref: str, options: IngestOptions) -> Ite
     """One document as the REST API receives it: {"text": ...} or {"html":
     ...}, with optional "url", "title" and "published"."""
     try:
-        yield given_article(document.get("html") or document.get("text") or "", ref, options,
-                            url=document.get("url"), title=document.get("title"), published=document.get("published"))
+        yield given_article(
+            document.get("html") or document.get("text") or "",
+            ref,
+            options,
+            url=document.get("url"),
+            title=document.get("title"),
+            published=document.get("published"),
+        )
     except IngestError as exc:
         yield Failure(ref, str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad document never stops a batch
@@ -350,8 +376,14 @@ _KIND_OF_MEDIA_TYPE = {
 
 def _read_url(url: str, options: IngestOptions) -> Iterator[Draft | Failure]:
     deadline, deadline_name = _fetch_deadline(options)
-    fetched = fetch(url, timeout=options.fetch_timeout, max_bytes=options.max_bytes,
-                    allow_private=options.allow_private, deadline=deadline, deadline_name=deadline_name)
+    fetched = fetch(
+        url,
+        timeout=options.fetch_timeout,
+        max_bytes=options.max_bytes,
+        allow_private=options.allow_private,
+        deadline=deadline,
+        deadline_name=deadline_name,
+    )
     data = maybe_gunzip(fetched.body, options.max_bytes)
     kind = _KIND_OF_MEDIA_TYPE.get(fetched.content_type) or sniff_kind(data[:8192])
     for draft in read_document(data, url, kind, options, url=fetched.url, charset=fetched.charset):

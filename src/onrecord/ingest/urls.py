@@ -64,8 +64,8 @@ def malformed_url_reason(url: str) -> str | None:
     """Why `url` cannot be taken apart (a bad IPv6 host, a bad port), or None."""
     try:
         parts = urlsplit(url)
-        parts.hostname
-        parts.port  # raises on a port that is not a number or out of range
+        _ = parts.hostname
+        _ = parts.port  # raises on a port that is not a number or out of range
     except ValueError as exc:
         return f"malformed URL: {exc}"
     return None
@@ -97,6 +97,7 @@ class _SchemeCheckingRedirects(urllib.request.HTTPRedirectHandler):
 
 
 # -- which addresses are fetched from ---------------------------------------------
+
 
 def refused_address(address: str) -> str | None:
     """Why an IP address is not fetched from by default, or None."""
@@ -132,10 +133,15 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4A
 
 def _address_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """The kind of address that is refused, named for the reason; None if global."""
-    for kind, refused in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
-                          ("private", ip.is_private), ("multicast", ip.is_multicast),
-                          ("unspecified", ip.is_unspecified), ("reserved", ip.is_reserved),
-                          ("site-local", getattr(ip, "is_site_local", False))):
+    for kind, refused in (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("private", ip.is_private),
+        ("multicast", ip.is_multicast),
+        ("unspecified", ip.is_unspecified),
+        ("reserved", ip.is_reserved),
+        ("site-local", getattr(ip, "is_site_local", False)),
+    ):
         if refused:
             return kind
     # is_global covers what has no name of its own, 100.64.0.0/10 among them
@@ -160,6 +166,7 @@ def _resolve(host: str, port: int) -> list[tuple]:
 
 
 # -- the total deadline of one fetch ----------------------------------------------
+
 
 class _Deadline:
     """A fetch's total time. When it is up, every socket of the fetch is shut
@@ -270,8 +277,16 @@ class _FetchHTTPSHandler(urllib.request.HTTPSHandler):
 
 # -- fetching ---------------------------------------------------------------------
 
-def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool = False,
-          deadline: float | None = None, deadline_name: str = "the fetch deadline") -> Fetched:
+
+def fetch(
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    allow_private: bool = False,
+    deadline: float | None = None,
+    deadline_name: str = "the fetch deadline",
+) -> Fetched:
     """The body at `url`. `timeout` bounds each read, `deadline` (seconds,
     None or 0: none) the whole fetch, redirects included; `deadline_name`
     says in the failure which setting it was."""
@@ -282,14 +297,20 @@ def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool = Fal
         raise IngestError(reason)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
     with _Deadline(deadline) as limit:
-        opener = urllib.request.build_opener(_SchemeCheckingRedirects(), _FetchHTTPHandler(limit, not allow_private),
-                                             _FetchHTTPSHandler(limit, not allow_private))
+        opener = urllib.request.build_opener(
+            _SchemeCheckingRedirects(),
+            _FetchHTTPHandler(limit, not allow_private),
+            _FetchHTTPSHandler(limit, not allow_private),
+        )
         try:
             with opener.open(request, timeout=timeout) as response:
                 body = _read_body(response, max_bytes)
-                fetched = Fetched(url=response.geturl(), body=body,
-                                  content_type=response.headers.get_content_type().lower(),
-                                  charset=response.headers.get_content_charset())
+                fetched = Fetched(
+                    url=response.geturl(),
+                    body=body,
+                    content_type=response.headers.get_content_type().lower(),
+                    charset=response.headers.get_content_charset(),
+                )
         except Exception as exc:  # noqa: BLE001 - each becomes a reason; past the deadline, that is the reason
             if limit.expired:
                 raise IngestError(f"fetching took longer than {deadline_name} of {deadline:g} s") from None

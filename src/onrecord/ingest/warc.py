@@ -114,8 +114,9 @@ def read_warc(stream: BinaryIO, source_ref: str, max_bytes: int) -> Iterator[Dra
                 yield Failure(ref, f"{exc} ({target})")
     except WarcHeaderTooLarge:
         where = f"after record {number}" if number else "at the start"
-        yield Failure(source_ref, f"WARC record header over {MAX_HEADER_BYTES:,} bytes {where}"
-                                  " (the rest of the file is not read)")
+        yield Failure(
+            source_ref, f"WARC record header over {MAX_HEADER_BYTES:,} bytes {where} (the rest of the file is not read)"
+        )
     except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as exc:
         where = f"after record {number}" if number else "at the start"
         yield Failure(source_ref, f"truncated or corrupt WARC {where} ({type(exc).__name__}: {exc})")

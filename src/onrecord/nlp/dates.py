@@ -31,7 +31,9 @@ class StatementTime:
     earlier: bool = False  # tense or an adverb puts it before the article's main event
 
 
-def statement_time(doc: Doc, cue_start: int | None, content: tuple[int, int], published: dt.date | None) -> StatementTime:
+def statement_time(
+    doc: Doc, cue_start: int | None, content: tuple[int, int], published: dt.date | None
+) -> StatementTime:
     """The time of the statement whose cue starts at `cue_start`."""
     result = StatementTime()
     if cue_start is None:
@@ -42,12 +44,19 @@ def statement_time(doc: Doc, cue_start: int | None, content: tuple[int, int], pu
     cue = span[0]
     sentence = cue.sent
     # the date expression nearest the cue, outside the content
-    dates = [e for e in sentence.ents if e.label_ in ("DATE", "TIME") and not (content[0] <= e.start_char < content[1])
-             and not is_age_or_count(e)]
+    dates = [
+        e
+        for e in sentence.ents
+        if e.label_ in ("DATE", "TIME") and not (content[0] <= e.start_char < content[1]) and not is_age_or_count(e)
+    ]
     if dates:
         ent = min(dates, key=lambda e: abs(e.start - cue.i))
         if abs(ent.start - cue.i) <= 12:
-            prep = doc[ent.start - 1] if ent.start > 0 and doc[ent.start - 1].lower_ in ("on", "in", "last", "this") else None
+            prep = (
+                doc[ent.start - 1]
+                if ent.start > 0 and doc[ent.start - 1].lower_ in ("on", "in", "last", "this")
+                else None
+            )
             result.text = doc[prep.i if prep is not None else ent.start : ent.end].text
             _resolve(result, ent.text, published)
     aux = [c.lower_ for c in cue.children if c.dep_ == "aux"]
@@ -105,8 +114,11 @@ def _resolve(result: StatementTime, text: str, published: dt.date | None) -> Non
         result.value = published  # "said on Friday" in Friday's paper
         return
     base = dt.datetime.combine(published, dt.time(12))
-    parsed = dateparser.parse(re.sub(r"^(on|in)\s+", "", text, flags=re.I), languages=["en"],
-                              settings={**_DATE_SETTINGS, "RELATIVE_BASE": base})
+    parsed = dateparser.parse(
+        re.sub(r"^(on|in)\s+", "", text, flags=re.I),
+        languages=["en"],
+        settings={**_DATE_SETTINGS, "RELATIVE_BASE": base},
+    )
     if parsed is not None and parsed.date() <= published:
         result.value = parsed.date()  # "on Friday" in Friday's paper is that day
         return

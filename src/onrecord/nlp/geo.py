@@ -46,7 +46,11 @@ def gazetteer() -> Gazetteer:
         iso3, names, demonyms, capitals = (row + ["", "", ""])[:4]
         names_list = [n for n in names.split("|") if n]
         country = Country(iso3, names_list[0])
-        for table, values in ((by_name, names_list), (by_demonym, demonyms.split("|")), (by_capital, capitals.split("|"))):
+        for table, values in (
+            (by_name, names_list),
+            (by_demonym, demonyms.split("|")),
+            (by_capital, capitals.split("|")),
+        ):
             for value in values:
                 if value:
                     table.setdefault(value, country)

@@ -14,7 +14,6 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-
 # Generational suffixes, not surnames ("Martin Luther King Jr.").
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 

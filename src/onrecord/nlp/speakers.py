@@ -27,13 +27,67 @@ from onrecord.nlp.statements import DOCUMENT_NOUNS, FoundStatement
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "mx", "rev", "reverend"}
 # Words that tell a person's gender when they stand before or beside the name.
-FEMININE = {"mrs", "ms", "miss", "dame", "lady", "madam", "spokeswoman", "chairwoman", "businesswoman", "congresswoman",
-            "mother", "wife", "daughter", "sister", "grandmother", "aunt", "niece", "queen", "princess", "actress", "woman",
-            "girl", "widow", "mom", "mum"}
-MASCULINE = {"mr", "sir", "lord", "spokesman", "chairman", "businessman", "congressman", "father", "husband", "son",
-             "brother", "grandfather", "uncle", "nephew", "king", "prince", "actor", "man", "boy", "widower", "dad"}
+FEMININE = {
+    "mrs",
+    "ms",
+    "miss",
+    "dame",
+    "lady",
+    "madam",
+    "spokeswoman",
+    "chairwoman",
+    "businesswoman",
+    "congresswoman",
+    "mother",
+    "wife",
+    "daughter",
+    "sister",
+    "grandmother",
+    "aunt",
+    "niece",
+    "queen",
+    "princess",
+    "actress",
+    "woman",
+    "girl",
+    "widow",
+    "mom",
+    "mum",
+}
+MASCULINE = {
+    "mr",
+    "sir",
+    "lord",
+    "spokesman",
+    "chairman",
+    "businessman",
+    "congressman",
+    "father",
+    "husband",
+    "son",
+    "brother",
+    "grandfather",
+    "uncle",
+    "nephew",
+    "king",
+    "prince",
+    "actor",
+    "man",
+    "boy",
+    "widower",
+    "dad",
+}
 MIN_GENDER_VOTES = 2
-PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f", "herself": "f"}
+PRONOUN_GENDER = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "himself": "m",
+    "she": "f",
+    "her": "f",
+    "hers": "f",
+    "herself": "f",
+}
 PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
 PLURAL_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
@@ -43,13 +97,57 @@ PRONOUN_REACH_PARAGRAPHS = 3
 # organisation the article last named; a document ("a release from X",
 # "figures from the national statistics office") speaks for whoever it names.
 ORGANISATION_NOUNS = {
-    "company", "firm", "group", "union", "agency", "ministry", "department", "board", "commission", "council",
-    "organization", "organisation", "party", "team", "club", "association", "federation", "bank", "university",
-    "network", "authority", "court", "service", "campaign", "coalition", "alliance", "foundation", "charity",
-    "institute", "committee", "corporation", "retailer", "airline", "carrier", "manufacturer", "startup", "broadcaster",
+    "company",
+    "firm",
+    "group",
+    "union",
+    "agency",
+    "ministry",
+    "department",
+    "board",
+    "commission",
+    "council",
+    "organization",
+    "organisation",
+    "party",
+    "team",
+    "club",
+    "association",
+    "federation",
+    "bank",
+    "university",
+    "network",
+    "authority",
+    "court",
+    "service",
+    "campaign",
+    "coalition",
+    "alliance",
+    "foundation",
+    "charity",
+    "institute",
+    "committee",
+    "corporation",
+    "retailer",
+    "airline",
+    "carrier",
+    "manufacturer",
+    "startup",
+    "broadcaster",
 }
 # Places and governments spoken of as speakers ("the city said") stay as written.
-PLACE_NOUNS = {"city", "province", "state", "country", "government", "town", "region", "county", "municipality", "nation"}
+PLACE_NOUNS = {
+    "city",
+    "province",
+    "state",
+    "country",
+    "government",
+    "town",
+    "region",
+    "county",
+    "municipality",
+    "nation",
+}
 # How far back "says the cheerful shopkeeper" looks for the person just quoted.
 DESCRIPTION_REACH_PARAGRAPHS = 2
 # How many paragraphs back "the company" looks for the organisation it means.
@@ -106,13 +204,17 @@ class SpeakerResolver:
             actor.aliases.add(name)
             self._add_roles(actor, ent)
             self.mentions.append(
-                PersonMention(actor, ent.start_char, self.paragraph_index(ent.start_char), ent.root.dep_ in ("nsubj", "nsubjpass"))
+                PersonMention(
+                    actor, ent.start_char, self.paragraph_index(ent.start_char), ent.root.dep_ in ("nsubj", "nsubjpass")
+                )
             )
         self._learn_genders()
         # a surname seen before the full name joins it
         for actor in list(self.persons):
             if len(_words(actor.name)) == 1:
-                fuller = [p for p in self.persons if p is not actor and len(_words(p.name)) > 1 and p.surname == actor.surname]
+                fuller = [
+                    p for p in self.persons if p is not actor and len(_words(p.name)) > 1 and p.surname == actor.surname
+                ]
                 if len(fuller) == 1:
                     self._merge(actor, fuller[0])
 
@@ -239,7 +341,11 @@ class SpeakerResolver:
                 if actor.type is ActorType.PERSON and statement.speaker is not None:
                     self.mentions.append(
                         PersonMention(
-                            actor, statement.speaker.start_char, self.paragraph_index(statement.speaker.start_char), True, True
+                            actor,
+                            statement.speaker.start_char,
+                            self.paragraph_index(statement.speaker.start_char),
+                            True,
+                            True,
                         )
                     )
                     self.mentions.sort(key=lambda m: m.char)
@@ -278,14 +384,24 @@ class SpeakerResolver:
                     return actor.name, actor
             definite = any(t.lower_ in ("the", "this") for t in mention if t.dep_ == "det")
             lemma = root.lemma_.lower()
-            if (definite and root.tag_ == "NN" and lemma not in ORGANISATION_NOUNS and lemma not in DOCUMENT_NOUNS
-                    and lemma not in PLACE_NOUNS and not any(t.pos_ == "PROPN" for t in mention)):
+            if (
+                definite
+                and root.tag_ == "NN"
+                and lemma not in ORGANISATION_NOUNS
+                and lemma not in DOCUMENT_NOUNS
+                and lemma not in PLACE_NOUNS
+                and not any(t.pos_ == "PROPN" for t in mention)
+            ):
                 # "says the cheerful shopkeeper": the person just quoted
                 speaker = self._latest_speaker(mention.start_char)
                 if speaker is not None:
                     return speaker.name, speaker
-            if (root.lemma_.lower() in ORGANISATION_NOUNS and root.tag_ == "NN" and definite
-                    and not any(t.pos_ == "PROPN" for t in mention)):
+            if (
+                root.lemma_.lower() in ORGANISATION_NOUNS
+                and root.tag_ == "NN"
+                and definite
+                and not any(t.pos_ == "PROPN" for t in mention)
+            ):
                 organisation = self._latest_organisation(mention.start_char)
                 if organisation is not None:
                     return self._group(organisation)
@@ -345,8 +461,10 @@ class SpeakerResolver:
         if len(same) <= 1:
             return same[0] if same else None
         counts = {id(p): sum(1 for m in self.mentions if m.actor is p) for p in same}
-        last_seen = {id(p): max((m.char for m in self.mentions if m.actor is p and (at is None or m.char < at)), default=-1)
-                     for p in same}
+        last_seen = {
+            id(p): max((m.char for m in self.mentions if m.actor is p and (at is None or m.char < at)), default=-1)
+            for p in same
+        }
         return max(same, key=lambda p: (counts[id(p)], last_seen[id(p)]))
 
     def _resolve_pronoun(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
@@ -365,7 +483,11 @@ class SpeakerResolver:
     def _latest_speaker(self, at: int) -> ActorDraft | None:
         paragraph = self.paragraph_index(at)
         for mention in reversed(self.mentions):
-            if mention.char < at and mention.speaks_here and paragraph - mention.paragraph <= DESCRIPTION_REACH_PARAGRAPHS:
+            if (
+                mention.char < at
+                and mention.speaks_here
+                and paragraph - mention.paragraph <= DESCRIPTION_REACH_PARAGRAPHS
+            ):
                 return mention.actor
         return None
 
@@ -422,8 +544,11 @@ class SpeakerResolver:
         country = self.gazetteer.lookup(_strip_det(name)) or self._country_in(name) or self._country_in(owner)
         if root.ent_type_ == "GPE" and country is not None and self.gazetteer.lookup(_strip_det(name)):
             actor_type = ActorType.COUNTRY
-        elif (root.ent_type_ == "ORG" or names_organisation(name)
-              or (root.pos_ == "NOUN" and sector_of(root.lemma_) and root.tag_ != "NNS")):
+        elif (
+            root.ent_type_ == "ORG"
+            or names_organisation(name)
+            or (root.pos_ == "NOUN" and sector_of(root.lemma_) and root.tag_ != "NNS")
+        ):
             actor_type = ActorType.ORGANIZATION
         else:
             actor_type = ActorType.GROUP
@@ -449,7 +574,11 @@ def to_actors(drafts: list[ActorDraft]) -> tuple[list[Actor], dict[int, str]]:
     for number, draft in enumerate(drafts, start=1):
         actor_id = f"a{number}"
         ids[id(draft)] = actor_id
-        aliases = sorted(a for a in draft.aliases | ({draft.surname} if draft.type is ActorType.PERSON else set()) if a and a != draft.name)
+        aliases = sorted(
+            a
+            for a in draft.aliases | ({draft.surname} if draft.type is ActorType.PERSON else set())
+            if a and a != draft.name
+        )
         actors.append(
             Actor(
                 id=actor_id,
@@ -470,8 +599,11 @@ def person_name(ent: Span) -> str:
     while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct):
         tokens.pop()
     while len(tokens) > 1 and (
-        tokens[0].lower_.rstrip(".") in HONORIFICS or (tokens[0].pos_ != "PROPN" and not tokens[0].text[:1].isupper())
-        or is_role_noun(tokens[0].lemma_) and tokens[0].lower_ not in ("general",) and len(tokens) > 2
+        tokens[0].lower_.rstrip(".") in HONORIFICS
+        or (tokens[0].pos_ != "PROPN" and not tokens[0].text[:1].isupper())
+        or is_role_noun(tokens[0].lemma_)
+        and tokens[0].lower_ not in ("general",)
+        and len(tokens) > 2
     ):
         tokens.pop(0)
     if not tokens:
@@ -494,7 +626,11 @@ def _role_heads(ent: Span) -> list[Token]:
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         heads += [c for c in root.head.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
     # a title before the name: "Foreign Minister Hossein Amirabdollahian"
-    title = [c for c in root.lefts if c.i < ent.start and c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("PROPN", "NOUN", "ADJ")]
+    title = [
+        c
+        for c in root.lefts
+        if c.i < ent.start and c.dep_ in ("compound", "amod", "nmod") and c.pos_ in ("PROPN", "NOUN", "ADJ")
+    ]
     if title:
         heads.append(title[-1])
     return heads

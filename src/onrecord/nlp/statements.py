@@ -24,9 +24,9 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord.ingest.text import remove_boilerplate
 from onrecord.model import StatementKind
 from onrecord.nlp.cues import Cue, cue_lexicon, cue_of, nominal_cue_of
-from onrecord.ingest.text import remove_boilerplate
 from onrecord.nlp.geo import is_role_noun
 from onrecord.nlp.quotes import ALL_QUOTE_MARKS, Quote, find_quotes
 
@@ -91,8 +91,16 @@ class StatementFinder:
         # the small model tags a sentence-initial unknown name as an adverb
         # or adjective ("Ledgerly on Wednesday confirmed ..."), not elsewhere
         lower = {t.text for t in doc if t.is_lower}
-        self._names = {t.text for t in doc if t.is_title and not t.is_sent_start and t.i > 0 and not doc[t.i - 1].is_punct
-                       and t.pos_ in ("PROPN", "NOUN", "ADJ", "ADV") and t.text.lower() not in lower}
+        self._names = {
+            t.text
+            for t in doc
+            if t.is_title
+            and not t.is_sent_start
+            and t.i > 0
+            and not doc[t.i - 1].is_punct
+            and t.pos_ in ("PROPN", "NOUN", "ADJ", "ADV")
+            and t.text.lower() not in lower
+        }
 
     # -- helpers ---------------------------------------------------------------
 
@@ -169,7 +177,9 @@ class StatementFinder:
             if span is None:
                 continue
             tokens = list(span)
-            while tokens and (tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].pos_ in ("CCONJ", "SCONJ", "ADV")):
+            while tokens and (
+                tokens[-1].is_punct or tokens[-1].is_space or tokens[-1].pos_ in ("CCONJ", "SCONJ", "ADV")
+            ):
                 tokens.pop()
             if tokens:
                 statement.content = [(tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))]
@@ -208,8 +218,9 @@ class StatementFinder:
             return False
         # the subject, or the only candidate for one: a finite verb has a subject
         verb = token.head
-        return token.dep_ == "nsubj" or (verb.tag_ in ("VBD", "VBZ", "VBP")
-                                         and not any(c.dep_ in SUBJECT_DEPS for c in verb.children))
+        return token.dep_ == "nsubj" or (
+            verb.tag_ in ("VBD", "VBZ", "VBP") and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+        )
 
     def _cue_statement(self, verb: Token, cue: Cue, sentence: Span) -> None:
         speaker = self.speaker_of(verb, sentence)
@@ -243,12 +254,14 @@ class StatementFinder:
         self._add(statement, verb)
 
     def _nominal_statement(self, noun: Token, cue: Cue) -> None:
-        """"X made claims that ...", "X's denial that ...", "a warning by X that ..."."""
+        """ "X made claims that ...", "X's denial that ...", "a warning by X that ..."."""
         if noun.dep_ == "dobj" and cue_of(noun.head) is not None:
             return  # "dismissed claims that ...": the verb's statement, not the claims'
         clause = _that_clause_of(noun)
         if clause is None and "to" in cue.frames:
-            clause = next((c for c in noun.children if c.dep_ == "acl" and any(g.lower_ == "to" for g in c.children)), None)
+            clause = next(
+                (c for c in noun.children if c.dep_ == "acl" and any(g.lower_ == "to" for g in c.children)), None
+            )
         if clause is None:
             return
         speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
@@ -327,11 +340,14 @@ class StatementFinder:
         return None
 
     def _name_before_apposition(self, subject: Token, sentence: Span) -> Token | None:
-        """"Ledgerly, the cloud bookkeeping service used by ..., dismissed":
+        """ "Ledgerly, the cloud bookkeeping service used by ..., dismissed":
         the parser made the apposition the subject and left the name aside."""
         first = sentence[0]
-        if (subject.left_edge.i == first.i + 2 and first.nbor(1).text == ","
-                and (self.is_name(first) or first.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))):
+        if (
+            subject.left_edge.i == first.i + 2
+            and first.nbor(1).text == ","
+            and (self.is_name(first) or first.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"))
+        ):
             return mention_span(first).root if first.ent_type_ else first
         return None
 
@@ -387,7 +403,9 @@ class StatementFinder:
             return (*self._span_with_quotes(_subtree_span(claimed)), "that")
         # 4. frames
         if "to" in cue.frames and cue.speech_act in TO_FRAME_ACTS:
-            infinitive = next((c for c in children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)), None)
+            infinitive = next(
+                (c for c in children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)), None
+            )
             if infinitive is not None:
                 return (*self._span_with_quotes(_subtree_span(infinitive)), "to")
         if "gerund" in cue.frames:
@@ -398,10 +416,17 @@ class StatementFinder:
             if verb.dep_ == "acl" and verb.tag_ == "VBN":
                 return None  # "a group called the We The People Foundation": naming, not saying
             # the object may be parsed as dobj or, before a predicate, as oprd
-            obj = next((c for c in children if c.dep_ in ("dobj", "oprd") and c.pos_ in ("NOUN", "PROPN", "PRON")), None)
-            complement = next((c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c is not obj), None)
-            quoted = self._quote_after(obj if obj is not None else verb, sentence,
-                                       reach=(obj.right_edge.i - obj.i + 3) if obj is not None else 3)
+            obj = next(
+                (c for c in children if c.dep_ in ("dobj", "oprd") and c.pos_ in ("NOUN", "PROPN", "PRON")), None
+            )
+            complement = next(
+                (c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c is not obj), None
+            )
+            quoted = self._quote_after(
+                obj if obj is not None else verb,
+                sentence,
+                reach=(obj.right_edge.i - obj.i + 3) if obj is not None else 3,
+            )
             if quoted is not None:
                 start = obj.left_edge.idx if obj is not None else quoted.start
                 return [(start, quoted.end)], [quoted], "call"
@@ -491,8 +516,11 @@ class StatementFinder:
             token = self.doc[i]
             q = self.quote_at(token.idx)
             if q is not None:
-                if q not in self._taken_quotes and (found or self.text[self.doc[i - 1].idx : token.idx].strip(" ,:\u2014-") == ""
-                                                    or self.doc[i - 1].text in (":", ",")):
+                if q not in self._taken_quotes and (
+                    found
+                    or self.text[self.doc[i - 1].idx : token.idx].strip(" ,:\u2014-") == ""
+                    or self.doc[i - 1].text in (":", ",")
+                ):
                     if self.quote_words(self.quotes[q]) >= MIN_QUOTE_WORDS or found:
                         found.append(self.quotes[q])
                 break
@@ -580,7 +608,10 @@ class StatementFinder:
                 # a quotation standing alone with nobody quoted before it: the
                 # person the article is talking about (resolved later)
                 statement = FoundStatement(
-                    content=[(quote.start, quote.end)], kind=StatementKind.CONTINUATION, quotes=[quote], frame="floating"
+                    content=[(quote.start, quote.end)],
+                    kind=StatementKind.CONTINUATION,
+                    quotes=[quote],
+                    frame="floating",
                 )
             elif statement is None and previous is not None:
                 continued = index > 0 and self.quotes[index - 1].continues
@@ -588,7 +619,10 @@ class StatementFinder:
                 near = self.paragraph_index(quote.start) - previous.paragraph_index <= 2
                 if not (near or continued or same_paragraph) and opens_paragraph and self._is_sentence(quote):
                     statement = FoundStatement(
-                        content=[(quote.start, quote.end)], kind=StatementKind.CONTINUATION, quotes=[quote], frame="floating"
+                        content=[(quote.start, quote.end)],
+                        kind=StatementKind.CONTINUATION,
+                        quotes=[quote],
+                        frame="floating",
                     )
                 elif (opens_paragraph and near) or continued or same_paragraph:
                     statement = FoundStatement(
@@ -607,7 +641,11 @@ class StatementFinder:
         """A quotation that is a full sentence of speech (a verb, several words),
         not a title or a slogan."""
         span = self.doc.char_span(quote.start, quote.end, alignment_mode="expand")
-        return span is not None and self.quote_words(quote) >= MIN_QUOTE_WORDS and any(t.pos_ in ("VERB", "AUX") for t in span)
+        return (
+            span is not None
+            and self.quote_words(quote) >= MIN_QUOTE_WORDS
+            and any(t.pos_ in ("VERB", "AUX") for t in span)
+        )
 
     def _attribute_by_cue(self, quote: Quote) -> FoundStatement | None:
         """A cue with a speaker in the words right after the quotation (the
@@ -676,12 +714,46 @@ class StatementFinder:
 
 # Documents and data that speak for whoever made them ("the report says").
 DOCUMENT_NOUNS = {
-    "release", "statement", "report", "data", "number", "figure", "study", "survey", "website", "letter", "document",
-    "filing", "poll", "email", "post", "tweet", "notice", "memo", "record", "analysis", "estimate", "ruling", "research",
+    "release",
+    "statement",
+    "report",
+    "data",
+    "number",
+    "figure",
+    "study",
+    "survey",
+    "website",
+    "letter",
+    "document",
+    "filing",
+    "poll",
+    "email",
+    "post",
+    "tweet",
+    "notice",
+    "memo",
+    "record",
+    "analysis",
+    "estimate",
+    "ruling",
+    "research",
 }
 # Words that open a sentence as its subject without naming anyone ("Many said").
 QUANTIFIERS = {"many", "most", "some", "few", "several", "both", "all", "each", "others", "more", "fewer", "such"}
-NOT_SPEAKERS = {"that", "which", "what", "this", "these", "those", "there", "who", "whom", "something", "nothing", "anything"}
+NOT_SPEAKERS = {
+    "that",
+    "which",
+    "what",
+    "this",
+    "these",
+    "those",
+    "there",
+    "who",
+    "whom",
+    "something",
+    "nothing",
+    "anything",
+}
 
 
 @lru_cache(maxsize=1)
@@ -711,10 +783,13 @@ def can_speak(token: Token, any_noun: bool = False, documents: bool = False) -> 
 def _that_clause_of(noun: Token) -> Token | None:
     """A noun's that-clause ("claims that ...", "the report that ..."),
     also when the parser hangs it on the noun's prepositional phrase."""
-    candidates = list(noun.children) + [g for c in noun.children if c.dep_ == "prep" for p in c.children
-                                        if p.dep_ == "pobj" for g in p.children]
+    candidates = list(noun.children) + [
+        g for c in noun.children if c.dep_ == "prep" for p in c.children if p.dep_ == "pobj" for g in p.children
+    ]
     for child in candidates:
-        if child.dep_ in ("acl", "ccomp", "relcl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in child.children):
+        if child.dep_ in ("acl", "ccomp", "relcl") and any(
+            g.lower_ == "that" and g.dep_ == "mark" for g in child.children
+        ):
             return child
     return None
 
@@ -753,8 +828,7 @@ def _after_leading_time(clause: Token, verb: Token, span: CharSpan) -> CharSpan:
             continue
         if child.left_edge.lower_ not in SAYING_TIME_OPENERS:
             continue  # "said each day he learns ...": a habit of the clause, not the day of the saying
-        if child.right_edge.i < subject.left_edge.i and any(
-                t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
+        if child.right_edge.i < subject.left_edge.i and any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
             start = child.doc[child.right_edge.i + 1]
             while start.i < subject.left_edge.i and (start.is_punct or start.is_space):
                 start = start.doc[start.i + 1]
@@ -784,13 +858,18 @@ def mention_span(token: Token) -> Span:
         return doc[token.i : token.i + 1]
     left = token.i
     for child in token.lefts:
-        if child.dep_ in ("det", "poss", "amod", "compound", "nummod", "nmod", "quantmod", "case") or child.pos_ == "PROPN":
+        if (
+            child.dep_ in ("det", "poss", "amod", "compound", "nummod", "nmod", "quantmod", "case")
+            or child.pos_ == "PROPN"
+        ):
             left = min(left, child.left_edge.i)
     right = token.i
     for child in token.rights:
         if child.dep_ in ("compound", "flat") or (child.pos_ == "PROPN" and child.dep_ != "appos"):
             right = max(right, child.i)
-        elif token.pos_ == "NOUN" and child.dep_ == "prep" and child.lower_ == "of" and child.right_edge.i - token.i <= 6:
+        elif (
+            token.pos_ == "NOUN" and child.dep_ == "prep" and child.lower_ == "of" and child.right_edge.i - token.i <= 6
+        ):
             right = max(right, child.right_edge.i)  # "another member of the public"
     while left < token.i and (doc[left].is_punct or doc[left].text in ALL_QUOTE_MARKS):
         left += 1

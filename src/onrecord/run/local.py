@@ -80,8 +80,9 @@ def _exit_with_parent(parent_pid: int, kernel_signal: bool) -> None:
             pass  # no prctl: the watching thread alone
     parent = multiprocessing.parent_process()
     sentinel = parent.sentinel if parent is not None and parent.pid == parent_pid else None
-    threading.Thread(target=_watch_parent, args=(parent_pid, sentinel), name="onrecord-parent-watch",
-                     daemon=True).start()
+    threading.Thread(
+        target=_watch_parent, args=(parent_pid, sentinel), name="onrecord-parent-watch", daemon=True
+    ).start()
 
 
 def _watch_parent(parent_pid: int, sentinel) -> None:
@@ -125,8 +126,12 @@ class PoolRunner:
         # is the main thread, which lives as long as the process.
         in_main_thread = threading.current_thread() is threading.main_thread()
         # spawn, not fork: the parent holds database connections and threads
-        self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_worker, initargs=(self.model, os.getpid(), in_main_thread))
+        self.pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.model, os.getpid(), in_main_thread),
+        )
 
     def submit(self, batch: list[Article]) -> Iterator[Any]:
         if self.pool is None and not self.pending:

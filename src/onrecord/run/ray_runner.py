@@ -124,8 +124,13 @@ def _options_dict(options: IngestOptions) -> dict[str, Any]:
 
 
 def _options(values: dict[str, Any]) -> IngestOptions:
-    return IngestOptions(**{**values, "published": parse_user_date(values.get("published")),
-                            "languages": tuple(values.get("languages") or ())})
+    return IngestOptions(
+        **{
+            **values,
+            "published": parse_user_date(values.get("published")),
+            "languages": tuple(values.get("languages") or ()),
+        }
+    )
 
 
 def result_path(shards_dir: Path, shard_id: str) -> Path:
@@ -158,12 +163,19 @@ def analyze_shard(shard: Shard, options: IngestOptions, analyzer, shards_dir: Pa
             kind, payload = "article", item
         else:
             result = next(results)
-            kind, payload = ("analysis_failure", (item, result)) if isinstance(result, Failure) else ("analysis", result)
+            kind, payload = (
+                ("analysis_failure", (item, result)) if isinstance(result, Failure) else ("analysis", result)
+            )
         rows["seq"].append(seq)
         rows["kind"].append(kind)
         rows["payload"].append(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    table = pa.table({"seq": pa.array(rows["seq"], pa.int32()), "kind": pa.array(rows["kind"], pa.string()),
-                      "payload": pa.array(rows["payload"], pa.binary())})
+    table = pa.table(
+        {
+            "seq": pa.array(rows["seq"], pa.int32()),
+            "kind": pa.array(rows["kind"], pa.string()),
+            "payload": pa.array(rows["payload"], pa.binary()),
+        }
+    )
     final = result_path(shards_dir, shard.id)
     partial = final.with_suffix(".parquet.part")
     pq.write_table(table, partial)
@@ -231,10 +243,22 @@ def _start_ray(workers: int, address: str | None):
     return ray
 
 
-def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address: str | None = None,
-                    shards_dir: str | Path | None = None, published=None, max_bytes: int | None = None,
-                    languages: Iterable[str] = ("en",), progress=None, lines_per_shard: int = LINES_PER_SHARD,
-                    strict: bool = False, analyze: bool = True, allow_private: bool = False):
+def ingest_with_ray(
+    record,
+    sources: Iterable[str],
+    *,
+    workers: int = 2,
+    address: str | None = None,
+    shards_dir: str | Path | None = None,
+    published=None,
+    max_bytes: int | None = None,
+    languages: Iterable[str] = ("en",),
+    progress=None,
+    lines_per_shard: int = LINES_PER_SHARD,
+    strict: bool = False,
+    analyze: bool = True,
+    allow_private: bool = False,
+):
     """Analyse the sources on Ray, then load the results into the record's
     store. Returns the IngestReport, as `Record.ingest` does, with the same
     options: `strict` stops at the first bad input (in input order),
@@ -242,8 +266,12 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
     private networks be fetched."""
     from onrecord.record import IngestProgress, IngestReport
 
-    options = IngestOptions(published=parse_user_date(published), languages=tuple(languages),
-                            allow_private=allow_private, **({"max_bytes": max_bytes} if max_bytes else {}))
+    options = IngestOptions(
+        published=parse_user_date(published),
+        languages=tuple(languages),
+        allow_private=allow_private,
+        **({"max_bytes": max_bytes} if max_bytes else {}),
+    )
     shards, unreadable = plan_shards(sources, lines_per_shard)
     folder = Path(shards_dir) if shards_dir else _default_shards_dir(record)
     if not analyze:
@@ -284,9 +312,16 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
         ray = _start_ray(workers, address)
         dataset = ray.data.from_items([{"shard": json.dumps(asdict(s))} for s in todo])
         analysed = dataset.map_batches(
-            ShardAnalyzer, batch_size=1, compute=ray.data.ActorPoolStrategy(size=min(workers, len(todo))), num_cpus=1,
-            fn_constructor_kwargs={"model": record.model, "options": _options_dict(options), "shards_dir": str(folder),
-                                   "analyze": analyze},
+            ShardAnalyzer,
+            batch_size=1,
+            compute=ray.data.ActorPoolStrategy(size=min(workers, len(todo))),
+            num_cpus=1,
+            fn_constructor_kwargs={
+                "model": record.model,
+                "options": _options_dict(options),
+                "shards_dir": str(folder),
+                "analyze": analyze,
+            },
         )
         for _ in analysed.iter_rows():  # a shard is analysed: load what is ready while the actors go on
             load_ready()
@@ -296,8 +331,9 @@ def ingest_with_ray(record, sources: Iterable[str], *, workers: int = 2, address
     return report
 
 
-def load_shard(record, folder: Path, shard_id: str, report, progress, writer, queued: set[str],
-               strict: bool = False) -> None:
+def load_shard(
+    record, folder: Path, shard_id: str, report, progress, writer, queued: set[str], strict: bool = False
+) -> None:
     """Store a shard's results in input order: the store deduplicates as in
     a local ingest; what is stored goes to the ingest's one writer. With
     `strict`, the first failure to read stops the load (and the run)."""

@@ -78,12 +78,12 @@ _WRITE_ATTEMPTS = 5
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _utcnow_precise() -> dt.datetime:
     # stale marks are compared to tell one writer's mark from a later one's
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _sha256(value: str) -> str:
@@ -110,9 +110,18 @@ def _url_keys(article: Article) -> tuple[str | None, list[str]]:
 # article cost about 3 ms of SQLAlchemy work.
 _NEAR_DUPLICATE_CANDIDATES = (
     select(articles.c.id, articles.c.duplicate_of, articles.c.minhash)
-    .where(articles.c.id.in_(select(article_bands.c.article_id).where(
-        or_(*(and_(article_bands.c.band == band, article_bands.c.key == bindparam(f"key{band}"))
-              for band in range(BANDS))))))
+    .where(
+        articles.c.id.in_(
+            select(article_bands.c.article_id).where(
+                or_(
+                    *(
+                        and_(article_bands.c.band == band, article_bands.c.key == bindparam(f"key{band}"))
+                        for band in range(BANDS)
+                    )
+                )
+            )
+        )
+    )
     .order_by(articles.c.pk)
 )
 
@@ -187,7 +196,9 @@ class Store:
 
     @staticmethod
     def _near_duplicate_of(conn: Connection, sig: bytes, keys: list[int]) -> str | None:
-        candidates = conn.execute(_NEAR_DUPLICATE_CANDIDATES, {f"key{band}": key for band, key in enumerate(keys)}).all()
+        candidates = conn.execute(
+            _NEAR_DUPLICATE_CANDIDATES, {f"key{band}": key for band, key in enumerate(keys)}
+        ).all()
         best, best_score = None, NEAR_DUPLICATE_JACCARD
         for candidate in candidates:
             score = similarity(sig, candidate.minhash)
@@ -217,9 +228,16 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(statement)
 
-    def save_analysis(self, article_id: str, statement_list: list[Statement], actor_list: list[Actor],
-                      headline: list[Statement] = (), claim_list: list[Claim] = (), event_list: list[Event] = (),
-                      same_claim: ClaimMatcher | None = None) -> set[str]:
+    def save_analysis(
+        self,
+        article_id: str,
+        statement_list: list[Statement],
+        actor_list: list[Actor],
+        headline: list[Statement] = (),
+        claim_list: list[Claim] = (),
+        event_list: list[Event] = (),
+        same_claim: ClaimMatcher | None = None,
+    ) -> set[str]:
         """Store an article's statements, actors, claims and events, replacing
         what an earlier analysis of it stored (re-analysis is idempotent).
         Actors are one per type and name across the store; an article's claim
@@ -227,22 +245,23 @@ class Store:
         `same_claim` accepts (without it, only a claim with the same text).
         Returns the ids of the stored claims the article touches, whose
         reversals are then to be worked out again."""
-        return self._save_many([(article_id, statement_list, actor_list, headline, claim_list, event_list)],
-                               same_claim)
+        return self._save_many([(article_id, statement_list, actor_list, headline, claim_list, event_list)], same_claim)
 
     def save_analyses(self, analyses: list[Any], same_claim: ClaimMatcher | None = None) -> set[str]:
         """Store many articles' analyses (each with .article, .statements,
         .actors, .headline, .claims, .events) in one transaction: what a
         batch of the writer costs is one commit, not one per article."""
-        return self._save_many([(a.article.id, a.statements, a.actors, a.headline, a.claims, a.events)
-                                for a in analyses], same_claim)
+        return self._save_many(
+            [(a.article.id, a.statements, a.actors, a.headline, a.claims, a.events) for a in analyses], same_claim
+        )
 
     def _save_many(self, items: list[tuple], same_claim: ClaimMatcher | None) -> set[str]:
         def save(conn: Connection) -> set[str]:
             touched: set[str] = set()
             for article_id, said, people, headline, claim_list, event_list in items:
-                touched |= self._save_analysis(conn, article_id, said, people, headline, claim_list, event_list,
-                                               same_claim)
+                touched |= self._save_analysis(
+                    conn, article_id, said, people, headline, claim_list, event_list, same_claim
+                )
             self._recount_claims(conn, touched)
             self._mark_stale(conn, touched)
             return touched
@@ -270,17 +289,23 @@ class Store:
             return
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         statement = insert(stale_claims)
-        conn.execute(statement.on_conflict_do_update(index_elements=[stale_claims.c.claim_id],
-                                                     set_={"marked_at": statement.excluded.marked_at}),
-                     [{"claim_id": claim_id, "marked_at": _utcnow_precise()} for claim_id in sorted(claim_ids)])
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=[stale_claims.c.claim_id], set_={"marked_at": statement.excluded.marked_at}
+            ),
+            [{"claim_id": claim_id, "marked_at": _utcnow_precise()} for claim_id in sorted(claim_ids)],
+        )
 
     def stale_marks(self, claim_ids: Iterable[str]) -> dict[str, dt.datetime]:
         """Which of these claims are marked stale, and when they were marked."""
         ids = sorted(set(claim_ids))
         query = select(stale_claims.c.claim_id, stale_claims.c.marked_at)
         with self.engine.connect() as conn:
-            return {claim_id: marked for start in range(0, len(ids), 500)
-                    for claim_id, marked in conn.execute(query.where(stale_claims.c.claim_id.in_(ids[start:start + 500])))}
+            return {
+                claim_id: marked
+                for start in range(0, len(ids), 500)
+                for claim_id, marked in conn.execute(query.where(stale_claims.c.claim_id.in_(ids[start : start + 500])))
+            }
 
     def stale_claim_ids(self, *, after: str | None = None, limit: int = 500) -> list[str]:
         """The next `limit` claims marked stale, in id order after `after`."""
@@ -302,31 +327,63 @@ class Store:
     def _recount_claims(conn: Connection, claim_ids: set[str]) -> None:
         ids = sorted(claim_ids)
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            found = {row.claim_id: row for row in conn.execute(
-                select(statements.c.claim_id, func.count().label("n"),
-                       func.count(func.distinct(statements.c.article_id)).label("articles"),
-                       func.sum(case((statements.c.stance == "affirm", 1), else_=0)).label("affirm"),
-                       func.sum(case((statements.c.stance == "deny", 1), else_=0)).label("deny"))
-                .where(statements.c.claim_id.in_(chunk)).group_by(statements.c.claim_id))}
+            chunk = ids[start : start + 500]
+            found = {
+                row.claim_id: row
+                for row in conn.execute(
+                    select(
+                        statements.c.claim_id,
+                        func.count().label("n"),
+                        func.count(func.distinct(statements.c.article_id)).label("articles"),
+                        func.sum(case((statements.c.stance == "affirm", 1), else_=0)).label("affirm"),
+                        func.sum(case((statements.c.stance == "deny", 1), else_=0)).label("deny"),
+                    )
+                    .where(statements.c.claim_id.in_(chunk))
+                    .group_by(statements.c.claim_id)
+                )
+            }
             conn.execute(
-                claims.update().where(claims.c.id == bindparam("claim"))
-                .values(statement_count=bindparam("n"), article_count=bindparam("a"),
-                        affirm_count=bindparam("af"), deny_count=bindparam("de")),
-                [{"claim": c, "n": found[c].n if c in found else 0, "a": found[c].articles if c in found else 0,
-                  "af": int(found[c].affirm or 0) if c in found else 0, "de": int(found[c].deny or 0) if c in found else 0}
-                 for c in chunk])
+                claims.update()
+                .where(claims.c.id == bindparam("claim"))
+                .values(
+                    statement_count=bindparam("n"),
+                    article_count=bindparam("a"),
+                    affirm_count=bindparam("af"),
+                    deny_count=bindparam("de"),
+                ),
+                [
+                    {
+                        "claim": c,
+                        "n": found[c].n if c in found else 0,
+                        "a": found[c].articles if c in found else 0,
+                        "af": int(found[c].affirm or 0) if c in found else 0,
+                        "de": int(found[c].deny or 0) if c in found else 0,
+                    }
+                    for c in chunk
+                ],
+            )
 
-    def _save_analysis(self, conn: Connection, article_id: str, statement_list: list[Statement],
-                       actor_list: list[Actor], headline: list[Statement], claim_list: list[Claim],
-                       event_list: list[Event], same_claim: ClaimMatcher | None) -> set[str]:
+    def _save_analysis(
+        self,
+        conn: Connection,
+        article_id: str,
+        statement_list: list[Statement],
+        actor_list: list[Actor],
+        headline: list[Statement],
+        claim_list: list[Claim],
+        event_list: list[Event],
+        same_claim: ClaimMatcher | None,
+    ) -> set[str]:
         global_ids = self._merge_actors(conn, actor_list)
         merged = {claim.id: self._merge_claim(conn, article_id, claim, same_claim) for claim in claim_list}
         claim_ids = {local: stored for local, (stored, _) in merged.items()}
         turned = {local for local, (_, opposite) in merged.items() if opposite}
         touched = set(claim_ids.values()) | set(
-            conn.execute(select(statements.c.claim_id).where(
-                statements.c.article_id == article_id, statements.c.claim_id.is_not(None))).scalars()
+            conn.execute(
+                select(statements.c.claim_id).where(
+                    statements.c.article_id == article_id, statements.c.claim_id.is_not(None)
+                )
+            ).scalars()
         )
         conn.execute(events.delete().where(events.c.article_id == article_id))
         conn.execute(statements.delete().where(statements.c.article_id == article_id))
@@ -338,13 +395,15 @@ class Store:
         if rows:
             conn.execute(statements.insert(), rows)
         if event_list:
-            conn.execute(events.insert(), [event_row(article_id, number, e)
-                                           for number, e in enumerate(event_list, start=1)])
+            conn.execute(
+                events.insert(), [event_row(article_id, number, e) for number, e in enumerate(event_list, start=1)]
+            )
         conn.execute(articles.update().where(articles.c.id == article_id).values(analyzed_at=_utcnow()))
         return touched
 
-    def _merge_claim(self, conn: Connection, article_id: str, claim: Claim,
-                     same_claim: ClaimMatcher | None) -> tuple[str, bool]:
+    def _merge_claim(
+        self, conn: Connection, article_id: str, claim: Claim, same_claim: ClaimMatcher | None
+    ) -> tuple[str, bool]:
         """The store's claim this article's claim is: one with the same frame,
         a shared participant and no clashing recipient (the most shared
         participants wins), or, for a claim known only by its text, the same
@@ -353,7 +412,9 @@ class Store:
         that the article's stances are turned over toward it."""
         if claim.frame is None:
             existing = conn.execute(
-                select(claims.c.id).where(claims.c.frame.is_(None), func.lower(claims.c.text) == claim.text.lower()).limit(1)
+                select(claims.c.id)
+                .where(claims.c.frame.is_(None), func.lower(claims.c.text) == claim.text.lower())
+                .limit(1)
             ).scalar()
             if existing:
                 return existing, False
@@ -364,8 +425,15 @@ class Store:
                 terms = sorted(set(known.get("terms", [])) | set(claim.terms))
                 recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
                 canonical = known.get("canonical", False) or claim.canonical
-                values = {"proposition": {"terms": terms, "recipients": recipients, "canonical": canonical,
-                                          "sign": stored_sign, "founding": known.get("founding", known.get("terms", []))}}
+                values = {
+                    "proposition": {
+                        "terms": terms,
+                        "recipients": recipients,
+                        "canonical": canonical,
+                        "sign": stored_sign,
+                        "founding": known.get("founding", known.get("terms", [])),
+                    }
+                }
                 if claim.canonical and not known.get("canonical", False) and claim.sign == stored_sign:
                     values["text"] = claim.text  # a written-out proposition reads better than words as said
                 conn.execute(claims.update().where(claims.c.id == row.id).values(**values))
@@ -374,18 +442,29 @@ class Store:
         claim_id = "clm_" + _sha256(f"{article_id}\x00{claim.id}")[:16]
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         conn.execute(
-            insert(claims).values(id=claim_id, text=claim.text, frame=claim.frame, created_at=_utcnow(),
-                                  proposition={"terms": list(claim.terms), "recipients": list(claim.recipients),
-                                               "canonical": claim.canonical, "sign": claim.sign,
-                                               "founding": list(claim.terms)})
+            insert(claims)
+            .values(
+                id=claim_id,
+                text=claim.text,
+                frame=claim.frame,
+                created_at=_utcnow(),
+                proposition={
+                    "terms": list(claim.terms),
+                    "recipients": list(claim.recipients),
+                    "canonical": claim.canonical,
+                    "sign": claim.sign,
+                    "founding": list(claim.terms),
+                },
+            )
             .on_conflict_do_nothing(index_elements=[claims.c.id])
         )
         self._add_terms(conn, claim_id, set(claim.terms))
         return claim_id, False
 
     @staticmethod
-    def _claim_candidates(conn: Connection, frame: str, terms: list[str], recipients: list[str],
-                          same_claim: ClaimMatcher) -> list[Row]:
+    def _claim_candidates(
+        conn: Connection, frame: str, terms: list[str], recipients: list[str], same_claim: ClaimMatcher
+    ) -> list[Row]:
         """Stored claims of this frame that share a participant and that
         `same_claim` accepts, the most shared first."""
         shared = (
@@ -403,26 +482,40 @@ class Store:
         ).all()
         # matched against the terms the claim was founded with, not all it has
         # gathered: a claim grown by each article it joins would join everything
-        return [r for r in rows if same_claim(terms, recipients,
-                                              (r.proposition or {}).get("founding", (r.proposition or {}).get("terms", [])),
-                                              (r.proposition or {}).get("recipients", []))]
+        return [
+            r
+            for r in rows
+            if same_claim(
+                terms,
+                recipients,
+                (r.proposition or {}).get("founding", (r.proposition or {}).get("terms", [])),
+                (r.proposition or {}).get("recipients", []),
+            )
+        ]
 
-    def find_claims(self, frame: str | None, terms: list[str], recipients: list[str], text: str,
-                    same_claim: ClaimMatcher) -> list[dict[str, Any]]:
+    def find_claims(
+        self, frame: str | None, terms: list[str], recipients: list[str], text: str, same_claim: ClaimMatcher
+    ) -> list[dict[str, Any]]:
         """Stored claims that a proposition (or, without a frame, a text) is."""
         with self.engine.connect() as conn:
             if frame and terms:
                 rows = self._claim_candidates(conn, frame, terms, recipients, same_claim)
             else:
-                rows = conn.execute(select(claims).where(func.lower(claims.c.text).like(f"%{_like_escape(text.lower())}%", escape="\\")).limit(20)).all()
+                rows = conn.execute(
+                    select(claims)
+                    .where(func.lower(claims.c.text).like(f"%{_like_escape(text.lower())}%", escape="\\"))
+                    .limit(20)
+                ).all()
         return [{"id": r.id, "text": r.text} for r in rows]
 
     def _add_terms(self, conn: Connection, claim_id: str, terms: set[str]) -> None:
         if not terms:
             return
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        conn.execute(insert(claim_terms).on_conflict_do_nothing(),
-                     [{"claim_id": claim_id, "term": term[:200]} for term in sorted(terms)])
+        conn.execute(
+            insert(claim_terms).on_conflict_do_nothing(),
+            [{"claim_id": claim_id, "term": term[:200]} for term in sorted(terms)],
+        )
 
     def claim_evidence(self, claim_id: str) -> tuple[list[Statement], dict[str, Actor], dict[str, dt.date | None]]:
         """What reversals on a claim are worked out from: its statements in
@@ -430,20 +523,36 @@ class Store:
         statement is taken to be from (its article's main event)."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(statements, articles.c.published.label("article_published"),
-                       actors.c.name.label("a_name"), actors.c.type.label("a_type"),
-                       actors.c.country.label("a_country"), actors.c.sector.label("a_sector"))
-                .select_from(statements.join(articles, statements.c.article_id == articles.c.id)
-                             .outerjoin(actors, statements.c.actor_id == actors.c.id))
+                select(
+                    statements,
+                    articles.c.published.label("article_published"),
+                    actors.c.name.label("a_name"),
+                    actors.c.type.label("a_type"),
+                    actors.c.country.label("a_country"),
+                    actors.c.sector.label("a_sector"),
+                )
+                .select_from(
+                    statements.join(articles, statements.c.article_id == articles.c.id).outerjoin(
+                        actors, statements.c.actor_id == actors.c.id
+                    )
+                )
                 .where(statements.c.claim_id == claim_id)
-                .order_by(articles.c.published.nulls_last(), articles.c.pk, statements.c.in_headline.desc(),
-                          statements.c.content_start)
+                .order_by(
+                    articles.c.published.nulls_last(),
+                    articles.c.pk,
+                    statements.c.in_headline.desc(),
+                    statements.c.content_start,
+                )
             ).all()
             event_days = _event_days(conn, {row.article_id for row in rows})
         said = [_statement_from_row(row) for row in rows]
-        people = {row.actor_id: Actor(id=row.actor_id, name=row.a_name, type=ActorType(row.a_type),
-                                      country=row.a_country, sector=row.a_sector)
-                  for row in rows if row.actor_id}
+        people = {
+            row.actor_id: Actor(
+                id=row.actor_id, name=row.a_name, type=ActorType(row.a_type), country=row.a_country, sector=row.a_sector
+            )
+            for row in rows
+            if row.actor_id
+        }
         days = {row.id: event_days.get(row.article_id) or row.article_published for row in rows}
         return said, people, days
 
@@ -454,27 +563,46 @@ class Store:
         later one another writer made meanwhile."""
         with self.engine.begin() as conn:
             if marked_at is not None:
-                conn.execute(stale_claims.delete().where(stale_claims.c.claim_id == claim_id,
-                                                         stale_claims.c.marked_at <= marked_at))
+                conn.execute(
+                    stale_claims.delete().where(
+                        stale_claims.c.claim_id == claim_id, stale_claims.c.marked_at <= marked_at
+                    )
+                )
             conn.execute(reversals.delete().where(reversals.c.claim_id == claim_id))
             if found:
                 # an upsert: another writer storing this claim's reversals at
                 # the same moment inserts rows our delete could not yet see
                 insert = (pg_insert if self.dialect == "postgresql" else sqlite_insert)(reversals)
-                conn.execute(insert.on_conflict_do_update(
-                    index_elements=[reversals.c.id],
-                    set_={c.name: insert.excluded[c.name] for c in reversals.columns if c.name != "id"}),
-                    self._reversal_rows(claim_id, found))
+                conn.execute(
+                    insert.on_conflict_do_update(
+                        index_elements=[reversals.c.id],
+                        set_={c.name: insert.excluded[c.name] for c in reversals.columns if c.name != "id"},
+                    ),
+                    self._reversal_rows(claim_id, found),
+                )
 
     @staticmethod
     def _reversal_rows(claim_id: str, found: list[Reversal]) -> list[dict[str, Any]]:
         now = _utcnow()
         return [
-            {"id": _sha256(f"{claim_id}\x00{r.side}\x00{r.kind}\x00{r.from_stance.value}\x00{r.to_stance.value}")[:40],
-             "kind": r.kind, "actor": r.actor, "side": r.side, "first_affirmation": r.first_affirmation,
-             "actor_id": r.side.removeprefix("actor:") if r.side.startswith("actor:") and "|" not in r.side else None,
-             "claim_id": claim_id, "from_stance": r.from_stance.value, "to_stance": r.to_stance.value,
-             "before": r.before, "after": r.after, "detected_at": now}
+            {
+                "id": _sha256(f"{claim_id}\x00{r.side}\x00{r.kind}\x00{r.from_stance.value}\x00{r.to_stance.value}")[
+                    :40
+                ],
+                "kind": r.kind,
+                "actor": r.actor,
+                "side": r.side,
+                "first_affirmation": r.first_affirmation,
+                "actor_id": r.side.removeprefix("actor:")
+                if r.side.startswith("actor:") and "|" not in r.side
+                else None,
+                "claim_id": claim_id,
+                "from_stance": r.from_stance.value,
+                "to_stance": r.to_stance.value,
+                "before": r.before,
+                "after": r.after,
+                "detected_at": now,
+            }
             for r in found
         ]
 
@@ -485,18 +613,31 @@ class Store:
         statements for the article's actors together, not three per actor."""
         by_key: dict[str, list[Actor]] = {}
         for actor in actor_list:
-            by_key.setdefault(_sha256(f"{actor.type.value}\x00{actor_key(actor.name, actor.type.value)}"), []).append(actor)
+            by_key.setdefault(_sha256(f"{actor.type.value}\x00{actor_key(actor.name, actor.type.value)}"), []).append(
+                actor
+            )
         if not by_key:
             return {}
         # keys in a fixed order, so that concurrent writers lock rows alike (no deadlock)
         keys = sorted(by_key)
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        conn.execute(insert(actors).on_conflict_do_nothing(index_elements=[actors.c.key]), [
-            {"id": "act_" + key[:16], "key": key, "name": first.name, "type": first.type.value,
-             "country": first.country, "sector": first.sector, "roles": list(first.roles),
-             "aliases": list(first.aliases)}
-            for key in keys for first in by_key[key][:1]
-        ])
+        conn.execute(
+            insert(actors).on_conflict_do_nothing(index_elements=[actors.c.key]),
+            [
+                {
+                    "id": "act_" + key[:16],
+                    "key": key,
+                    "name": first.name,
+                    "type": first.type.value,
+                    "country": first.country,
+                    "sector": first.sector,
+                    "roles": list(first.roles),
+                    "aliases": list(first.aliases),
+                }
+                for key in keys
+                for first in by_key[key][:1]
+            ],
+        )
         rows = {row.key: row for row in conn.execute(select(actors).where(actors.c.key.in_(keys)))}
         changes = []
         for key in keys:
@@ -524,17 +665,23 @@ class Store:
             .limit(limit)
         )
         if after is not None:
-            statement = statement.where(articles.c.pk > select(articles.c.pk).where(articles.c.id == after)
-                                        .scalar_subquery())
+            statement = statement.where(
+                articles.c.pk > select(articles.c.pk).where(articles.c.id == after).scalar_subquery()
+            )
         with self.engine.connect() as conn:
             return [_article_from_row(row) for row in conn.execute(statement)]
 
     def needs_analysis(self, article_id: str) -> bool:
         """Stored as an original and not analysed yet."""
         with self.engine.connect() as conn:
-            return conn.execute(select(articles.c.id).where(
-                articles.c.id == article_id, articles.c.analyzed_at.is_(None),
-                articles.c.duplicate_of.is_(None))).first() is not None
+            return (
+                conn.execute(
+                    select(articles.c.id).where(
+                        articles.c.id == article_id, articles.c.analyzed_at.is_(None), articles.c.duplicate_of.is_(None)
+                    )
+                ).first()
+                is not None
+            )
 
     def mark_unanalyzed(self) -> int:
         """Ask for every article to be analysed again (after an upgrade)."""
@@ -604,9 +751,13 @@ class Store:
         """Statements whose words match a full-text query (every word or
         "phrase", stemmed), through the statements' own index."""
         if self.dialect == "sqlite":
-            return statement.where(literal_column("statements.rowid").in_(
-                select(_STATEMENTS_FTS.c.rowid).where(
-                    literal_column("statements_fts").op("MATCH")(_fts5_query(query)))))
+            return statement.where(
+                literal_column("statements.rowid").in_(
+                    select(_STATEMENTS_FTS.c.rowid).where(
+                        literal_column("statements_fts").op("MATCH")(_fts5_query(query))
+                    )
+                )
+            )
         search = literal_column("statements.search")
         return statement.where(search.op("@@")(func.websearch_to_tsquery("english", query)))
 
@@ -672,10 +823,17 @@ class Store:
             query_ = query_.where(day <= until)
         if query and query.strip():
             query_ = self._with_statement_search(query_, query)
-        query_ = query_.order_by(
-            articles.c.published.desc().nulls_last(), articles.c.pk.desc(), statements.c.in_headline.desc(),
-            statements.c.content_start, statements.c.id,
-        ).limit(limit).offset(offset)
+        query_ = (
+            query_.order_by(
+                articles.c.published.desc().nulls_last(),
+                articles.c.pk.desc(),
+                statements.c.in_headline.desc(),
+                statements.c.content_start,
+                statements.c.id,
+            )
+            .limit(limit)
+            .offset(offset)
+        )
         with self.engine.connect() as conn:
             return [dict(row._mapping) for row in conn.execute(query_)]
 
@@ -689,10 +847,19 @@ class Store:
         and its first and last word on it."""
         day = func.coalesce(statements.c.said_on, statements.c.said_until, articles.c.published)
         q = (
-            select(statements.c.claim_id, claims.c.text.label("claim_text"), statements.c.stance,
-                   func.count().label("statements"), func.min(day).label("first"), func.max(day).label("last"))
-            .select_from(statements.join(claims, claims.c.id == statements.c.claim_id)
-                         .join(articles, articles.c.id == statements.c.article_id))
+            select(
+                statements.c.claim_id,
+                claims.c.text.label("claim_text"),
+                statements.c.stance,
+                func.count().label("statements"),
+                func.min(day).label("first"),
+                func.max(day).label("last"),
+            )
+            .select_from(
+                statements.join(claims, claims.c.id == statements.c.claim_id).join(
+                    articles, articles.c.id == statements.c.article_id
+                )
+            )
             .where(statements.c.actor_id == actor_id)
             .group_by(statements.c.claim_id, claims.c.text, statements.c.stance)
             .order_by(statements.c.claim_id, statements.c.stance)
@@ -700,8 +867,16 @@ class Store:
         positions: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
             for row in conn.execute(q):
-                claim = positions.setdefault(row.claim_id, {"claim_id": row.claim_id, "claim_text": row.claim_text,
-                                                             "stances": {}, "first": None, "last": None})
+                claim = positions.setdefault(
+                    row.claim_id,
+                    {
+                        "claim_id": row.claim_id,
+                        "claim_text": row.claim_text,
+                        "stances": {},
+                        "first": None,
+                        "last": None,
+                    },
+                )
                 claim["stances"][row.stance or "unknown"] = row.statements
                 claim["first"] = min(filter(None, [claim["first"], row.first]), default=None)
                 claim["last"] = max(filter(None, [claim["last"], row.last]), default=None)
@@ -725,12 +900,11 @@ class Store:
                     return
                 last = tuple(getattr(rows[-1], k.name) for k in keys)
 
-    def list_actors(self, *, country: str | None = None, name: str | None = None, limit: int = 50,
-                    offset: int = 0) -> list[dict[str, Any]]:
+    def list_actors(
+        self, *, country: str | None = None, name: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
         """Actors with how many statements each made, the most quoted first."""
-        said = (
-            select(statements.c.actor_id, func.count().label("n")).group_by(statements.c.actor_id).subquery()
-        )
+        said = select(statements.c.actor_id, func.count().label("n")).group_by(statements.c.actor_id).subquery()
         count = func.coalesce(said.c.n, 0).label("statements")
         query = select(actors, count).select_from(actors.outerjoin(said, said.c.actor_id == actors.c.id))
         if country:
@@ -746,9 +920,16 @@ class Store:
         with each claim: an index read at any size)."""
         flips = select(reversals.c.claim_id, func.count().label("n")).group_by(reversals.c.claim_id).subquery()
         q = (
-            select(claims.c.id, claims.c.text, claims.c.frame, claims.c.statement_count.label("statements"),
-                   claims.c.article_count.label("articles"), claims.c.affirm_count.label("affirm"),
-                   claims.c.deny_count.label("deny"), func.coalesce(flips.c.n, 0).label("changes"))
+            select(
+                claims.c.id,
+                claims.c.text,
+                claims.c.frame,
+                claims.c.statement_count.label("statements"),
+                claims.c.article_count.label("articles"),
+                claims.c.affirm_count.label("affirm"),
+                claims.c.deny_count.label("deny"),
+                func.coalesce(flips.c.n, 0).label("changes"),
+            )
             .select_from(claims.outerjoin(flips, flips.c.claim_id == claims.c.id))
             .where(claims.c.statement_count > 0)
         )
@@ -779,8 +960,15 @@ class Store:
         worked out on the sort keys alone; only the page's rows are read
         whole (a claim may have hundreds of thousands of statements)."""
         keys = (
-            select(statements.c.id, statements.c.article_id, statements.c.said_on, statements.c.said_until,
-                   statements.c.earlier, statements.c.content_start, articles.c.published.label("article_published"))
+            select(
+                statements.c.id,
+                statements.c.article_id,
+                statements.c.said_on,
+                statements.c.said_until,
+                statements.c.earlier,
+                statements.c.content_start,
+                articles.c.published.label("article_published"),
+            )
             .select_from(statements.join(articles, statements.c.article_id == articles.c.id))
             .where(statements.c.claim_id == claim_id)
         )
@@ -790,22 +978,31 @@ class Store:
             for row in ordered:
                 row["when"] = _timeline_day(row, event_days)
             ordered.sort(key=_timeline_order)
-            wanted = [row["id"] for row in ordered[offset:offset + limit]]
+            wanted = [row["id"] for row in ordered[offset : offset + limit]]
             rows = {row.id: dict(row._mapping) for row in conn.execute(_timeline_rows(statements.c.id.in_(wanted)))}
         page = [rows[i] for i in wanted if i in rows]
         for row in page:
             row["when"] = _timeline_day(row, event_days)
         return page, len(ordered)
 
-    def list_reversals(self, *, kind: str | None = "reversal", kinds: tuple[str, ...] = (), actor: str | None = None,
-                       since: dt.date | None = None, claim_id: str | None = None, limit: int = 100,
-                       offset: int = 0) -> list[dict[str, Any]]:
+    def list_reversals(
+        self,
+        *,
+        kind: str | None = "reversal",
+        kinds: tuple[str, ...] = (),
+        actor: str | None = None,
+        since: dt.date | None = None,
+        claim_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
         """Changes of position (or contradictions, with kind="contradiction";
         several kinds with `kinds`), with the claim and the statements before
         and after. `since` keeps changes whose later statements are on or after
         that day; it is applied before paging, so pages come back full."""
         q = select(reversals, claims.c.text.label("claim_text")).select_from(
-            reversals.join(claims, claims.c.id == reversals.c.claim_id))
+            reversals.join(claims, claims.c.id == reversals.c.claim_id)
+        )
         if kinds:
             q = q.where(reversals.c.kind.in_(kinds))
         elif kind:
@@ -823,17 +1020,29 @@ class Store:
             details = {}
             if ids:
                 rows = conn.execute(
-                    select(statements.c.id, statements.c.article_id, statements.c.speaker_name, statements.c.stance,
-                           statements.c.content_text, statements.c.said_on, statements.c.said_until,
-                           articles.c.published, articles.c.title)
+                    select(
+                        statements.c.id,
+                        statements.c.article_id,
+                        statements.c.speaker_name,
+                        statements.c.stance,
+                        statements.c.content_text,
+                        statements.c.said_on,
+                        statements.c.said_until,
+                        articles.c.published,
+                        articles.c.title,
+                    )
                     .select_from(statements.join(articles, statements.c.article_id == articles.c.id))
                     .where(statements.c.id.in_(ids))
                 ).all()
                 event_days = _event_days(conn, {row.article_id for row in rows})
                 for row in rows:
                     details[row.id] = {
-                        "statement": row.id, "article": row.article_id, "article_title": row.title,
-                        "speaker": row.speaker_name, "stance": row.stance, "text": row.content_text,
+                        "statement": row.id,
+                        "article": row.article_id,
+                        "article_title": row.title,
+                        "speaker": row.speaker_name,
+                        "stance": row.stance,
+                        "text": row.content_text,
                         "date": _iso(row.said_on or row.said_until or event_days.get(row.article_id) or row.published),
                     }
         for r in found:
@@ -841,19 +1050,35 @@ class Store:
             r["after"] = [details[i] for i in r["after"] if i in details]
         if since:
             found = [r for r in found if any((s["date"] or "") >= since.isoformat() for s in r["after"])]
-            found = found[offset:offset + limit]
+            found = found[offset : offset + limit]
         return found
 
-    def list_events(self, *, code: str | None = None, source: str | None = None, target: str | None = None,
-                    happened: bool | None = None, article_id: str | None = None, limit: int = 100,
-                    offset: int = 0) -> list[dict[str, Any]]:
+    def list_events(
+        self,
+        *,
+        code: str | None = None,
+        source: str | None = None,
+        target: str | None = None,
+        happened: bool | None = None,
+        article_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
         """Coded events, newest article first; `code`, `source` and `target`
         match as prefixes ("07" is every provide-aid code, "IRN" every
         Iranian actor)."""
-        q = select(events, articles.c.published, articles.c.url, articles.c.title, articles.c.text.label("article_text"),
-                    statements.c.said_on).select_from(
-            events.join(articles, events.c.article_id == articles.c.id)
-            .outerjoin(statements, statements.c.id == events.c.statement_id))
+        q = select(
+            events,
+            articles.c.published,
+            articles.c.url,
+            articles.c.title,
+            articles.c.text.label("article_text"),
+            statements.c.said_on,
+        ).select_from(
+            events.join(articles, events.c.article_id == articles.c.id).outerjoin(
+                statements, statements.c.id == events.c.statement_id
+            )
+        )
         if code:
             q = q.where(events.c.code.startswith(code, autoescape=True))  # % and _ match themselves
         if source:
@@ -864,15 +1089,19 @@ class Store:
             q = q.where(events.c.happened == happened)
         if article_id:
             q = q.where(events.c.article_id == article_id)
-        q = q.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.span_start, events.c.id).limit(limit).offset(offset)
+        q = (
+            q.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.span_start, events.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
         with self.engine.connect() as conn:
             rows = [dict(row._mapping) for row in conn.execute(q)]
         for row in rows:
             text = row.pop("article_text")
-            row["text"] = text[row["span_start"]:row["span_end"]] if row["span_start"] is not None else None
+            row["text"] = text[row["span_start"] : row["span_end"]] if row["span_start"] is not None else None
             sentence_start = text.rfind(".", 0, row["span_start"] or 0) + 1
             sentence_end = text.find(".", row["span_end"] or 0)
-            row["sentence"] = text[sentence_start: sentence_end + 1 if sentence_end >= 0 else len(text)].strip()
+            row["sentence"] = text[sentence_start : sentence_end + 1 if sentence_end >= 0 else len(text)].strip()
         return rows
 
     def list_failures(self, *, limit: int = 100) -> list[Failure]:
@@ -888,20 +1117,24 @@ class Store:
             originals = articles.c.duplicate_of.is_(None)
             count = conn.execute(select(func.count()).where(originals)).scalar_one()
             near = conn.execute(select(func.count()).where(articles.c.duplicate_of.is_not(None))).scalar_one()
-            words = conn.execute(select(func.coalesce(func.sum(articles.c.word_count), 0)).where(originals)).scalar_one()
+            words = conn.execute(
+                select(func.coalesce(func.sum(articles.c.word_count), 0)).where(originals)
+            ).scalar_one()
             first, last = conn.execute(
                 select(func.min(articles.c.published), func.max(articles.c.published)).where(originals)
             ).one()
             failed = conn.execute(select(func.count()).select_from(failures)).scalar_one()
             said = conn.execute(select(func.count()).select_from(statements)).scalar_one()
             people = conn.execute(select(func.count()).select_from(actors)).scalar_one()
-            pending = conn.execute(
-                select(func.count()).where(originals, articles.c.analyzed_at.is_(None))
-            ).scalar_one()
+            pending = conn.execute(select(func.count()).where(originals, articles.c.analyzed_at.is_(None))).scalar_one()
 
             def counts(col, top: int = 10) -> dict[str, int]:
                 rows = conn.execute(
-                    select(col, func.count()).where(originals).group_by(col).order_by(func.count().desc(), col).limit(top)
+                    select(col, func.count())
+                    .where(originals)
+                    .group_by(col)
+                    .order_by(func.count().desc(), col)
+                    .limit(top)
                 )
                 return {str(key) if key is not None else "(none)": n for key, n in rows}
 
@@ -924,12 +1157,21 @@ class Store:
 def _timeline_rows(condition) -> Any:
     """Statements with what a timeline shows of their speaker and article."""
     return (
-        select(statements, actors.c.name.label("actor_name"), actors.c.country.label("actor_country"),
-               actors.c.sector.label("actor_sector"), actors.c.type.label("actor_type"),
-               articles.c.title.label("article_title"), articles.c.url.label("article_url"),
-               articles.c.published.label("article_published"))
-        .select_from(statements.join(articles, statements.c.article_id == articles.c.id)
-                     .outerjoin(actors, statements.c.actor_id == actors.c.id))
+        select(
+            statements,
+            actors.c.name.label("actor_name"),
+            actors.c.country.label("actor_country"),
+            actors.c.sector.label("actor_sector"),
+            actors.c.type.label("actor_type"),
+            articles.c.title.label("article_title"),
+            articles.c.url.label("article_url"),
+            articles.c.published.label("article_published"),
+        )
+        .select_from(
+            statements.join(articles, statements.c.article_id == articles.c.id).outerjoin(
+                actors, statements.c.actor_id == actors.c.id
+            )
+        )
         .where(condition)
     )
 
@@ -941,8 +1183,14 @@ def _timeline_day(row: dict[str, Any], event_days: dict[str, dt.date]) -> dt.dat
 
 def _timeline_order(row: dict[str, Any]) -> tuple:
     # the statement id last: ties keep one order, so that pages neither skip nor repeat
-    return (row["when"] or dt.date.max, not row["earlier"], row["article_published"] or dt.date.max,
-            row["article_id"], row["content_start"] or 0, row["id"])
+    return (
+        row["when"] or dt.date.max,
+        not row["earlier"],
+        row["article_published"] or dt.date.max,
+        row["article_id"],
+        row["content_start"] or 0,
+        row["id"],
+    )
 
 
 def _iso(value: dt.date | str | None) -> str | None:
@@ -972,7 +1220,8 @@ def _event_days(conn: Connection, article_ids: set[str]) -> dict[str, dt.date]:
         return {}
     rows = conn.execute(
         select(statements.c.article_id, func.max(func.coalesce(statements.c.said_on, statements.c.said_until)))
-        .where(statements.c.article_id.in_(sorted(article_ids))).group_by(statements.c.article_id)
+        .where(statements.c.article_id.in_(sorted(article_ids)))
+        .group_by(statements.c.article_id)
     ).all()
     return {article_id: day for article_id, day in rows if day is not None}
 
@@ -980,29 +1229,53 @@ def _event_days(conn: Connection, article_ids: set[str]) -> dict[str, dt.date]:
 def _statement_from_row(row: Row) -> Statement:
     """A stored statement, as much of it as timelines and reversals need."""
     return Statement(
-        id=row.id, kind=StatementKind(row.kind), content=Mention(row.content_text, None),
-        speaker_name=row.speaker_name, actor_id=row.actor_id, cue_class=row.cue_class,
-        stance=Stance(row.stance) if row.stance else None, claim_id=row.claim_id,
-        date=row.said_on, date_start=row.said_from, date_end=row.said_until, earlier=row.earlier,
-        side=row.side, side_name=row.side_name, paragraph_index=row.paragraph_index,
+        id=row.id,
+        kind=StatementKind(row.kind),
+        content=Mention(row.content_text, None),
+        speaker_name=row.speaker_name,
+        actor_id=row.actor_id,
+        cue_class=row.cue_class,
+        stance=Stance(row.stance) if row.stance else None,
+        claim_id=row.claim_id,
+        date=row.said_on,
+        date_start=row.said_from,
+        date_end=row.said_until,
+        earlier=row.earlier,
+        side=row.side,
+        side_name=row.side_name,
+        paragraph_index=row.paragraph_index,
     )
 
 
 def event_row(article_id: str, number: int, e: Event) -> dict[str, Any]:
     """An event as the events table holds it."""
-    return {"id": f"{article_id}:e{number}", "article_id": article_id,
-            "statement_id": f"{article_id}:{e.reported_by}" if e.reported_by else None,
-            "code": e.code, "root": e.code[:2], "source_code": e.source or None, "target_code": e.target or None,
-            "span_start": e.span[0] if e.span else None, "span_end": e.span[1] if e.span else None,
-            "stance": e.stance.value if e.stance else None, "happened": e.happened}
+    return {
+        "id": f"{article_id}:e{number}",
+        "article_id": article_id,
+        "statement_id": f"{article_id}:{e.reported_by}" if e.reported_by else None,
+        "code": e.code,
+        "root": e.code[:2],
+        "source_code": e.source or None,
+        "target_code": e.target or None,
+        "span_start": e.span[0] if e.span else None,
+        "span_end": e.span[1] if e.span else None,
+        "stance": e.stance.value if e.stance else None,
+        "happened": e.happened,
+    }
 
 
 # A stance toward a claim stored in the opposite sense of the article's own.
 _OPPOSITE_STANCE = {"affirm": "deny", "deny": "affirm"}
 
 
-def statement_row(article_id: str, statement: Statement, global_ids: dict[str, str], in_headline: bool,
-                  claim_ids: dict[str, str] | None = None, opposite_sense: bool = False) -> dict[str, Any]:
+def statement_row(
+    article_id: str,
+    statement: Statement,
+    global_ids: dict[str, str],
+    in_headline: bool,
+    claim_ids: dict[str, str] | None = None,
+    opposite_sense: bool = False,
+) -> dict[str, Any]:
     def start(mention: Mention | None) -> int | None:
         return mention.span[0] if mention is not None and mention.span else None
 
@@ -1028,16 +1301,22 @@ def statement_row(article_id: str, statement: Statement, global_ids: dict[str, s
         "content_end": end(statement.content),
         "sentence_index": statement.sentence_index,
         "paragraph_index": statement.paragraph_index,
-        "stance": (_OPPOSITE_STANCE.get(statement.stance.value, statement.stance.value) if opposite_sense
-                   else statement.stance.value) if statement.stance else None,
+        "stance": (
+            _OPPOSITE_STANCE.get(statement.stance.value, statement.stance.value)
+            if opposite_sense
+            else statement.stance.value
+        )
+        if statement.stance
+        else None,
         "claim_id": (claim_ids or {}).get(statement.claim_id) if statement.claim_id else None,
         "date_text": statement.date_text,
         "said_on": statement.date,
         "said_from": statement.date_start,
         "said_until": statement.date_end,
         "earlier": statement.earlier,
-        "side": statement.side if statement.side and not statement.side.startswith("actor:") else (
-            f"actor:{global_ids.get(statement.actor_id)}" if statement.actor_id else statement.side),
+        "side": statement.side
+        if statement.side and not statement.side.startswith("actor:")
+        else (f"actor:{global_ids.get(statement.actor_id)}" if statement.actor_id else statement.side),
         "side_name": statement.side_name,
         "frame": statement.frame,
         "in_headline": in_headline,

@@ -11,25 +11,24 @@ Revises: 0001
 Create Date: 2026-11-29 15:45:00
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0002'
-down_revision = '0001'
+revision = "0002"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-COUNTS = ('statement_count', 'article_count', 'affirm_count', 'deny_count')
+COUNTS = ("statement_count", "article_count", "affirm_count", "deny_count")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('claims', schema=None) as batch_op:
+    with op.batch_alter_table("claims", schema=None) as batch_op:
         for name in COUNTS:
-            batch_op.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default='0'))
-        batch_op.create_index('ix_claims_statement_count', ['statement_count'], unique=False)
-    with op.batch_alter_table('articles', schema=None) as batch_op:
-        batch_op.create_index('ix_articles_analyzed_at', ['analyzed_at', 'pk'], unique=False)
+            batch_op.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
+        batch_op.create_index("ix_claims_statement_count", ["statement_count"], unique=False)
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.create_index("ix_articles_analyzed_at", ["analyzed_at", "pk"], unique=False)
     create_statement_search()
     # counts of what the store already holds
     op.execute(
@@ -85,9 +84,9 @@ def drop_statement_search() -> None:
 
 def downgrade() -> None:
     drop_statement_search()
-    with op.batch_alter_table('articles', schema=None) as batch_op:
-        batch_op.drop_index('ix_articles_analyzed_at')
-    with op.batch_alter_table('claims', schema=None) as batch_op:
-        batch_op.drop_index('ix_claims_statement_count')
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_index("ix_articles_analyzed_at")
+    with op.batch_alter_table("claims", schema=None) as batch_op:
+        batch_op.drop_index("ix_claims_statement_count")
         for name in reversed(COUNTS):
             batch_op.drop_column(name)
