@@ -142,7 +142,11 @@ class Proposition:
     @property
     def bare(self) -> bool:
         """A predicate with nothing of its own to say who or what ("the supply")."""
-        return self.frame is not None and not (self.participants - {"T:" + self.predicate.lemma_.lower()})
+        return (
+            self.frame is not None
+            and self.predicate is not None
+            and not (self.participants - {"T:" + self.predicate.lemma_.lower()})
+        )
 
     def clashes(self, other: Proposition) -> bool:
         """Both name who receives, and they differ (exports to India, to China),
@@ -250,73 +254,95 @@ def proposition(
     prop = Proposition()
     if span is None or len(span) == 0:
         return prop
-    # the first sentence with a predicate holds the claim, as it holds the
-    # stance (stance.first_sentence): "We made a bid in June. It was
-    # rejected, ..." is about the bid
-    first = first_sentence(span)
-    parts = [first, span] if len(first) < len(span) else [span]
-    for part in parts:
-        prop.predicate = _main_predicate(part)
-        points_back = any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in part)
-        if prop.predicate is None and not points_back:
-            prop.predicate = _open_predicate(part)
-        whole = part is parts[-1]
-        if points_back or prop.predicate is not None and (whole or not _only_judges(prop.predicate)):
-            break
-    if prop.predicate is not None:
-        prop.frame = predicate_of(word_key(prop.predicate))
-        prop.negated = any(c.dep_ == "neg" for c in prop.predicate.children) or any(
-            c.dep_ == "neg" for c in prop.predicate.head.children if prop.predicate.dep_ in ("xcomp", "ccomp", "acomp")
-        )
-        prop.recipients = _recipients(prop.predicate, speaker_country)
-        prop.objects = _objects(prop.predicate, speaker_country)
-        prop.arguments = _arguments(prop.predicate, speaker_country)
-        prop.text = _clause_text(prop.predicate, span)
+    predicate, points_back = _claim_predicate(span)
+    if predicate is None:
+        prop.participants = _participants(span, speaker_country)
+        prop.anaphoric = points_back
+        return prop
+    prop.predicate = predicate
+    prop.frame = predicate_of(word_key(predicate))
+    prop.negated = any(c.dep_ == "neg" for c in predicate.children) or any(
+        c.dep_ == "neg" for c in predicate.head.children if predicate.dep_ in ("xcomp", "ccomp", "acomp")
+    )
+    prop.recipients = _recipients(predicate, speaker_country)
+    prop.objects = _objects(predicate, speaker_country)
+    prop.arguments = _arguments(predicate, speaker_country)
+    prop.text = _clause_text(predicate, span)
     if prop.frame is not None and not prop.frame.framed:
         # an open predicate's participants are its own clause's, not every word of the content
-        clause = [t for t in prop.predicate.subtree if span.start <= t.i < span.end]
+        clause = [t for t in predicate.subtree if span.start <= t.i < span.end]
         prop.participants = _participants(doc[clause[0].i : clause[-1].i + 1], speaker_country) if clause else set()
     else:
         prop.participants = _participants(span, speaker_country)
     if prop.frame is None and points_back:
         prop.anaphoric = True
-    if prop.predicate is not None:
-        prop.agent = _agent(prop.predicate, speaker_country)
-        if prop.agent is None and speaker_key and prop.frame is not None:
-            subject = _subject_above(prop.predicate)
-            # "the council is not selling", said for Brindleford Borough Council
-            own_body = (
-                subject is not None
-                and speaker_name
-                and subject.lemma_.lower() in generic_organisations()
-                and subject.lemma_.lower() in speaker_name.lower()
-            )
-            if (
-                own_body
-                or subject is not None
-                and subject.lower_ in SPEAKER_PRONOUNS
-                and SPEAKER_PRONOUNS[subject.lower_]
-                in (None, speaker_kind, "organization" if speaker_kind in ("country", "group") else None)
-            ):
-                prop.agent = speaker_key
-                if speaker_name:
-                    prop.text = _clause_text(prop.predicate, span, {subject.i: speaker_name})
-        if prop.agent:
-            prop.participants.add(prop.agent)
-        if (
-            speaker_key
-            and prop.frame is not None
-            and any(
-                t.lower_ in FIRST_PERSON | FIRST_PERSON_PLURAL
-                for t in prop.predicate.subtree
-                if span.start <= t.i < span.end
-            )
-        ):
-            prop.participants.add(speaker_key)  # "our members have accepted": the speaker's side is in it
-        theme = _theme(prop.predicate, speaker_country)
-        if theme is not None:
-            prop.theme, prop.theme_text = _key(theme, speaker_country), theme.text
+    prop.agent = _agent(predicate, speaker_country)
+    if prop.agent is None and speaker_key and prop.frame is not None:
+        _speaker_as_agent(prop, predicate, span, speaker_key, speaker_name, speaker_kind)
+    if prop.agent:
+        prop.participants.add(prop.agent)
+    if (
+        speaker_key
+        and prop.frame is not None
+        and any(
+            t.lower_ in FIRST_PERSON | FIRST_PERSON_PLURAL for t in predicate.subtree if span.start <= t.i < span.end
+        )
+    ):
+        prop.participants.add(speaker_key)  # "our members have accepted": the speaker's side is in it
+    theme = _theme(predicate, speaker_country)
+    if theme is not None:
+        prop.theme, prop.theme_text = _key(theme, speaker_country), theme.text
     return prop
+
+
+def _claim_predicate(span: Span) -> tuple[Token | None, bool]:
+    """The predicate that holds the claim, and whether the content points
+    back to an earlier claim ("the accusations"). The first sentence with a
+    predicate holds the claim, as it holds the stance (stance.first_sentence):
+    "We made a bid in June. It was rejected, ..." is about the bid."""
+    first = first_sentence(span)
+    parts = [first, span] if len(first) < len(span) else [span]
+    predicate, points_back = None, False
+    for part in parts:
+        predicate = _main_predicate(part)
+        points_back = any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in part)
+        if predicate is None and not points_back:
+            predicate = _open_predicate(part)
+        whole = part is parts[-1]
+        if points_back or predicate is not None and (whole or not _only_judges(predicate)):
+            break
+    return predicate, points_back
+
+
+def _speaker_as_agent(
+    prop: Proposition,
+    predicate: Token,
+    span: Span,
+    speaker_key: str,
+    speaker_name: str | None,
+    speaker_kind: str | None,
+) -> None:
+    """A pronoun subject that stands for the speaker's side ("we are
+    selling"), or the speaker's own body by its common noun ("the council is
+    not selling", said for Brindleford Borough Council), makes the speaker's
+    side the agent."""
+    subject = _subject_above(predicate)
+    if subject is None:
+        return
+    own_body = (
+        speaker_name is not None
+        and subject.lemma_.lower() in generic_organisations()
+        and subject.lemma_.lower() in speaker_name.lower()
+    )
+    pronoun_for_speaker = subject.lower_ in SPEAKER_PRONOUNS and SPEAKER_PRONOUNS[subject.lower_] in (
+        None,
+        speaker_kind,
+        "organization" if speaker_kind in ("country", "group") else None,
+    )
+    if own_body or pronoun_for_speaker:
+        prop.agent = speaker_key
+        if speaker_name:
+            prop.text = _clause_text(predicate, span, {subject.i: speaker_name})
 
 
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[“\"‘']?[A-Z])")
@@ -337,7 +363,7 @@ def first_sentence(span: Span) -> Span:
     """The first sentence of a content span: by the parse, and inside a
     quotation (which the parser keeps whole when its attribution follows)
     at a full stop before a capital."""
-    first = next(iter(span.sents))
+    first = next(iter(span.sents))  # type: ignore[attr-defined]  # spaCy's stubs omit Span.sents
     part = span.doc[max(span.start, first.start) : min(span.end, first.end)]
     cut = _SENTENCE_END.search(part.text)
     if cut is not None:
@@ -420,7 +446,7 @@ def _open_predicate(span: Span) -> Token | None:
     verb, reached through heads that only frame it ("plans to ...", "there
     is no plan to ..."), or a copula's complement ("the bridge is safe");
     none when it says nothing of its own ("we have", "it is what it is")."""
-    sentence = next(iter(span.sents))
+    sentence = next(iter(span.sents))  # type: ignore[attr-defined]  # spaCy's stubs omit Span.sents
     node = span.doc[max(sentence.start, span.start) : min(sentence.end, span.end)].root
     lists = word_lists()
     for _ in range(6):
@@ -470,6 +496,22 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
     sell its insurance arm"; `names` puts a name for a pronoun ("I am not
     running" is "Naomi Brandt is running")."""
     names = names or {}
+    words = []
+    for t in _clause_tokens(predicate, span):
+        word = names.get(t.i, t.text)
+        if names and t.i - 1 in names and t.lower_.replace("’", "'") in CONTRACTIONS:
+            word = " " + CONTRACTIONS[t.lower_.replace("’", "'")]  # "we're" is "Hillary Clinton is"
+        elif names and t.dep_ in ("aux", "auxpass", "ROOT", "cop") and t.lower_ in THIRD_PERSON and t.i - 1 in names:
+            word = THIRD_PERSON[t.lower_]
+        words.append(word + t.whitespace_)
+    text = "".join(words).strip().strip(',.;:"“”')
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def _clause_tokens(predicate: Token, span: Span) -> list[Token]:
+    """The words of the predicate's clause inside the content, in order:
+    without asides, "that" or a negation; with the subject of a verb it
+    completes ("is expected to resign": who is expected)."""
     aside = {
         t.i for c in predicate.children if c.dep_ in ("advcl", "parataxis") and c.i > predicate.i for t in c.subtree
     }
@@ -491,16 +533,7 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
         tokens = sorted(set(tokens) | set(subject.subtree) | {predicate.head} | auxiliaries, key=lambda t: t.i)
     if tokens and tokens[0].dep_ == "aux" and tokens[0].lower_ == "to":
         tokens = tokens[1:]  # "to sell Caldera Seguros" reads "sell Caldera Seguros"
-    words = []
-    for t in tokens:
-        word = names.get(t.i, t.text)
-        if names and t.i - 1 in names and t.lower_.replace("’", "'") in CONTRACTIONS:
-            word = " " + CONTRACTIONS[t.lower_.replace("’", "'")]  # "we're" is "Hillary Clinton is"
-        elif names and t.dep_ in ("aux", "auxpass", "ROOT", "cop") and t.lower_ in THIRD_PERSON and t.i - 1 in names:
-            word = THIRD_PERSON[t.lower_]
-        words.append(word + t.whitespace_)
-    text = "".join(words).strip().strip(',.;:"“”')
-    return text[:1].upper() + text[1:] if text else ""
+    return tokens
 
 
 def _arguments(predicate: Token, speaker_country: str | None) -> set[str]:
@@ -764,7 +797,7 @@ def claim_text(prop: Proposition, fallback: str) -> str:
     speaker's name for a pronoun ("Naomi Brandt is running for mayor")."""
     if prop.frame is not None and (not prop.frame.framed or not (prop.agent or "").startswith("C:")) and prop.text:
         return prop.text  # the clause reads better than "plant closed" or "house met"
-    if not is_canonical(prop) or not prop.frame.framed:
+    if not is_canonical(prop) or prop.frame is None or not prop.frame.framed or not prop.agent:
         return fallback
     countries = {c.iso3: c.name for c in gazetteer().by_name.values()}
 
@@ -778,7 +811,7 @@ def claim_text(prop: Proposition, fallback: str) -> str:
     if prop.recipients:
         parts += ["to", show(sorted(prop.recipients)[0])]
     else:
-        where = _location(prop.predicate, None)
+        where = _location(prop.predicate, None) if prop.predicate is not None else None
         if where and where != prop.agent:
             parts += ["in", show(where)]
     return " ".join(parts)

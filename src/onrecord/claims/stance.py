@@ -128,7 +128,7 @@ def content_polarity(doc: Doc, start: int, end: int) -> str | None:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
-    sentence = next(iter(span.sents))  # the whole sentence: the content's own part of it is wanted
+    sentence = next(iter(span.sents))  # type: ignore[attr-defined]  # (spaCy's stubs omit Span.sents) the whole sentence: the content's own part of it is wanted
     root = doc[max(sentence.start, span.start) : min(sentence.end, span.end)].root
     negators = _negators()
     if _contrasts(root):
@@ -174,7 +174,7 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
         polarity = (
             content_polarity(doc, *statement.content.span[:2]) if doc is not None and statement.content.span else None
         )
-        return {"negative": Stance.DENY, "hedged": Stance.QUALIFY}.get(polarity, Stance.AFFIRM)
+        return {"negative": Stance.DENY, "hedged": Stance.QUALIFY}.get(polarity or "", Stance.AFFIRM)
     return Stance.NEUTRAL
 
 

@@ -165,4 +165,4 @@ def stance_scores(claim: str, text: str, doc: Doc | None = None) -> dict[Stance,
 def learned_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
     """Where `text` (a headline) stands on `claim`: affirm, deny or neutral."""
     scores = stance_scores(claim, text, doc)
-    return max(scores, key=scores.get)
+    return max(scores, key=lambda label: scores[label])

@@ -172,7 +172,8 @@ def patterns() -> dict[tuple[str, bool], list[Pattern]]:
         code, lemma = fields[0], fields[1]
         condition = fields[2] if len(fields) > 2 else ""
         noun = lemma.startswith("n:")
-        kind, words = None, frozenset()
+        kind: str | None = None
+        words: frozenset[str] = frozenset()
         if condition:
             kind, _, listed = condition.partition(":")
             words = frozenset(w for w in listed.split(",") if w)
@@ -195,36 +196,42 @@ def _is(token: Token, words: frozenset[str]) -> bool:
 
 
 def _matches(pattern: Pattern, token: Token) -> bool:
+    """The word meets the pattern's condition on its object, modifier,
+    to-infinitive or preposition."""
     if pattern.kind is None:
         return True
     if pattern.kind == "obj":
-        objects = [c for c in token.children if c.dep_ in ("dobj", "attr", "oprd", "nsubjpass")]
-        if not pattern.words:
-            return bool(objects)
-        return any(_is(t, pattern.words) for o in objects for t in o.subtree)
+        return _object_matches(pattern.words, token)
     if pattern.kind == "mod":  # a modifier of the word: "car bomb", "suicide bombing"
         return any(_is(c, pattern.words) for c in token.children if c.dep_ in ("compound", "amod", "nmod"))
     if pattern.kind == "to":
-        verbs = [c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acl") and c.pos_ in ("VERB", "AUX")]
-        # "agreed to a ceasefire": the object of "to" stands for the act
-        verbs += [
-            o
-            for c in token.children
-            if c.dep_ == "prep" and c.lower_ == "to"
-            for o in c.children
-            if o.dep_ == "pobj" and o.pos_ == "NOUN"
-        ]
-        if not pattern.words:
-            return bool(verbs)
-        return any(
-            _is(v, pattern.words) or any(_is(c, pattern.words) for c in v.children if c.dep_ == "conj") for v in verbs
-        )
+        return _infinitive_matches(pattern.words, token)
     for child in token.children:  # a preposition
         if child.dep_ in ("prep", "dative", "prt") and child.lower_ == pattern.kind:
-            if not pattern.words:
-                return True
-            return any(_is(t, pattern.words) for t in child.subtree)
+            return not pattern.words or any(_is(t, pattern.words) for t in child.subtree)
     return False
+
+
+def _object_matches(words: frozenset[str], token: Token) -> bool:
+    objects = [c for c in token.children if c.dep_ in ("dobj", "attr", "oprd", "nsubjpass")]
+    if not words:
+        return bool(objects)
+    return any(_is(t, words) for o in objects for t in o.subtree)
+
+
+def _infinitive_matches(words: frozenset[str], token: Token) -> bool:
+    verbs = [c for c in token.children if c.dep_ in ("xcomp", "ccomp", "acl") and c.pos_ in ("VERB", "AUX")]
+    # "agreed to a ceasefire": the object of "to" stands for the act
+    verbs += [
+        o
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "to"
+        for o in c.children
+        if o.dep_ == "pobj" and o.pos_ == "NOUN"
+    ]
+    if not words:
+        return bool(verbs)
+    return any(_is(v, words) or any(_is(c, words) for c in v.children if c.dep_ == "conj") for v in verbs)
 
 
 class ActorCoder:
@@ -247,31 +254,22 @@ class ActorCoder:
         if not phrase:
             return None
         text = " ".join(t.text for t in phrase)
-        lower = token.lower_
-        if lower in ("we", "us", "our") or (
+        if token.lower_ in ("we", "us", "our") or (
             token.lemma_.lower() == "country"
             and any(c.lower_ in ("his", "her", "its", "their", "our") for c in token.children)
         ):
             return speaker_country
-        for name, code in IGO_NAMES.items():
-            if f" {name} " in f" {text.lower()} ":
-                return code
+        igo = next((code for name, code in IGO_NAMES.items() if f" {name} " in f" {text.lower()} "), None)
+        return igo or self._known_actor_code(token) or _country_code(token, text)
+
+    def _known_actor_code(self, token: Token) -> str | None:
+        """The code of an actor of the article the phrase names."""
         actor = self.by_name.get(self._entity_text(token).lower())
         if actor is not None and actor.country:
             return actor.country + (actor.sector or "" if actor.type.value != "country" else "")
         if actor is not None and any("secretary-general" in r.lower() for r in actor.roles):
             return "IGOUNO"
-        country = None
-        for _start, _end, found in gazetteer().find_all(text):
-            if found is not None:
-                country = found.iso3
-                break
-        if country is None:
-            return None
-        sector = sector_of(token.lemma_) if token.pos_ == "NOUN" else None
-        if token.lemma_.lower() in ("troop", "soldier", "army", "military", "force", "forces"):
-            sector = "MIL"
-        return country + (sector or "")
+        return None
 
     def _entity_text(self, token: Token) -> str:
         """The named entity the word is part of, or the word ("Hossein
@@ -284,6 +282,18 @@ class ActorCoder:
 
 
 MADE_WORDS = {"made", "built", "designed", "manufactured", "produced", "supplied"}
+
+
+def _country_code(token: Token, text: str) -> str | None:
+    """A country the phrase names, with the sector its head word names
+    ("Russian troops": RUSMIL)."""
+    country = next((found.iso3 for _start, _end, found in gazetteer().find_all(text)), None)
+    if country is None:
+        return None
+    sector = sector_of(token.lemma_) if token.pos_ == "NOUN" else None
+    if token.lemma_.lower() in ("troop", "soldier", "army", "military", "force", "forces"):
+        sector = "MIL"
+    return country + (sector or "")
 
 
 def _maker(token: Token) -> bool:
@@ -419,52 +429,103 @@ def _hypothetical(token: Token) -> bool:
 
 def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> list[Event]:
     """The events of one parsed article."""
-    coder = ActorCoder(actors)
-    by_actor = {a.id: a for a in actors}
-    events: list[Event] = []
-    coded: list[tuple[Token, Event]] = []  # each event with the word it was coded from
-    index = patterns()
-    known_lemmas = _known_lemmas()
-    act_codes: dict[int, str] = {}  # token index -> the code of the act itself, before any mode
-    # admissions and denials are coded from their statements (015, 016) below
-    statement_cues = {s.cue.span[0] for s in statements if s.cue and s.cue.span and s.cue_class in ("admit", "deny")}
-    recoded_cues: set[int] = set()  # admission or denial cues that a pattern codes as something else
-    for token in doc:
+    return _dedupe(EventCoder(statements, actors).code(doc))
+
+
+class EventCoder:
+    """Codes one article's events: an event for each pattern word and each
+    of its source-target pairs, then the words that are part of another's
+    event folded into it, then the admissions and denials of the statements."""
+
+    def __init__(self, statements: list[Statement], actors: list[Actor]) -> None:
+        self.statements = statements
+        self.actors = ActorCoder(actors)
+        self.by_actor = {a.id: a for a in actors}
+        self.index = patterns()
+        self.known_lemmas = _known_lemmas()
+        # admissions and denials are coded from their statements (015, 016), unless
+        # a pattern codes the cue as something else ("denied the request")
+        self.statement_cues = {
+            s.cue.span[0] for s in statements if s.cue and s.cue.span and s.cue_class in ("admit", "deny")
+        }
+        self.recoded_cues: set[int] = set()
+        self.act_codes: dict[int, str] = {}  # token index -> the code of the act itself, before any mode
+        self.coded: list[tuple[Token, Event]] = []  # each event with the word it was coded from
+
+    def code(self, doc: Doc) -> list[Event]:
+        for token in doc:
+            self.coded.extend((token, event) for event in self.word_events(token))
+        return self.folded_events() + self.statement_events()
+
+    def pattern_for(self, token: Token) -> Pattern | None:
+        """The pattern that codes this word, if any."""
         if token.pos_ not in ("VERB", "NOUN"):
-            continue
+            return None
         lemma = token.lemma_.lower()
-        if lemma not in known_lemmas and not (token.pos_ == "VERB" and _aux(token) & DEMAND_AUX):
-            continue  # most words: nothing to look up
+        demanding = token.pos_ == "VERB" and bool(_aux(token) & DEMAND_AUX)
+        if lemma not in self.known_lemmas and not demanding:
+            return None  # most words: nothing to look up
         particles = [c.lower_ for c in token.children if c.dep_ == "prt"]
         # a phrasal verb's own patterns first ("call off" a strike is not "call" one)
-        candidates = [*(index.get((f"{lemma} {p}", False), []) for p in particles)]
-        candidates = [p for group in candidates for p in group] + index.get((lemma, token.pos_ == "NOUN"), [])
-        if token.idx in statement_cues:
+        candidates = [p for particle in particles for p in self.index.get((f"{lemma} {particle}", False), [])]
+        candidates += self.index.get((lemma, token.pos_ == "NOUN"), [])
+        if token.idx in self.statement_cues:
             # "accepted the demands", "denied the request": what is accepted
             # or denied decides (083, 120); otherwise it is an admission or
-            # denial, coded from its statement below
+            # denial, coded from its statement
             candidates = [p for p in candidates if p.kind is not None and p.code not in ("015", "016")]
             if not any(_matches(p, token) for p in candidates):
-                continue
-            recoded_cues.add(token.idx)
+                return None
+            self.recoded_cues.add(token.idx)
         pattern = next((p for p in candidates if _matches(p, token)), None)
-        if pattern is None and token.pos_ == "VERB" and _aux(token) & DEMAND_AUX and _reported(token, statements):
-            pattern = DEMAND  # "X must ensure security", said by Y: a demand, whatever the act
-        if pattern is None:
-            continue
-        carrier = next(
-            (s for s in statements if s.content.span and s.content.span[0] <= token.idx < s.content.span[1]), None
+        if pattern is None and demanding and _reported(token, self.statements):
+            return DEMAND  # "X must ensure security", said by Y: a demand, whatever the act
+        return pattern
+
+    def carrier(self, token: Token) -> Statement | None:
+        """The statement whose content holds the word."""
+        return next(
+            (s for s in self.statements if s.content.span and s.content.span[0] <= token.idx < s.content.span[1]),
+            None,
         )
-        speaker = by_actor.get(carrier.actor_id) if carrier is not None and carrier.actor_id else None
+
+    def word_events(self, token: Token) -> list[Event]:
+        pattern = self.pattern_for(token)
+        if pattern is None:
+            return []
+        carrier = self.carrier(token)
+        speaker = self.by_actor.get(carrier.actor_id) if carrier is not None and carrier.actor_id else None
         speaker_country = speaker.country if speaker is not None else None
         subject = _subject(token)
-        source = coder.code(subject, speaker_country) if subject is not None else None
-        if source is None:
-            # the parse gave no codable subject: the first actor before the
-            # event word in its sentence, as dictionary coders do
-            source = _nearest_actor(coder, token, before=True, speaker_country=speaker_country)
-        if source is None and subject is not None:
-            source = sector_of(subject.lemma_)  # "police", "rebels": a sector without a country
+        code = _specific_code(pattern.code, token, subject)
+        self.act_codes[token.i] = code
+        negated = any(c.dep_ == "neg" for c in token.children)
+        stance = carrier.stance if carrier is not None else None
+        moded = next(
+            (c for c in (code_in_mode(code, m) for m in _modes(token, negated, carrier is not None)) if c), None
+        )
+        if moded:
+            code = moded  # the announcement, demand or refusal happened, whatever becomes of the act
+        elif negated or (_hypothetical(token) and not _intended(token)):
+            stance = Stance.DENY if negated else Stance.CONDITIONAL
+        return [
+            Event(
+                code=code,
+                source=source,
+                target=target or "",
+                span=(token.idx, token.idx + len(token.text)),
+                reported_by=carrier.id if carrier is not None else None,
+                stance=stance,
+            )
+            for source, target in self.dyads(token, subject, speaker_country)
+        ]
+
+    def dyads(self, token: Token, subject: Token | None, speaker_country: str | None) -> list[tuple[str, str]]:
+        """Who did it to whom: (source, target) pairs. Coordinated actors each
+        take part: "the US and Jordan agreed" is an agreement of each with the
+        other; "attacked Kharkiv and Odesa" two attacks."""
+        coder = self.actors
+        source = self.subject_code(token, subject, speaker_country)
         target_word = next(
             (t for t in _targets(token, subject) if (code := coder.code(t, speaker_country)) and code != source), None
         )
@@ -477,121 +538,119 @@ def code_events(doc: Doc, statements: list[Statement], actors: list[Actor]) -> l
                 coder, token, before=False, speaker_country=speaker_country, unlike=target
             )
         source = source or ""
-        # coordinated actors each take part: "the US and Jordan agreed" is an
-        # agreement of each with the other; "attacked Kharkiv and Odesa" two attacks
         sources = _unique([source, *(coder.code(c, speaker_country) for c in _conjuncts(subject))]) or [""]
         targets = _unique([target, *(coder.code(c, speaker_country) for c in _conjuncts(target_word))])
         if target is None and len(sources) > 1:
-            dyads = [(a, b) for a in sources for b in sources if a != b]
-        else:
-            if target is None:
-                target = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=source)
-                targets = [target] if target else []
-            dyads = [(a, b) for a in sources for b in (targets or [""]) if a != b or not a]
-        negated = any(c.dep_ == "neg" for c in token.children)
-        stance = carrier.stance if carrier is not None else None
-        code = pattern.code
-        if code[:2] in ("18", "19") and subject is not None and any(t.lower_ == "suicide" for t in subject.subtree):
-            code = "1831"  # "suicide bombers attacked": CAMEO's own code whatever the verb
-        elif (
-            code in UNCONVENTIONAL
-            and subject is not None
-            and (
-                subject.lemma_.lower() in NON_STATE_ATTACKERS
-                or any(t.lemma_.lower() in NON_STATE_ATTACKERS for t in subject.subtree)
+            return [(a, b) for a in sources for b in sources if a != b]
+        if target is None:
+            target = _nearest_actor(coder, token, before=False, speaker_country=speaker_country, unlike=source)
+            targets = [target] if target else []
+        return [(a, b) for a in sources for b in (targets or [""]) if a != b or not a]
+
+    def subject_code(self, token: Token, subject: Token | None, speaker_country: str | None) -> str | None:
+        """The actor code of who does it, from the parse or the sentence."""
+        source = self.actors.code(subject, speaker_country) if subject is not None else None
+        if source is None:
+            # the parse gave no codable subject: the first actor before the
+            # event word in its sentence, as dictionary coders do
+            source = _nearest_actor(self.actors, token, before=True, speaker_country=speaker_country)
+        if source is None and subject is not None:
+            source = sector_of(subject.lemma_)  # "police", "rebels": a sector without a country
+        return source
+
+    def folded_events(self) -> list[Event]:
+        """An event word governed by another event word in its sentence is
+        part of that event ("agreed to resume talks" is one 03 event, not 03
+        and 04); independent clauses keep their own events. (Only within one
+        statement's words: the parser sometimes hangs one statement's clause
+        under another's.)"""
+        coded = self.coded
+        reported_by = {token.i: event.reported_by for token, event in coded}
+        cue_at = {s.id: s.cue.span[0] for s in self.statements if s.cue and s.cue.span}
+
+        def part_of(governed: Event, word: Token) -> bool:
+            """The event is part of the event coded from `word`: in the same
+            statement, or in the statement that `word` introduces ("urged Chile
+            to release ...")."""
+            return word.i in reported_by and (
+                reported_by[word.i] == governed.reported_by
+                or (governed.reported_by is not None and cue_at.get(governed.reported_by) == word.idx)
             )
-        ):
-            code = UNCONVENTIONAL[code]
-        if code in ("193", "194") and subject is not None and subject.lemma_.lower() in WEAPON_CODES[0][1]:
-            code = "195"  # "helicopters shelled the town": aerial weapons whatever the verb
-        if code == "190":
-            words = {t.lemma_.lower() for t in token.sent}
-            code = next((weapon_code for weapon_code, weapons in WEAPON_CODES if words & weapons), code)
-        code = with_goal(code, token)
-        act_codes[token.i] = code
-        moded = next(
-            (c for c in (code_in_mode(code, m) for m in _modes(token, negated, carrier is not None)) if c), None
-        )
-        if moded:
-            code = moded  # the announcement, demand or refusal happened, whatever becomes of the act
-        elif negated or (_hypothetical(token) and not _intended(token)):
-            stance = Stance.DENY if negated else Stance.CONDITIONAL
-        for dyad_source, dyad_target in dyads:
-            coded.append(
-                (
-                    token,
-                    Event(
-                        code=code,
-                        source=dyad_source,
-                        target=dyad_target or "",
-                        span=(token.idx, token.idx + len(token.text)),
-                        reported_by=carrier.id if carrier is not None else None,
-                        stance=stance,
-                    ),
+
+        deferring = _deferring(coded)
+        events = []
+        for token, event in coded:
+            if token.i in deferring or any(part_of(event, a) and a.i not in deferring for a in token.ancestors):
+                continue
+            mode = MODE_OF_ROOT.get(event.code[:2])
+            if mode is not None:
+                # "urged Russia to release ...": the appeal takes the act's code (0253)
+                governed = sorted(
+                    (_depth(t, token), t.i) for t, e in coded if token in t.ancestors and part_of(e, token)
+                )
+                for _, i in governed:
+                    moded = code_in_mode(self.act_codes[i], mode)
+                    if moded and (moded.startswith(event.code) or event.code.endswith("0")):
+                        event = replace(event, code=moded)
+                        break
+            events.append(event)
+        return events
+
+    def statement_events(self) -> list[Event]:
+        """Admissions and denials of one's own side's deeds (015, 016): the act
+        of admitting or denying happened, whatever it says of the deed."""
+        events = []
+        for statement in self.statements:
+            actor = self.by_actor.get(statement.actor_id) if statement.actor_id else None
+            if actor is None or not actor.country or statement.cue_class not in ("admit", "deny"):
+                continue
+            if statement.cue and statement.cue.span and statement.cue.span[0] in self.recoded_cues:
+                continue
+            code = "015" if statement.cue_class == "admit" else "016"
+            source = actor.country + (actor.sector or "") if actor.type.value != "country" else actor.country
+            events.append(
+                Event(
+                    code=code,
+                    source=source,
+                    target="",
+                    span=statement.cue.span if statement.cue else None,
+                    reported_by=statement.id,
                 )
             )
-    # An event word governed by another event word in its sentence is part of
-    # that event ("agreed to resume talks" is one 03 event, not 03 and 04);
-    # independent clauses keep their own events.
-    # (Only within one statement's words: the parser sometimes hangs one
-    # statement's clause under another's.)
-    reported_by = {token.i: event.reported_by for token, event in coded}
-    cue_at = {s.id: s.cue.span[0] for s in statements if s.cue and s.cue.span}
+        return events
 
-    def part_of(governed: Event, word: Token) -> bool:
-        """The event is part of the event coded from `word`: in the same
-        statement, or in the statement that `word` introduces ("urged Chile
-        to release ...")."""
-        return word.i in reported_by and (
-            reported_by[word.i] == governed.reported_by or cue_at.get(governed.reported_by) == word.idx
-        )
 
+def _deferring(coded: list[tuple[Token, Event]]) -> set[int]:
+    """The words of unspecific violence ("violence", "fighting") that govern
+    a specific act of violence: the specific act codes the event."""
     specific = {t.i for t, e in coded if e.code[:2] in ("18", "19", "20")}
-    deferring = {
+    return {
         t.i
         for t, e in coded
         if t.lemma_.lower() in UNSPECIFIC_VIOLENCE
         and any(s in specific and s != t.i and t in t.doc[s].ancestors for s in specific)
     }
-    for token, event in coded:
-        if token.i in deferring:
-            continue
-        if any(part_of(event, a) and a.i not in deferring for a in token.ancestors):
-            continue
-        mode = MODE_OF_ROOT.get(event.code[:2])
-        if mode is not None:
-            # "urged Russia to release ...": the appeal takes the act's code (0253)
-            governed = sorted((_depth(t, token), t.i) for t, e in coded if token in t.ancestors and part_of(e, token))
-            for _, i in governed:
-                moded = code_in_mode(act_codes[i], mode)
-                if moded and (moded.startswith(event.code) or event.code.endswith("0")):
-                    event = replace(event, code=moded)
-                    break
-        events.append(event)
-    # admissions and denials of one's own side's deeds (015, 016)
-    for statement in statements:
-        actor = by_actor.get(statement.actor_id) if statement.actor_id else None
-        if actor is None or not actor.country or statement.cue_class not in ("admit", "deny"):
-            continue
-        if statement.cue and statement.cue.span and statement.cue.span[0] in recoded_cues:
-            continue
-        code = "015" if statement.cue_class == "admit" else "016"
-        source = actor.country + (actor.sector or "") if actor.type.value != "country" else actor.country
-        # the act of admitting or denying happened, whatever it says of the deed
-        events.append(
-            Event(
-                code=code,
-                source=source,
-                target="",
-                span=statement.cue.span if statement.cue else None,
-                reported_by=statement.id,
-            )
-        )
-    return _dedupe(events)
+
+
+def _specific_code(code: str, token: Token, subject: Token | None) -> str:
+    """A pattern's code made specific by who acts and with what, and by the
+    act's goal."""
+    subject_words = {t.lemma_.lower() for t in subject.subtree} if subject is not None else set()
+    if code[:2] in ("18", "19") and subject is not None and any(t.lower_ == "suicide" for t in subject.subtree):
+        code = "1831"  # "suicide bombers attacked": CAMEO's own code whatever the verb
+    elif code in UNCONVENTIONAL and subject_words & NON_STATE_ATTACKERS:
+        code = UNCONVENTIONAL[code]
+    if code in ("193", "194") and subject is not None and subject.lemma_.lower() in WEAPON_CODES[0][1]:
+        code = "195"  # "helicopters shelled the town": aerial weapons whatever the verb
+    if code == "190":
+        words = {t.lemma_.lower() for t in token.sent}
+        code = next((weapon_code for weapon_code, weapons in WEAPON_CODES if words & weapons), code)
+    return with_goal(code, token)
 
 
 def _dedupe(events: list[Event]) -> list[Event]:
-    seen, out = set(), []
+    seen: set[tuple] = set()
+    out: list[Event] = []
     for event in events:
         key = (event.code, event.source, event.target, event.span)
         if key not in seen:

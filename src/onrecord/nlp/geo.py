@@ -29,7 +29,12 @@ class Gazetteer:
         return self.by_name.get(phrase) or self.by_demonym.get(phrase) or self.by_capital.get(phrase)
 
     def find_all(self, text: str) -> list[tuple[int, int, Country]]:
-        return [(m.start(), m.end(), self.lookup(m.group())) for m in self.pattern.finditer(text)]
+        # (the pattern holds only known names: every match looks up)
+        return [
+            (m.start(), m.end(), country)
+            for m in self.pattern.finditer(text)
+            if (country := self.lookup(m.group())) is not None
+        ]
 
 
 def _read_tsv(name: str) -> list[list[str]]:

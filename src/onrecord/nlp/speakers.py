@@ -354,58 +354,66 @@ class SpeakerResolver:
         return results
 
     def resolve_mention(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
+        """The name and actor a speaker mention stands for: a person by name,
+        a pronoun's antecedent, a described person or organisation, else a
+        group under the mention's own words."""
+        named = self._person_by_name(mention)
+        if named is not None:
+            return named.name, named
+        if mention.root.pos_ == "PRON":
+            return self._resolve_pronoun(mention)
+        if mention.root.pos_ == "NOUN":
+            described = self._described(mention)
+            if described is not None:
+                return described
+        return self._group(mention)
+
+    def _person_by_name(self, mention: Span) -> ActorDraft | None:
         root = mention.root
-        # a person by name
         for ent in self.doc.ents:
             if _is_person_entity(ent) and ent.start < mention.end and mention.start < ent.end:
-                name = person_name(ent)
-                actor = self._find_person(name, at=ent.start_char)
+                actor = self._find_person(person_name(ent), at=ent.start_char)
                 if actor is not None:
-                    return actor.name, actor
+                    return actor
         if root.pos_ == "PRON":
-            return self._resolve_pronoun(mention)
+            return None
         if root.pos_ in ("PROPN", "ADJ", "NOUN") and root.text[:1].isupper() and len(mention) <= 3:
             actor = self._find_person(_strip_det(mention.text), at=mention.start_char)
             if actor is not None:
-                return actor.name, actor
+                return actor
         if _looks_like_a_name(mention) and self.gazetteer.lookup(mention.text) is None:
             # a person the entity recogniser missed ("said Ana Ruiz, the minister")
             actor = self._person_for(mention.text)
             actor.aliases.add(mention.text)
             self._add_roles(actor, mention)
-            return actor.name, actor
-        if root.pos_ == "NOUN":
-            named = self._named_in(mention) if root.lemma_.lower() in DOCUMENT_NOUNS else None
-            if named is not None:
-                return self._group(named)
-            if is_role_noun(root.lemma_):
-                actor = self._person_with_role(mention)
-                if actor is not None:
-                    return actor.name, actor
-            definite = any(t.lower_ in ("the", "this") for t in mention if t.dep_ == "det")
-            lemma = root.lemma_.lower()
-            if (
-                definite
-                and root.tag_ == "NN"
-                and lemma not in ORGANISATION_NOUNS
-                and lemma not in DOCUMENT_NOUNS
-                and lemma not in PLACE_NOUNS
-                and not any(t.pos_ == "PROPN" for t in mention)
-            ):
-                # "says the cheerful shopkeeper": the person just quoted
-                speaker = self._latest_speaker(mention.start_char)
-                if speaker is not None:
-                    return speaker.name, speaker
-            if (
-                root.lemma_.lower() in ORGANISATION_NOUNS
-                and root.tag_ == "NN"
-                and definite
-                and not any(t.pos_ == "PROPN" for t in mention)
-            ):
-                organisation = self._latest_organisation(mention.start_char)
-                if organisation is not None:
-                    return self._group(organisation)
-        return self._group(mention)
+            return actor
+        return None
+
+    def _described(self, mention: Span) -> tuple[str | None, ActorDraft | None] | None:
+        """Whom a common-noun mention means: the body a document comes from
+        ("a release from the dockworkers' union"), the named person with that
+        role, the person just quoted ("says the cheerful shopkeeper"), or the
+        organisation of the story ("the company")."""
+        root = mention.root
+        lemma = root.lemma_.lower()
+        named = self._named_in(mention) if lemma in DOCUMENT_NOUNS else None
+        if named is not None:
+            return self._group(named)
+        if is_role_noun(root.lemma_):
+            actor = self._person_with_role(mention)
+            if actor is not None:
+                return actor.name, actor
+        definite = any(t.lower_ in ("the", "this") for t in mention if t.dep_ == "det")
+        plain = definite and root.tag_ == "NN" and not any(t.pos_ == "PROPN" for t in mention)
+        if plain and lemma not in ORGANISATION_NOUNS | DOCUMENT_NOUNS | PLACE_NOUNS:
+            speaker = self._latest_speaker(mention.start_char)
+            if speaker is not None:
+                return speaker.name, speaker
+        if plain and lemma in ORGANISATION_NOUNS:
+            organisation = self._latest_organisation(mention.start_char)
+            if organisation is not None:
+                return self._group(organisation)
+        return None
 
     def _named_in(self, mention: Span) -> Span | None:
         """An organisation or person named in a document's phrase: "a release
@@ -444,20 +452,7 @@ class SpeakerResolver:
         "Ana", or a family name written first); when two could be (two Lindqvists),
         the one the article mentions most, then the one last mentioned before
         `at` (on ggt_dev, frequency first resolved more than recency first)."""
-        words = _words(name)
-        if not words:
-            return None
-        key = _norm(name)
-        for actor in self.persons:
-            if _norm(actor.name) == key:
-                return actor
-        same = [p for p in self.persons if key in {_norm(a) for a in p.aliases}]
-        if not same and len(words) == 1:
-            same = [p for p in self.persons if p.surname == words[0]]
-            if not same:
-                same = [p for p in self.persons if _words(p.name)[:1] == words]
-        elif not same:
-            same = [p for p in self.persons if p.surname == words[-1] and len(_words(p.name)) >= len(words)]
+        same = self._could_be(name)
         if len(same) <= 1:
             return same[0] if same else None
         counts = {id(p): sum(1 for m in self.mentions if m.actor is p) for p in same}
@@ -466,6 +461,25 @@ class SpeakerResolver:
             for p in same
         }
         return max(same, key=lambda p: (counts[id(p)], last_seen[id(p)]))
+
+    def _could_be(self, name: str) -> list[ActorDraft]:
+        """The persons a name could mean: the one of that full name, else
+        those it is an alias, surname or first name of."""
+        words = _words(name)
+        if not words:
+            return []
+        key = _norm(name)
+        exact = next((actor for actor in self.persons if _norm(actor.name) == key), None)
+        if exact is not None:
+            return [exact]
+        same = [p for p in self.persons if key in {_norm(a) for a in p.aliases}]
+        if not same and len(words) == 1:
+            same = [p for p in self.persons if p.surname == words[0]]
+            if not same:
+                same = [p for p in self.persons if _words(p.name)[:1] == words]
+        elif not same:
+            same = [p for p in self.persons if p.surname == words[-1] and len(_words(p.name)) >= len(words)]
+        return same
 
     def _resolve_pronoun(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
         pronoun = mention.root.lower_

@@ -31,6 +31,10 @@ from onrecord.nlp.geo import is_role_noun
 from onrecord.nlp.quotes import ALL_QUOTE_MARKS, Quote, find_quotes
 
 CharSpan = tuple[int, int]
+# what a cue says: the content's spans, its quotations, and the frame that found it
+Content = tuple[list[CharSpan], list[Quote], str]
+# a frame's answer that the cue says nothing here (no later frame is tried)
+NO_CONTENT: Content = ([], [], "")
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # A quotation this short inside a sentence is a quoted fragment (scare quotes,
@@ -264,12 +268,7 @@ class StatementFinder:
             )
         if clause is None:
             return
-        speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
-        if speaker is None:
-            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
-            speaker = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
-        if speaker is None and noun.dep_ in ("dobj", "attr"):
-            speaker = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        speaker = _nominal_speaker(noun)
         if speaker is None or not can_speak(speaker) or speaker.lower_ in ("it", "this", "that"):
             return
         spans, quotes = self._span_with_quotes(_subtree_span(clause))
@@ -288,55 +287,50 @@ class StatementFinder:
 
     def speaker_of(self, verb: Token, sentence: Span) -> Token | None:
         """The token that names who speaks through this cue, or None."""
+        decided, speaker = self._speaker_up_the_parse(verb)
+        if decided:
+            return speaker
+        opening = self._opening_mention(verb, sentence)
+        if opening is not None:
+            return opening
+        return self._participle_subject(verb, sentence)
+
+    def _speaker_up_the_parse(self, verb: Token) -> tuple[bool, Token | None]:
+        """The cue's subject, or that of a verb it hangs on ("X smiled and
+        said", "X ..., saying that"); (False, None) when the parse says nothing
+        of who speaks, (True, None) when it says nobody named does."""
         seen = set()
         token = verb
         while token.i not in seen:
             seen.add(token.i)
             agent = next((c for c in token.children if c.dep_ == "agent"), None)
             subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
-            if subject is not None and subject.dep_ == "nsubjpass":
-                # "X was urged by Y to ...": Y speaks; "it was said that": nobody
-                # named; "X was quoted as saying": X speaks
-                if token.lemma_ in ("quote", "report", "cite") and token is not verb:
-                    return subject  # "X was quoted (by local media) as saying ..."
-                if agent is not None:
-                    return next((c for c in agent.children if c.dep_ == "pobj"), None)
-                return None
             if subject is not None:
-                if subject.lower_ in ("that", "which", "who") and token.dep_ == "relcl":
-                    return token.head
-                named = next((c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-                if subject.pos_ == "NOUN" and named is not None:
-                    return named  # "Spindler's father, Joseph, says": Joseph speaks
-                return subject
+                return True, _speaker_from_subject(token, verb, subject, agent)
             if agent is not None and token is verb:
-                return next((c for c in agent.children if c.dep_ == "pobj"), None)
-            if token.dep_ in ("relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                return token.head
-            if token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                # "X, the ambassador, repeated ... and called ...": the small
-                # parser often hangs the second verb on the speaker itself
-                return token.head
-            if token.dep_ in ("conj", "advcl", "xcomp", "ccomp") and token.head.i != token.i:
-                # "X smiled and said", "X ..., saying that": the head's subject speaks
-                if token.dep_ == "ccomp" and token.tag_ != "VBG":
-                    break
-                token = token.head
-                continue
-            break
-        opening = self._opening_mention(verb, sentence)
-        if opening is not None:
-            return opening
-        # "Insisting that ..., the minister acknowledged ...": a leading
-        # participle shares the subject of another cue in its sentence.
-        if verb.tag_ == "VBG":
-            for other in sentence:
-                if other.i != verb.i and cue_of(other) is not None and not self.in_quote(other):
-                    subject = next((c for c in other.children if c.dep_ in ("nsubj",)), None)
-                    if subject is not None:
-                        return subject
-                    if other.dep_ in ("relcl", "acl") and other.head.pos_ in ("NOUN", "PROPN"):
-                        return other.head
+                return True, _object_of(agent)
+            # "X, the ambassador, repeated ... and called ...": the small parser
+            # often hangs the second verb (conj) on the speaker itself
+            if token.dep_ in ("relcl", "acl", "conj") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return True, token.head
+            climbs = token.dep_ in ("conj", "advcl", "xcomp", "ccomp") and token.head.i != token.i
+            if not climbs or (token.dep_ == "ccomp" and token.tag_ != "VBG"):
+                break
+            token = token.head
+        return False, None
+
+    def _participle_subject(self, verb: Token, sentence: Span) -> Token | None:
+        """ "Insisting that ..., the minister acknowledged ...": a leading
+        participle shares the subject of another cue in its sentence."""
+        if verb.tag_ != "VBG":
+            return None
+        for other in sentence:
+            if other.i != verb.i and cue_of(other) is not None and not self.in_quote(other):
+                subject = next((c for c in other.children if c.dep_ in ("nsubj",)), None)
+                if subject is not None:
+                    return subject
+                if other.dep_ in ("relcl", "acl") and other.head.pos_ in ("NOUN", "PROPN"):
+                    return other.head
         return None
 
     def _name_before_apposition(self, subject: Token, sentence: Span) -> Token | None:
@@ -371,19 +365,29 @@ class StatementFinder:
                 return token
         return None
 
-    def content_of(
-        self, verb: Token, cue: Cue, sentence: Span, speaker: Token
-    ) -> tuple[list[CharSpan], list[Quote], str] | None:
-        # 1. a quotation next to the cue, in the same sentence or running over it
+    def content_of(self, verb: Token, cue: Cue, sentence: Span, speaker: Token) -> Content | None:
+        """What the cue's speaker said: a quotation beside the cue, else the
+        first of the cue's frames that the parse fills."""
         adjacent = self.adjacent_quotes(verb, sentence, speaker)
         if adjacent:
             return [(q.start, q.end) for q in adjacent], adjacent, "quote"
         if cue.frames == {"quote"}:
             return None
         children = list(verb.children)
-        # 2. a clausal complement: "said (that) ...", "told reporters (that) ..."
-        # the clausal complement: a verbal one after the cue first (a dateline
-        # like "OTTAWA —" is parsed as a complement too)
+        for frame in (self._clause_content, self._verb_frame_content, self._called_content, self._object_content):
+            found = frame(verb, cue, sentence, speaker, children)
+            if found is NO_CONTENT:
+                return None
+            if found is not None:
+                return found
+        return None
+
+    def _clause_content(
+        self, verb: Token, cue: Cue, sentence: Span, speaker: Token, children: list[Token]
+    ) -> Content | None:
+        # a clausal complement: "said (that) ...", "told reporters (that) ...";
+        # a verbal one after the cue first (a dateline like "OTTAWA —" is
+        # parsed as a complement too)
         clauses = [c for c in children if c.dep_ == "ccomp" and c.i != speaker.i]
         clauses.sort(key=lambda c: (c.pos_ not in ("VERB", "AUX"), c.i < verb.i))
         clause = clauses[0] if clauses else None
@@ -396,12 +400,17 @@ class StatementFinder:
             # "It is on the mayor's watch, Lind said, that ...": the sentence
             # around the parenthetical cue is the content
             return (*self._span_with_quotes(_without(verb.head, verb)), "that")
-        # 3. a that-clause on a claim-noun object: "dismissed claims that its
+        # a that-clause on a claim-noun object: "dismissed claims that its
         # database had been stolen", "confirmed reports that ..."
         claimed = self._claim_object_clause(children, speaker)
         if claimed is not None:
             return (*self._span_with_quotes(_subtree_span(claimed)), "that")
-        # 4. frames
+        return None
+
+    def _verb_frame_content(
+        self, verb: Token, cue: Cue, sentence: Span, speaker: Token, children: list[Token]
+    ) -> Content | None:
+        """A to-infinitive ("promised to resign") or a gerund ("denied taking")."""
         if "to" in cue.frames and cue.speech_act in TO_FRAME_ACTS:
             infinitive = next(
                 (c for c in children if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)), None
@@ -412,36 +421,46 @@ class StatementFinder:
             gerund = next((c for c in children if c.dep_ in ("xcomp", "dobj", "pcomp") and c.tag_ == "VBG"), None)
             if gerund is not None:
                 return (*self._span_with_quotes(_subtree_span(gerund)), "gerund")
-        if "call" in cue.frames:
-            if verb.dep_ == "acl" and verb.tag_ == "VBN":
-                return None  # "a group called the We The People Foundation": naming, not saying
-            # the object may be parsed as dobj or, before a predicate, as oprd
-            obj = next(
-                (c for c in children if c.dep_ in ("dobj", "oprd") and c.pos_ in ("NOUN", "PROPN", "PRON")), None
-            )
-            complement = next(
-                (c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c is not obj), None
-            )
-            quoted = self._quote_after(
-                obj if obj is not None else verb,
-                sentence,
-                reach=(obj.right_edge.i - obj.i + 3) if obj is not None else 3,
-            )
-            if quoted is not None:
-                start = obj.left_edge.idx if obj is not None else quoted.start
-                return [(start, quoted.end)], [quoted], "call"
-            if obj is not None and complement is not None:
-                return (*self._span_with_quotes(_subtree_span(complement)), "call")
-        if "object" in cue.frames and cue.speech_act in OBJECT_FRAME_ACTS:
-            obj = next((c for c in children if c.dep_ == "dobj"), None)
-            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.i != speaker.i:
-                if cue.speech_act == "deny" and obj.lemma_.lower() not in claim_nouns():
-                    return None  # "denied a request": refusing, not contesting a claim
-                return (*self._span_with_quotes(_subtree_span(obj)), "object")
-            if obj is None:
-                phrase = self._phrase_after(verb, sentence)
-                if phrase is not None:
-                    return (*self._span_with_quotes(phrase), "object")
+        return None
+
+    def _called_content(
+        self, verb: Token, cue: Cue, sentence: Span, speaker: Token, children: list[Token]
+    ) -> Content | None:
+        """ "called the report 'absolutely false'", "called the claims lies"."""
+        if "call" not in cue.frames:
+            return None
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            return NO_CONTENT  # "a group called the We The People Foundation": naming, not saying
+        # the object may be parsed as dobj or, before a predicate, as oprd
+        obj = next((c for c in children if c.dep_ in ("dobj", "oprd") and c.pos_ in ("NOUN", "PROPN", "PRON")), None)
+        complement = next((c for c in children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c is not obj), None)
+        quoted = self._quote_after(
+            obj if obj is not None else verb,
+            sentence,
+            reach=(obj.right_edge.i - obj.i + 3) if obj is not None else 3,
+        )
+        if quoted is not None:
+            start = obj.left_edge.idx if obj is not None else quoted.start
+            return [(start, quoted.end)], [quoted], "call"
+        if obj is not None and complement is not None:
+            return (*self._span_with_quotes(_subtree_span(complement)), "call")
+        return None
+
+    def _object_content(
+        self, verb: Token, cue: Cue, sentence: Span, speaker: Token, children: list[Token]
+    ) -> Content | None:
+        """ "denied the allegations", "confirmed the deal": the object is the content."""
+        if "object" not in cue.frames or cue.speech_act not in OBJECT_FRAME_ACTS:
+            return None
+        obj = next((c for c in children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.i != speaker.i:
+            if cue.speech_act == "deny" and obj.lemma_.lower() not in claim_nouns():
+                return NO_CONTENT  # "denied a request": refusing, not contesting a claim
+            return (*self._span_with_quotes(_subtree_span(obj)), "object")
+        if obj is None:
+            phrase = self._phrase_after(verb, sentence)
+            if phrase is not None:
+                return (*self._span_with_quotes(phrase), "object")
         return None
 
     @staticmethod
@@ -499,45 +518,53 @@ class StatementFinder:
         region = [verb, speaker] + [c for c in verb.children if c.dep_ in ("dobj", "dative", "npadvmod", "prep")]
         left = min(t.left_edge.i if t is speaker else t.i for t in region)
         right = max(t.i for t in region)
-        found: list[Quote] = []
-        # before: walk left from the region over punctuation to a closing mark
+        found = [q for q in (self._quote_ending_before(left, sentence),) if q is not None]
+        after = self._quote_starting_after(right, bool(found))
+        if after is not None:
+            found.append(after)
+        # a quotation that runs over several paragraphs belongs to the cue as a whole
+        extended = []
+        for quote in found:
+            extended.append(quote)
+            index = self.quotes.index(quote)
+            while self.quotes[index].continues and index + 1 < len(self.quotes):
+                index += 1
+                extended.append(self.quotes[index])
+        return sorted(set(extended), key=lambda q: q.start)
+
+    def _quote_ending_before(self, left: int, sentence: Span) -> Quote | None:
+        """A free quotation closing just before token `left`, over punctuation only."""
         i = left - 1
         while i >= sentence.start - 1 and i >= 0 and left - i <= 4 and (self.doc[i].is_punct or self.doc[i].is_space):
             q = self.quote_at(self.doc[i].idx)
             if q is not None:
-                if q not in self._taken_quotes and self.quote_words(self.quotes[q]) >= 2:
-                    found.append(self.quotes[q])
-                break
+                free = q not in self._taken_quotes and self.quote_words(self.quotes[q]) >= 2
+                return self.quotes[q] if free else None
             i -= 1
-        # after: walk right from the cue's region over , : and similar
+        return None
+
+    def _quote_starting_after(self, right: int, continuing: bool) -> Quote | None:
+        """A free quotation opening just after token `right`, over , : and
+        similar (any length when it `continuing` one before the cue)."""
         i = right + 1
         limit = min(len(self.doc), right + MAX_CUE_DISTANCE)
         while i < limit:
             token = self.doc[i]
             q = self.quote_at(token.idx)
             if q is not None:
-                if q not in self._taken_quotes and (
-                    found
+                introduced = (
+                    continuing
                     or self.text[self.doc[i - 1].idx : token.idx].strip(" ,:\u2014-") == ""
                     or self.doc[i - 1].text in (":", ",")
-                ):
-                    if self.quote_words(self.quotes[q]) >= MIN_QUOTE_WORDS or found:
-                        found.append(self.quotes[q])
-                break
+                )
+                long_enough = self.quote_words(self.quotes[q]) >= MIN_QUOTE_WORDS or continuing
+                return self.quotes[q] if q not in self._taken_quotes and introduced and long_enough else None
             if not (token.is_punct or token.is_space) or token.text in (".", "!", "?"):
                 # only punctuation may stand between a cue and the quotation it introduces
                 if token.text not in (":", ",", "\u2014", "-"):
-                    break
+                    return None
             i += 1
-        # a quotation that runs over several paragraphs belongs to the cue as a whole
-        extended = []
-        for q in found:
-            extended.append(q)
-            index = self.quotes.index(q)
-            while self.quotes[index].continues and index + 1 < len(self.quotes):
-                index += 1
-                extended.append(self.quotes[index])
-        return sorted(set(extended), key=lambda q: q.start)
+        return None
 
     def _span_with_quotes(self, span: CharSpan) -> tuple[list[CharSpan], list[Quote]]:
         quotes = [q for q in self.quotes if q.start < span[1] and span[0] < q.end]
@@ -591,6 +618,9 @@ class StatementFinder:
     # -- pass 2: quotations -------------------------------------------------------
 
     def _quotation_pass(self) -> None:
+        """Quotations no cue took: attributed by a cue or colon near them, or
+        continuing the statement before them, or floating (the person the
+        article is talking about, resolved later)."""
         previous: FoundStatement | None = None
         by_start = sorted(self.found, key=lambda f: f.start)
         for index, quote in enumerate(self.quotes):
@@ -603,39 +633,41 @@ class StatementFinder:
             opens_paragraph = quote.start == self.paragraph_start(quote.start)
             if self.quote_words(quote) < MIN_QUOTE_WORDS and not opens_paragraph:
                 continue
-            statement = self._attribute_by_cue(quote) or self._attribute_by_colon(quote)
-            if statement is None and previous is None and opens_paragraph and self._is_sentence(quote):
-                # a quotation standing alone with nobody quoted before it: the
-                # person the article is talking about (resolved later)
-                statement = FoundStatement(
-                    content=[(quote.start, quote.end)],
-                    kind=StatementKind.CONTINUATION,
-                    quotes=[quote],
-                    frame="floating",
-                )
-            elif statement is None and previous is not None:
-                continued = index > 0 and self.quotes[index - 1].continues
-                same_paragraph = previous.paragraph_index == self.paragraph_index(quote.start)
-                near = self.paragraph_index(quote.start) - previous.paragraph_index <= 2
-                if not (near or continued or same_paragraph) and opens_paragraph and self._is_sentence(quote):
-                    statement = FoundStatement(
-                        content=[(quote.start, quote.end)],
-                        kind=StatementKind.CONTINUATION,
-                        quotes=[quote],
-                        frame="floating",
-                    )
-                elif (opens_paragraph and near) or continued or same_paragraph:
-                    statement = FoundStatement(
-                        content=[(quote.start, quote.end)],
-                        kind=StatementKind.CONTINUATION,
-                        continues=previous.continues or previous,
-                        quotes=[quote],
-                        frame="continuation",
-                    )
+            statement = (
+                self._attribute_by_cue(quote)
+                or self._attribute_by_colon(quote)
+                or self._unattributed(index, quote, previous, opens_paragraph)
+            )
             if statement is not None:
                 self._add(statement)
                 by_start = sorted(self.found, key=lambda f: f.start)
                 previous = statement
+
+    def _unattributed(
+        self, index: int, quote: Quote, previous: FoundStatement | None, opens_paragraph: bool
+    ) -> FoundStatement | None:
+        """A quotation with no cue of its own: a continuation of the statement
+        just before it, or floating when it opens a paragraph far from any."""
+        floating = FoundStatement(
+            content=[(quote.start, quote.end)], kind=StatementKind.CONTINUATION, quotes=[quote], frame="floating"
+        )
+        if previous is None:
+            # a quotation standing alone with nobody quoted before it
+            return floating if opens_paragraph and self._is_sentence(quote) else None
+        continued = index > 0 and self.quotes[index - 1].continues
+        same_paragraph = previous.paragraph_index == self.paragraph_index(quote.start)
+        near = self.paragraph_index(quote.start) - previous.paragraph_index <= 2
+        if not (near or continued or same_paragraph) and opens_paragraph and self._is_sentence(quote):
+            return floating
+        if (opens_paragraph and near) or continued or same_paragraph:
+            return FoundStatement(
+                content=[(quote.start, quote.end)],
+                kind=StatementKind.CONTINUATION,
+                continues=previous.continues or previous,
+                quotes=[quote],
+                frame="continuation",
+            )
+        return None
 
     def _is_sentence(self, quote: Quote) -> bool:
         """A quotation that is a full sentence of speech (a verb, several words),
@@ -757,6 +789,39 @@ NOT_SPEAKERS = {
 
 
 @lru_cache(maxsize=1)
+def _nominal_speaker(noun: Token) -> Token | None:
+    """Who made the claim, denial or warning: its owner ("X's denial"), its
+    "by" ("a warning by X"), or the subject of a verb it is the object of
+    ("X made claims")."""
+    speaker = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if speaker is None:
+        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        speaker = _object_of(by) if by is not None else None
+    if speaker is None and noun.dep_ in ("dobj", "attr"):
+        speaker = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    return speaker
+
+
+def _object_of(preposition: Token) -> Token | None:
+    return next((c for c in preposition.children if c.dep_ == "pobj"), None)
+
+
+def _speaker_from_subject(token: Token, verb: Token, subject: Token, agent: Token | None) -> Token | None:
+    """Who speaks, given the subject of the cue (or of the verb it hangs on)."""
+    if subject.dep_ == "nsubjpass":
+        # "X was urged by Y to ...": Y speaks; "it was said that": nobody
+        # named; "X was quoted as saying": X speaks
+        if token.lemma_ in ("quote", "report", "cite") and token is not verb:
+            return subject  # "X was quoted (by local media) as saying ..."
+        return _object_of(agent) if agent is not None else None
+    if subject.lower_ in ("that", "which", "who") and token.dep_ == "relcl":
+        return token.head
+    named = next((c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+    if subject.pos_ == "NOUN" and named is not None:
+        return named  # "Spindler's father, Joseph, says": Joseph speaks
+    return subject
+
+
 def claim_nouns() -> frozenset[str]:
     source = resources.files("onrecord.nlp").joinpath("data/claim_nouns.txt").read_text("utf-8")
     return frozenset(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
