@@ -334,3 +334,26 @@ def test_a_quotations_stance_is_read_on_its_first_sentence(analyzer):
     assert find(a, "We made a bid").stance.value == "affirm"
     a = record(analyzer, "“We made no bid for the Tolland site. The story is nonsense,” said Marit Oyelaran.")
     assert find(a, "We made no bid").stance.value == "deny"
+
+
+@pytest.mark.parametrize(
+    "text, part, speaker",
+    [
+        (
+            '"We have found no trace of the boat," said Sgt. Ilse Varga of the harbour police.',
+            "no trace of the boat",
+            "Ilse Varga",
+        ),
+        ('"The search goes on overnight," said Det. Insp. Rowan Pike.', "The search goes on", "Rowan Pike"),
+        ("The convoy had left before dawn, Cpl. Tomas Reyna said.", "The convoy had left", "Tomas Reyna"),
+    ],
+)
+def test_an_abbreviated_title_does_not_end_the_sentence_or_become_the_speaker(analyzer, text, part, speaker):
+    # the tokenizer split "Sgt." into "Sgt" and ".", the parser ended a
+    # sentence there, and "Sgt" spoke (and "Det" became a person)
+    a = record(analyzer, text + "\n\nThe inquiry continues.")
+    s = find(a, part)
+    assert s.speaker_name == speaker
+    actor = next(x for x in a.actors if x.id == s.actor_id)
+    assert actor.type.value == "person" and actor.name == speaker
+    assert [x.name for x in a.actors if x.type.value == "person"] == [speaker]

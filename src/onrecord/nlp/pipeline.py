@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -49,7 +50,26 @@ def load_pipeline(name: str | None = None) -> Language:
         raise _not_installed(chosen) from None
     if "parser" in nlp.pipe_names and PARAGRAPH_COMPONENT not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    if nlp.lang == "en":
+        keep_titles_whole(nlp)
     return nlp
+
+
+def keep_titles_whole(nlp: Language) -> None:
+    """Abbreviated titles ("Sgt.", "Det. Insp.") stay one token, so that the
+    parser does not end a sentence after them (data/title_abbreviations.txt)."""
+    from spacy.symbols import ORTH
+    from spacy.tokenizer import Tokenizer
+
+    if isinstance(nlp.tokenizer, Tokenizer):  # (a custom tokenizer is left as it is)
+        for title in title_abbreviations():
+            nlp.tokenizer.add_special_case(title, [{ORTH: title}])
+
+
+@lru_cache(maxsize=1)
+def title_abbreviations() -> tuple[str, ...]:
+    source = resources.files("onrecord.nlp").joinpath("data/title_abbreviations.txt").read_text("utf-8")
+    return tuple(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
 
 
 PARAGRAPH_COMPONENT = "onrecord_paragraph_breaks"

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 
 from onrecord.model import Actor, ActorType
 from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of, sector_of_role
+from onrecord.nlp.identity import name_titles
 from onrecord.nlp.statements import DOCUMENT_NOUNS, FoundStatement
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "mx", "rev", "reverend"}
@@ -614,6 +615,7 @@ def person_name(ent: Span) -> str:
         tokens.pop()
     while len(tokens) > 1 and (
         tokens[0].lower_.rstrip(".") in HONORIFICS
+        or _abbreviated_title(tokens[0])
         or (tokens[0].pos_ != "PROPN" and not tokens[0].text[:1].isupper())
         or is_role_noun(tokens[0].lemma_)
         and tokens[0].lower_ not in ("general",)
@@ -683,8 +685,25 @@ def organisation_words() -> frozenset[str]:
 
 def _is_person_entity(ent: Span) -> bool:
     """A PERSON entity, unless its name is an organisation's (the small
-    model tags "Ostmark Foods" PERSON)."""
-    return ent.label_ == "PERSON" and not names_organisation(ent.text)
+    model tags "Ostmark Foods" PERSON); or a name after an abbreviated title,
+    whatever the entity's label (it tags "Det. Insp. Mark Hale" ORG)."""
+    if ent.label_ == "PERSON":
+        return not names_organisation(ent.text)
+    titles = 0
+    while titles < len(ent) and _abbreviated_title(ent[titles]):
+        titles += 1
+    name = [t for t in ent[titles:] if not (t.tag_ == "POS" or t.is_punct)]
+    return (
+        titles > 0
+        and ent.label_ in ("ORG", "GPE", "NORP", "FAC")
+        and 1 <= len(name) <= 3
+        and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in name)
+    )
+
+
+def _abbreviated_title(token: Token) -> bool:
+    """ "Sgt.", "Det.", "Gov.": a title shortened with a full stop."""
+    return token.text.endswith(".") and len(token.text) > 2 and token.lower_.rstrip(".") in name_titles()
 
 
 def _looks_like_a_name(mention: Span) -> bool:
