@@ -12,7 +12,8 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import partial
+from typing import Any, overload
 
 from spacy.tokens import Doc
 
@@ -23,9 +24,9 @@ from onrecord.ingest.draft import IngestOptions
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.sources import given_article
 from onrecord.limits import DocumentTimeout, time_limit
-from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Statement
+from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Span, Statement
 from onrecord.nlp.pipeline import WINDOW_CHARS, load_pipeline, parseable, windows
-from onrecord.nlp.speakers import SpeakerResolver, to_actors
+from onrecord.nlp.speakers import ActorDraft, SpeakerResolver, to_actors
 from onrecord.nlp.statements import FoundStatement, StatementFinder
 
 # Articles parsed together by spaCy's nlp.pipe.
@@ -133,7 +134,7 @@ class Analyzer:
                 continue
             yield from self._analyses_together(together)
             together = []
-            yield _analysis_or_failure(article, lambda article=article: self._analysis_in_windows(article))
+            yield _analysis_or_failure(article, partial(self._analysis_in_windows, article))
         yield from self._analyses_together(together)
 
     def _analyses_together(self, articles: list[Article]) -> Iterator[Analysis | Failure]:
@@ -142,9 +143,7 @@ class Analyzer:
                 yield _failure(article, parsed)
                 continue
             doc, title_doc = parsed
-            yield _analysis_or_failure(
-                article, lambda d=doc, a=article, t=title_doc: _limited(lambda: analyze_doc(d, a, t))
-            )
+            yield _analysis_or_failure(article, partial(_limited, partial(analyze_doc, doc, article, title_doc)))
 
     def _analysis_in_windows(self, article: Article) -> Analysis:
         """The record of a long article, parsed and analysed a window at a
@@ -159,7 +158,7 @@ class Analyzer:
         for (offset, piece), doc in zip(pieces, docs):
             window = replace(article, text=article.text[offset : offset + len(piece)])
             heading = title_doc if offset == 0 else None
-            part = _limited(lambda d=doc, w=window, h=heading: analyze_doc(d, w, h))
+            part = _limited(partial(analyze_doc, doc, window, heading))
             merged.add(offset, piece, part)
         return merged.analysis
 
@@ -223,12 +222,12 @@ class WindowMerger:
             _move_statement(statement, offset, self.analysis.sentences, self._paragraphs)
         for statement in part.statements + part.headline:
             statement.id = statement_ids[statement.id]
-            statement.actor_id = actor_ids.get(statement.actor_id)
-            statement.claim_id = claim_ids.get(statement.claim_id)
+            statement.actor_id = actor_ids.get(statement.actor_id) if statement.actor_id is not None else None
+            statement.claim_id = claim_ids.get(statement.claim_id) if statement.claim_id is not None else None
             statement.side = _renamed_side(statement.side, actor_ids)
         for event in part.events:
             event.span = _moved(event.span, offset)
-            event.reported_by = statement_ids.get(event.reported_by)
+            event.reported_by = statement_ids.get(event.reported_by) if event.reported_by is not None else None
             self.analysis.events.append(event)
         for reversal in part.reversals + part.contradictions:
             reversal.claim_id = claim_ids.get(reversal.claim_id, reversal.claim_id)
@@ -282,7 +281,11 @@ def _move_statement(statement: Statement, offset: int, sentences: int, paragraph
         statement.paragraph_index += paragraphs
 
 
-def _moved(span: tuple[int, int] | None, offset: int) -> tuple[int, int] | None:
+@overload
+def _moved(span: Span, offset: int) -> Span: ...
+@overload
+def _moved(span: Span | None, offset: int) -> Span | None: ...
+def _moved(span: Span | None, offset: int) -> Span | None:
     return (span[0] + offset, span[1] + offset) if span else span
 
 
@@ -302,15 +305,17 @@ def analyze_doc(doc: Doc, article: Article, title_doc: Doc | None = None) -> Ana
     found = finder.find()
     resolver = SpeakerResolver(doc, finder.paragraph_index)
     resolved = resolver.resolve(found)
-    headline_found: list[tuple[FoundStatement, str, tuple]] = []
+    headline_found: list[tuple[FoundStatement, str, tuple[str | None, ActorDraft | None]]] = []
     if title_doc is not None:
+        title = article.title
+        assert title is not None, "a headline is parsed only from a title"
         for item in StatementFinder(title_doc).find():
             if item.speaker is not None:
                 # the sentence-cased copy has the title's offsets: texts come from the title itself
                 name, actor = resolver.resolve_mention(item.speaker)
                 if actor is not None:
                     actor.speaks = True
-                headline_found.append((item, article.title, (name, actor)))
+                headline_found.append((item, title, (name, actor)))
     actors, actor_ids = to_actors(resolver.actors())
     # the article's own text: the parse's may have runs of punctuation blanked (same offsets)
     statements = [
@@ -337,7 +342,7 @@ def analyze_doc(doc: Doc, article: Article, title_doc: Doc | None = None) -> Ana
 
 
 def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, actor_ids) -> Statement:
-    parts = [tuple(p) for p in item.content]
+    parts: list[Span] = [(start, end) for start, end in item.content]
     hull = (parts[0][0], parts[-1][1])
     speaker = None
     if item.speaker is not None:

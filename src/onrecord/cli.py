@@ -22,6 +22,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -211,7 +212,7 @@ class _RichProgress:
                 console=err,
                 transient=True,
             )
-        self.task = None
+        self.task: TaskID | None = None
 
     def start(self, sources: int) -> None:
         if self.bar is not None:

@@ -101,7 +101,8 @@ def export(store, what: str, fmt: str, out: IO[str] | IO[bytes] | str | Path) ->
 
 class _text_out:
     def __init__(self, out: Any) -> None:
-        self.out, self.opened = out, None
+        self.out = out
+        self.opened: IO[str] | None = None  # a file opened here, closed on exit
 
     def __enter__(self) -> IO[str]:
         if isinstance(self.out, str | Path):

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.decode import storable_failure
 from onrecord.ingest.draft import IngestOptions
-from onrecord.model import Article, Claim, Failure
+from onrecord.model import Article, Claim, Failure, Statement
 from onrecord.store import AddResult, Store
 
 if TYPE_CHECKING:
-    from onrecord.analysis import Analysis
+    from onrecord.analysis import Analysis, Analyzer
+    from onrecord.run.local import Runner
+
+# What an ingest reads one source with, called when its turn comes.
+Reader = Callable[[], Iterable[Article | Failure]]
 
 
 class _Writer:
@@ -29,12 +34,12 @@ class _Writer:
     its first country and sector), so a queue in input order gives the
     store of an uninterrupted run."""
 
-    def __init__(self, record: Record, runner, report: IngestReport) -> None:
+    def __init__(self, record: Record, runner: Runner, report: IngestReport) -> None:
         self.record, self.runner, self.report = record, runner, report
         self.submitted: dict[str, str] = {}  # source reference -> article id, of what is in flight
         self.in_flight: set[str] = set()  # article ids queued or submitted, whose results are not stored yet
         self.queued: list[Article] = []
-        self.ready: list = []
+        self.ready: list[Analysis | Failure] = []
 
     def __enter__(self) -> _Writer:
         return self
@@ -63,7 +68,7 @@ class _Writer:
         self.in_flight.update(a.id for a in articles)
         self._take(self.runner.submit(list(articles)))
 
-    def take_analysed(self, article: Article, result) -> None:
+    def take_analysed(self, article: Article, result: Analysis | Failure) -> None:
         """A result analysed elsewhere (a Ray shard), stored in its turn."""
         self.submitted[article.source_ref] = article.id
         self.in_flight.add(article.id)
@@ -76,7 +81,7 @@ class _Writer:
         # what a killed run stored but did not finish: its claims' reversals
         self.record.update_stale_reversals()
 
-    def _take(self, results) -> None:
+    def _take(self, results: Iterable[Analysis | Failure]) -> None:
         for result in results:
             self.ready.append(result)
             if len(self.ready) >= ANALYZE_BATCH:
@@ -88,7 +93,9 @@ class _Writer:
             self.record.save_results(batch, self.submitted, self.report)
             for result in batch:
                 ref = result.source_ref if isinstance(result, Failure) else result.article.source_ref
-                self.in_flight.discard(self.submitted.pop(ref, None))
+                article_id = self.submitted.pop(ref, None)
+                if article_id is not None:
+                    self.in_flight.discard(article_id)
 
 
 @dataclass
@@ -157,10 +164,10 @@ class Record:
     def __init__(self, db: str | None = None, *, model: str | None = None) -> None:
         self.store = Store(db)
         self.model = model
-        self._analyzer = None
+        self._analyzer: Analyzer | None = None
 
     @property
-    def analyzer(self):
+    def analyzer(self) -> Analyzer:
         """The NLP analysis, loaded on first use (ingest --no-analyze never loads it)."""
         if self._analyzer is None:
             from onrecord.analysis import Analyzer
@@ -207,12 +214,13 @@ class Record:
         from onrecord.ingest.sources import expand_sources, read_articles  # the readers: only ingestion needs them
 
         # Only the list of paths is held in memory, never the articles.
-        entries = [
-            (entry.source_ref, lambda entry=entry: [entry])
-            if isinstance(entry, Failure)
-            else (entry[0], lambda entry=entry: read_articles(*entry, options))
-            for entry in expand_sources(sources)
-        ]
+        entries: list[tuple[str, Reader]] = []
+        for entry in expand_sources(sources):
+            if isinstance(entry, Failure):
+                entries.append((entry.source_ref, _failed(entry)))
+            else:
+                ref, kind = entry
+                entries.append((ref, partial(read_articles, ref, kind, options)))
         return self._ingest(entries, strict=strict, analyze=analyze, progress=progress, workers=workers)
 
     def ingest_documents(
@@ -228,10 +236,10 @@ class Record:
         from onrecord.ingest.sources import read_given_document
 
         options = IngestOptions(languages=tuple(languages))
-        entries = []
+        entries: list[tuple[str, Reader]] = []
         for number, document in enumerate(documents, start=1):
             ref = document.get("url") or f"<document {number}>"
-            entries.append((ref, lambda document=document, ref=ref: read_given_document(document, ref, options)))
+            entries.append((ref, partial(read_given_document, document, ref, options)))
         return self._ingest(entries, strict=False, analyze=analyze, progress=None)
 
     def ingest_urls(
@@ -245,18 +253,18 @@ class Record:
         from onrecord.ingest.urls import check_fetchable_url
 
         options = IngestOptions(languages=tuple(languages))  # allow_private stays off
-        entries = []
+        entries: list[tuple[str, Reader]] = []
         for url in urls:
             reason = check_fetchable_url(url)
             if reason:
-                entries.append((url, lambda url=url, reason=reason: [Failure(url, reason)]))
+                entries.append((url, _failed(Failure(url, reason))))
             else:
-                entries.append((url, lambda url=url: read_articles(url, None, options)))
+                entries.append((url, partial(read_articles, url, None, options)))
         return self._ingest(entries, strict=False, analyze=analyze, progress=None)
 
     def _ingest(
         self,
-        entries: list[tuple[str, Callable[[], Iterable[Article | Failure]]]],
+        entries: Sequence[tuple[str, Reader]],
         *,
         strict: bool,
         analyze: bool,
@@ -332,6 +340,7 @@ class Record:
         analysed, as from Ray)."""
         from onrecord.run.local import InlineRunner, PoolRunner
 
+        runner: Runner
         if workers == 0:
             runner = InlineRunner(None)
         elif workers == 1:
@@ -369,7 +378,7 @@ class Record:
         marks = self.store.stale_marks(claim_ids)  # read before the statements: a later mark survives
         for claim_id in claim_ids:
             said, people, days = self.store.claim_evidence(claim_id)
-            found = find_reversals(said, [Claim(id=claim_id, text="")], people, lambda s, days=days: days.get(s.id))
+            found = find_reversals(said, [Claim(id=claim_id, text="")], people, _day_of(days))
             self.store.replace_reversals(claim_id, found, marked_at=marks.get(claim_id))
 
     def update_stale_reversals(self) -> int:
@@ -444,3 +453,13 @@ class Record:
 
     def stats(self) -> dict[str, Any]:
         return self.store.stats()
+
+
+def _failed(failure: Failure) -> Reader:
+    """The reader of a source refused before it is read: its one failure."""
+    return lambda: [failure]
+
+
+def _day_of(days: dict[str, dt.date | None]) -> Callable[[Statement], dt.date | None]:
+    """A statement's day, looked up by its id (None where `days` has none)."""
+    return lambda statement: days.get(statement.id)

@@ -18,7 +18,7 @@ import hmac
 import os
 import threading
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 from urllib.parse import unquote_to_bytes, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Header, HTTPException, Query, Request
@@ -67,6 +67,10 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Day = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
 
 
+@overload
+def _utf8(value: str) -> str: ...
+@overload
+def _utf8(value: None) -> None: ...
 def _utf8(value: str | None) -> str | None:
     """Text the store can hold: encodable as UTF-8 (no lone surrogates) and
     without NUL characters."""
@@ -103,12 +107,15 @@ def _fetchable_url(value: str) -> str:
 class Document(BaseModel):
     """An article handed over in the request: its text or its HTML."""
 
+    # default= by name: type checkers take a field's default only from the keyword
     text: str | None = Field(
-        None, max_length=MAX_TEXT_CHARS, description="Plain text; the first line may be the headline."
+        default=None, max_length=MAX_TEXT_CHARS, description="Plain text; the first line may be the headline."
     )
-    html: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="A web page; its main text is extracted.")
-    url: str | None = Field(None, max_length=2000)
-    title: str | None = Field(None, max_length=1000)
+    html: str | None = Field(
+        default=None, max_length=MAX_TEXT_CHARS, description="A web page; its main text is extracted."
+    )
+    url: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=1000)
     published: dt.date | None = None
 
     _check_text = field_validator("text", "html", "url", "title")(lambda cls, v: _utf8(v))
@@ -683,7 +690,7 @@ def _page_routes() -> APIRouter:
             raise HTTPException(
                 413, f"the pasted text is over {MAX_PASTE_BYTES} bytes: send longer texts to POST /api/analyze"
             )
-        context = {"result": None, "text": text, "error": None, "writes": bool(request.app.state.token)}
+        context: dict[str, Any] = {"result": None, "text": text, "error": None, "writes": bool(request.app.state.token)}
         try:
             _require_token(request, f"Bearer {token}")
             _utf8(text)

@@ -55,7 +55,7 @@ def layout(timeline: list[dict[str, Any]]) -> dict[str, Any]:
     if first is not None and first == last:
         first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
     plot_left, plot_right = LABEL_WIDTH, WIDTH - UNDATED_WIDTH - 20
-    span = (last - first).days if first is not None else 1
+    span = (last - first).days if first is not None and last is not None else 1
 
     def x_of(day: dt.date | None) -> float:
         if day is None or first is None:

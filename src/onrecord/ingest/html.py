@@ -67,16 +67,16 @@ def find_published(html: str, url: str | None) -> tuple[dt.date | None, DateSour
     JSON-LD, <time>), then the URL, then the page text. htmldate's search of
     the text falls back to a month or a copyright year; such a guess is not a
     publication date, so a text date must be written out in full on the page."""
-    for source, kwargs in (
-        (DateSource.METADATA, {"extensive_search": False}),
-        (DateSource.URL, {"extensive_search": False, "url": url, "htmlobject": _EMPTY_PAGE}),
-        (DateSource.TEXT, {"extensive_search": True}),
+    # (where, the page searched, whether the text too, the URL searched)
+    for source, page, extensive_search, page_url in (
+        (DateSource.METADATA, html, False, None),
+        (DateSource.URL, _EMPTY_PAGE, False, url),
+        (DateSource.TEXT, html, True, None),
     ):
         if source is DateSource.URL and not url:
             continue
-        args = {"htmlobject": html, "original_date": True, **kwargs}
         try:
-            found = find_date(**args)
+            found = find_date(page, extensive_search=extensive_search, url=page_url, original_date=True)
         except DocumentTimeout:
             raise
         except Exception:  # noqa: BLE001 - htmldate raises on some malformed pages; no date then
@@ -113,7 +113,9 @@ def bound_attributes(html: str) -> str:
 
 def _cut_attributes(match: re.Match[str]) -> str:
     tag = match.group()
-    name_end = _TAG_NAME.match(tag).end()
+    name = _TAG_NAME.match(tag)
+    assert name is not None, "a tag _LONG_TAG matches starts with its name"
+    name_end = name.end()
     attributes = list(itertools.islice(_ATTRIBUTE.finditer(tag, name_end, len(tag) - 1), MAX_ATTRIBUTES + 1))
     if len(attributes) <= MAX_ATTRIBUTES:
         return tag

@@ -7,6 +7,7 @@ for every document it meets and never raises for bad input.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import errno
 import gzip
@@ -15,7 +16,6 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
 
 from onrecord.ingest.decode import GZIP_MAGIC, decode_text, maybe_gunzip, read_capped
 from onrecord.ingest.draft import FETCH_DEADLINE_ENVIRONMENT, Draft, IngestOptions, finish
@@ -166,7 +166,7 @@ def _refusal(what: str) -> str:
     return f"cannot read ({what}, not a regular file: to read a stream, give - and pipe it in)"
 
 
-def _open_regular(path: str) -> BinaryIO:
+def _open_regular(path: str) -> io.BufferedReader:
     """Open a file for reading, refusing anything but a regular file without
     waiting: a FIFO put in its place since the walk would block `open`."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -184,8 +184,12 @@ def _open_regular(path: str) -> BinaryIO:
 class _GzipClosingFile(gzip.GzipFile):
     """A GzipFile over an open file that closes that file too."""
 
+    def __init__(self, raw: io.BufferedReader) -> None:
+        self._raw: io.BufferedReader | None = raw  # GzipFile's own `fileobj` is typed without `close`
+        super().__init__(fileobj=raw, mode="rb")
+
     def close(self) -> None:
-        raw = self.fileobj
+        raw, self._raw = self._raw, None
         try:
             super().close()
         finally:
@@ -193,7 +197,7 @@ class _GzipClosingFile(gzip.GzipFile):
                 raw.close()
 
 
-def _open_maybe_gzip(path: str) -> BinaryIO:
+def _open_maybe_gzip(path: str) -> io.BufferedIOBase:
     stream = _open_regular(path)
     try:
         magic = stream.read(2)
@@ -201,7 +205,7 @@ def _open_maybe_gzip(path: str) -> BinaryIO:
     except BaseException:
         stream.close()
         raise
-    return _GzipClosingFile(fileobj=stream, mode="rb") if magic == GZIP_MAGIC else stream
+    return _GzipClosingFile(stream) if magic == GZIP_MAGIC else stream
 
 
 def read_sources(refs: Iterable[str], options: IngestOptions | None = None) -> Iterator[Article | Failure]:
@@ -220,9 +224,10 @@ def read_articles(ref: str, kind: InputKind | None, options: IngestOptions) -> I
     return _finished(ref, read_source(ref, kind, options), options)
 
 
-def read_jsonl_slice(ref: str, start: int, stop: int, options: IngestOptions) -> Iterator[Article | Failure]:
-    """The articles of lines start..stop-1 (counted from 0) of a JSONL file,
-    with the same references as a whole read gives them ("file#12")."""
+def read_jsonl_slice(ref: str, start: int, stop: int | None, options: IngestOptions) -> Iterator[Article | Failure]:
+    """The articles of lines start..stop-1 (counted from 0; stop None: to the
+    end) of a JSONL file, with the same references as a whole read gives
+    them ("file#12")."""
     import itertools
 
     def drafts() -> Iterator[Draft | Failure]:
@@ -310,7 +315,7 @@ def given_article(
     *,
     url: str | None = None,
     title: str | None = None,
-    published: object = None,
+    published: str | dt.date | dt.datetime | None = None,
 ) -> Article:
     """An article from text or HTML handed over in memory (the Python API's
     `analyze`, the REST API): HTML goes through main-text extraction, plain
@@ -404,7 +409,7 @@ def _fetch_deadline(options: IngestOptions) -> tuple[float | None, str]:
     return None, ""
 
 
-def _capped_lines(stream: BinaryIO, max_bytes: int) -> Iterator[str | IngestError]:
+def _capped_lines(stream: io.BufferedIOBase, max_bytes: int) -> Iterator[str | IngestError]:
     """Lines of a JSONL file as text; a line over the cap or not in UTF-8 is
     an error in its place, so that it fails alone and keeps its number."""
     for raw in iter(lambda: stream.readline(max_bytes + 1), b""):

@@ -245,13 +245,14 @@ class _FetchHTTPConnection(http.client.HTTPConnection):
 
 
 class _FetchHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, deadline: _Deadline, check: bool, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, deadline: _Deadline, check: bool, context: ssl.SSLContext, **kwargs) -> None:
+        super().__init__(*args, context=context, **kwargs)
         self._deadline, self._check = deadline, check
+        self._tls_context = context  # the one HTTPSConnection keeps as `_context`, which its stubs leave out
 
     def connect(self) -> None:
         sock = _connect(self.host, self.port, self.timeout, self._deadline, self._check)
-        wrapped = self._context.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False)
+        wrapped = self._tls_context.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False)
         self._deadline.track(wrapped)  # the handshake, too, ends at the deadline
         wrapped.do_handshake()
         self.sock = wrapped
@@ -322,8 +323,8 @@ def fetch(
 
 def _read_body(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
     """The whole body, or IngestError: over the cap, or shorter than declared."""
-    declared = response.headers.get("Content-Length")
-    declared = int(declared) if declared and declared.strip().isdigit() else None
+    length = response.headers.get("Content-Length")
+    declared = int(length) if length and length.strip().isdigit() else None
     if declared is not None and declared > max_bytes:
         raise IngestError(f"response is larger than the size cap of {max_bytes:,} bytes")
     chunks, total = [], 0

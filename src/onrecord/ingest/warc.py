@@ -78,7 +78,8 @@ class _BoundedArchiveIterator(ArchiveIterator):
     def __init__(self, fileobj, **kwargs) -> None:
         super().__init__(fileobj, **kwargs)
         # replaced before the first record is read: the iteration starts on first use
-        self.reader = _HeaderBoundedReader(self.fh, block_size=self.reader.block_size)
+        # (annotated: mypy cannot infer an attribute from a value that reads it)
+        self.reader: DecompressingBufferedReader = _HeaderBoundedReader(self.fh, block_size=self.reader.block_size)
 
 
 def looks_like_warc(head: bytes) -> bool:

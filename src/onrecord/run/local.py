@@ -18,11 +18,14 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
-from onrecord.model import Article
+from onrecord.model import Article, Failure
+
+if TYPE_CHECKING:
+    from onrecord.analysis import Analysis, Analyzer
 
 # Batches in flight per worker: enough that a worker never waits for the
 # next batch while the writer stores the last (measured with
@@ -38,23 +41,35 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class InlineRunner:
-    """Analysis in this process: each batch is analysed when submitted."""
+class Runner(Protocol):
+    """What an ingest's writer hands its batches to (see the module's doc)."""
 
-    def __init__(self, analyzer) -> None:
+    def submit(self, batch: list[Article]) -> Iterable[Analysis | Failure]: ...
+
+    def finish(self) -> Iterable[Analysis | Failure]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineRunner:
+    """Analysis in this process: each batch is analysed when submitted.
+    Without an analyzer it takes no batches: its results come analysed (Ray)."""
+
+    def __init__(self, analyzer: Analyzer | None) -> None:
         self.analyzer = analyzer
 
-    def submit(self, batch: list[Article]) -> Iterator[Any]:
+    def submit(self, batch: list[Article]) -> Iterator[Analysis | Failure]:
+        assert self.analyzer is not None, "a runner without an analyzer is given only analysed results"
         return self.analyzer.analyze_items(batch)
 
-    def finish(self) -> Iterator[Any]:
+    def finish(self) -> Iterator[Analysis | Failure]:
         return iter(())
 
     def close(self) -> None:
         pass
 
 
-_WORKER_ANALYZER = None
+_WORKER_ANALYZER: Analyzer | None = None  # a pool worker's, loaded by its initializer
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PARENT_POLL_SECONDS = 0.5  # how often a worker without its parent's sentinel looks for its parent
 
@@ -101,7 +116,8 @@ def _load_pipeline(model: str | None) -> None:
     _WORKER_ANALYZER = Analyzer(model)
 
 
-def _analyze_batch(batch: list[Article]) -> list[Any]:
+def _analyze_batch(batch: list[Article]) -> list[Analysis | Failure]:
+    assert _WORKER_ANALYZER is not None, "run only in a pool worker, after _start_worker"
     return list(_WORKER_ANALYZER.analyze_items(batch))
 
 
@@ -110,14 +126,15 @@ class PoolRunner:
     cannot wait: an input of one batch is analysed here, without paying for
     starting the pool."""
 
-    def __init__(self, workers: int, model: str | None, inline_analyzer=None) -> None:
+    def __init__(self, workers: int, model: str | None, inline_analyzer: Callable[[], Analyzer] | None = None) -> None:
         self.workers = workers
         self.model = model
         self.inline_analyzer = inline_analyzer  # a callable giving this process's Analyzer, for a lone batch
         self.pool: ProcessPoolExecutor | None = None
-        self.pending: deque[Future | list[Article]] = deque()
+        self.held: list[Article] | None = None  # the first batch, held back while no pool runs: it may be the only one
+        self.pending: deque[Future[list[Analysis | Failure]]] = deque()
 
-    def _start(self) -> None:
+    def _start(self) -> ProcessPoolExecutor:
         from onrecord.nlp.pipeline import check_installed
 
         check_installed(self.model)  # a clear error here, not a broken pool
@@ -132,31 +149,31 @@ class PoolRunner:
             initializer=_start_worker,
             initargs=(self.model, os.getpid(), in_main_thread),
         )
+        return self.pool
 
-    def submit(self, batch: list[Article]) -> Iterator[Any]:
-        if self.pool is None and not self.pending:
-            self.pending.append(batch)  # held back: it may be the only one
+    def submit(self, batch: list[Article]) -> Iterator[Analysis | Failure]:
+        if self.pool is None and self.held is None:
+            self.held = batch
             return
-        if self.pool is None:
-            self._start()
-            self.pending = deque(self.pool.submit(_analyze_batch, held) for held in self.pending)
-        self.pending.append(self.pool.submit(_analyze_batch, batch))
+        pool = self.pool if self.pool is not None else self._start()
+        if self.held is not None:
+            self.pending.append(pool.submit(_analyze_batch, self.held))
+            self.held = None
+        self.pending.append(pool.submit(_analyze_batch, batch))
         # hand back what is done, oldest first; wait when too much is in flight
         while self.pending and (self.pending[0].done() or len(self.pending) > self.workers * IN_FLIGHT_PER_WORKER):
             yield from self.pending.popleft().result()
 
-    def finish(self) -> Iterator[Any]:
-        while self.pending:
-            item = self.pending.popleft()
-            if isinstance(item, list):  # the lone batch: analysed here
-                analyzer = self.inline_analyzer() if self.inline_analyzer else None
-                if analyzer is None:
-                    self._start()
-                    yield from self.pool.submit(_analyze_batch, item).result()
-                else:
-                    yield from analyzer.analyze_items(item)
+    def finish(self) -> Iterator[Analysis | Failure]:
+        if self.held is not None:  # the lone batch: analysed here
+            batch, self.held = self.held, None
+            analyzer = self.inline_analyzer() if self.inline_analyzer else None
+            if analyzer is None:
+                yield from self._start().submit(_analyze_batch, batch).result()
             else:
-                yield from item.result()
+                yield from analyzer.analyze_items(batch)
+        while self.pending:
+            yield from self.pending.popleft().result()
 
     def close(self) -> None:
         if self.pool is not None:

@@ -26,11 +26,14 @@ import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.draft import IngestOptions
 from onrecord.model import Article, Failure
+
+if TYPE_CHECKING:
+    from onrecord.analysis import Analysis, Analyzer
 
 # How much one actor takes at a time: a slice of a JSONL file, or a group of
 # small files. 200 news articles is ~1 minute of analysis on one core:
@@ -145,7 +148,7 @@ def loaded_marker(shards_dir: Path, shard_id: str, db_key: str) -> Path:
     return shards_dir / f"{shard_id}.loaded-{db_key}"
 
 
-def analyze_shard(shard: Shard, options: IngestOptions, analyzer, shards_dir: Path) -> dict[str, int]:
+def analyze_shard(shard: Shard, options: IngestOptions, analyzer: Analyzer | None, shards_dir: Path) -> dict[str, int]:
     """Read and analyse one shard; write its results, then its marker. Each
     row is one input item in order: an article with its analysis (or the
     failure of its analysis), or a failure to read."""
@@ -155,8 +158,9 @@ def analyze_shard(shard: Shard, options: IngestOptions, analyzer, shards_dir: Pa
     items = list(read_shard(shard, options))
     articles = [item for item in items if isinstance(item, Article)]
     results = iter(analyzer.analyze_items(articles) if analyzer is not None else ())
-    rows = {"seq": [], "kind": [], "payload": []}
+    rows: dict[str, list[Any]] = {"seq": [], "kind": [], "payload": []}
     for seq, item in enumerate(items):
+        payload: Failure | Article | Analysis | tuple[Article, Failure]
         if isinstance(item, Failure):
             kind, payload = "read_failure", item
         elif analyzer is None:  # --no-analyze: the article only
@@ -206,7 +210,7 @@ class ShardAnalyzer:
         self.shards_dir = Path(shards_dir)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        done = {"shard": [], "items": []}
+        done: dict[str, list[Any]] = {"shard": [], "items": []}
         for spec in batch["shard"]:
             values = json.loads(spec)
             shard = Shard(values["id"], tuple(values["refs"]), tuple(values["kinds"]), values["start"], values["stop"])
@@ -224,13 +228,18 @@ def _start_ray(workers: int, address: str | None):
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no calls home
     if not ray.is_initialized():
         try:
-            quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
             if address:
-                ray.init(address=address, **quiet)
+                ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
             else:
                 # a local Ray: as many CPUs as workers, a small object store
                 # (results go to Parquet files, not through Ray's memory)
-                ray.init(num_cpus=workers, include_dashboard=False, object_store_memory=256 * 1024 * 1024, **quiet)
+                ray.init(
+                    num_cpus=workers,
+                    include_dashboard=False,
+                    object_store_memory=256 * 1024 * 1024,
+                    log_to_driver=False,
+                    logging_level=logging.ERROR,
+                )
         except Exception as exc:  # noqa: BLE001 - whatever Ray says, the user needs it
             raise RayUnavailable(f"cannot start or reach Ray ({address or 'local'}): {exc}") from None
     import ray.data

@@ -8,11 +8,11 @@ import hashlib
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import and_, bindparam, case, column, func, literal_column, or_, select, table, tuple_
+from sqlalchemy import ColumnClause, and_, bindparam, case, column, func, literal_column, or_, select, table, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
@@ -233,9 +233,9 @@ class Store:
         article_id: str,
         statement_list: list[Statement],
         actor_list: list[Actor],
-        headline: list[Statement] = (),
-        claim_list: list[Claim] = (),
-        event_list: list[Event] = (),
+        headline: Sequence[Statement] = (),
+        claim_list: Sequence[Claim] = (),
+        event_list: Sequence[Event] = (),
         same_claim: ClaimMatcher | None = None,
     ) -> set[str]:
         """Store an article's statements, actors, claims and events, replacing
@@ -369,9 +369,9 @@ class Store:
         article_id: str,
         statement_list: list[Statement],
         actor_list: list[Actor],
-        headline: list[Statement],
-        claim_list: list[Claim],
-        event_list: list[Event],
+        headline: Sequence[Statement],
+        claim_list: Sequence[Claim],
+        event_list: Sequence[Event],
         same_claim: ClaimMatcher | None,
     ) -> set[str]:
         global_ids = self._merge_actors(conn, actor_list)
@@ -425,7 +425,7 @@ class Store:
                 terms = sorted(set(known.get("terms", [])) | set(claim.terms))
                 recipients = sorted(set(known.get("recipients", [])) | set(claim.recipients))
                 canonical = known.get("canonical", False) or claim.canonical
-                values = {
+                values: dict[str, Any] = {
                     "proposition": {
                         "terms": terms,
                         "recipients": recipients,
@@ -497,6 +497,7 @@ class Store:
         self, frame: str | None, terms: list[str], recipients: list[str], text: str, same_claim: ClaimMatcher
     ) -> list[dict[str, Any]]:
         """Stored claims that a proposition (or, without a frame, a text) is."""
+        rows: Sequence[Row]
         with self.engine.connect() as conn:
             if frame and terms:
                 rows = self._claim_candidates(conn, frame, terms, recipients, same_claim)
@@ -744,7 +745,7 @@ class Store:
             )
             return statement, [_FTS.c.rank]
         tsquery = func.websearch_to_tsquery("english", query)
-        search = literal_column("articles.search")
+        search: ColumnClause[Any] = literal_column("articles.search")
         return statement.where(search.op("@@")(tsquery)), [func.ts_rank(search, tsquery).desc()]
 
     def _with_statement_search(self, statement, query: str):
@@ -758,7 +759,7 @@ class Store:
                     )
                 )
             )
-        search = literal_column("statements.search")
+        search: ColumnClause[Any] = literal_column("statements.search")
         return statement.where(search.op("@@")(func.websearch_to_tsquery("english", query)))
 
     def list_statements(
