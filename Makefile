@@ -1,13 +1,15 @@
 # onrecord: the two commands of the README, and a few helpers.
 #   make demo   set up (virtual environment, package, spaCy model) and run the main job on the example
 #   make test   set up and run the whole test suite
+#   make check  set up and run the fast part of the suite (not the tests marked slow)
+#   make lint   ruff (lint and format) over src, tests, bench and fuzz, and mypy over src
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= out/demo.db
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test check lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "onrecord needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
@@ -28,6 +30,14 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+check: setup
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check src tests bench fuzz
+	$(BIN)/ruff format --check src tests bench fuzz
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/extract_eval.py ../shared/eval/extract out/extract_pred.jsonl
