@@ -357,3 +357,18 @@ def test_an_abbreviated_title_does_not_end_the_sentence_or_become_the_speaker(an
     actor = next(x for x in a.actors if x.id == s.actor_id)
     assert actor.type.value == "person" and actor.name == speaker
     assert [x.name for x in a.actors if x.type.value == "person"] == [speaker]
+
+
+def test_those_described_speak_as_a_group(analyzer):
+    # "those" alone names nobody; "those close to him" are people
+    a = record(analyzer, "Those close to the mayor said that she would not run again.\n\nThose are the facts.")
+    s = find(a, "she would not run again")
+    assert s.speaker_name == "Those close to the mayor"
+    assert len(a.statements) == 1
+
+
+def test_a_copula_about_a_thing_is_asserted_not_qualified(analyzer):
+    # "the transfer took place before the war" limits an event (qualify);
+    # "the meeting was tense" only describes it
+    a = record(analyzer, "Delegates who attended said the meeting was tense.")
+    assert find(a, "the meeting was tense").stance.value == "affirm"

@@ -36,6 +36,7 @@ from onrecord.model import Article, Failure
 from onrecord.nlp.errors import ModelNotFound
 
 if TYPE_CHECKING:
+    from onrecord.record import IngestReport, Record
     from onrecord.store import AddResult
 
 app = typer.Typer(
@@ -293,40 +294,23 @@ def ingest(
         raise typer.BadParameter("must be local or ray", param_hint="--engine")
     record = _open_record(db, model=model)
     progress = _RichProgress(quiet=quiet, verbose=verbose)
+    options: dict[str, Any] = dict(
+        published=date,
+        max_bytes=max_bytes,
+        languages=_languages(lang),
+        strict=strict,
+        analyze=analyze,
+        progress=progress,
+        workers=_workers(workers),
+        allow_private=allow_private,
+    )
     try:
         if engine == "ray":
-            from onrecord.run.ray_runner import RayUnavailable, ingest_with_ray
-
-            try:
-                report = ingest_with_ray(
-                    record,
-                    sources,
-                    workers=_workers(workers),
-                    address=address,
-                    shards_dir=shards_dir,
-                    published=date,
-                    max_bytes=max_bytes,
-                    languages=_languages(lang),
-                    progress=progress,
-                    lines_per_shard=shard_lines,
-                    strict=strict,
-                    analyze=analyze,
-                    allow_private=allow_private,
-                )
-            except RayUnavailable as exc:
-                raise _usage_error(str(exc)) from None
-        else:
-            report = record.ingest(
-                sources,
-                published=date,
-                max_bytes=max_bytes,
-                languages=_languages(lang),
-                strict=strict,
-                analyze=analyze,
-                progress=progress,
-                workers=_workers(workers),
-                allow_private=allow_private,
+            report = _ingest_on_ray(
+                record, sources, options, address=address, shards_dir=shards_dir, lines_per_shard=shard_lines
             )
+        else:
+            report = record.ingest(sources, **options)
     except ModelNotFound as exc:
         raise _usage_error(str(exc)) from None
     finally:
@@ -335,20 +319,35 @@ def ingest(
     if as_json:
         _print_json(report.to_dict())
     elif not quiet:
-        parts = [
-            f"[bold]{report.stored}[/] stored",
-            f"{report.duplicates} duplicates",
-            f"{report.near_duplicates} near-duplicates linked",
-            f"[{'red' if report.failed else 'green'}]{report.failed} failed[/]",
-        ] + ([f"{report.analyzed} analysed"] if analyze else [])
-        err.print(" · ".join(parts) + (" (stopped at the first failure: --strict)" if report.stopped_early else ""))
-        if report.failed:
-            reasons: dict[str, int] = {}
-            for failure in report.failures:
-                reasons[failure.reason] = reasons.get(failure.reason, 0) + 1
-            for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
-                err.print(f"  {count} × {escape(reason)}", highlight=False)
+        _print_ingest_summary(report, analyze)
     raise typer.Exit(EXIT_FAILURES if report.failed else EXIT_OK)
+
+
+def _ingest_on_ray(record: Record, sources: list[str], options: dict[str, Any], **ray_options: Any) -> IngestReport:
+    """The ingest on Ray: a usage error when Ray is not there."""
+    from onrecord.run.ray_runner import RayUnavailable, ingest_with_ray
+
+    try:
+        return ingest_with_ray(record, sources, **options, **ray_options)
+    except RayUnavailable as exc:
+        raise _usage_error(str(exc)) from None
+
+
+def _print_ingest_summary(report: IngestReport, analyze: bool) -> None:
+    """Counts by outcome, and the ten most frequent reasons of failure."""
+    parts = [
+        f"[bold]{report.stored}[/] stored",
+        f"{report.duplicates} duplicates",
+        f"{report.near_duplicates} near-duplicates linked",
+        f"[{'red' if report.failed else 'green'}]{report.failed} failed[/]",
+    ] + ([f"{report.analyzed} analysed"] if analyze else [])
+    err.print(" · ".join(parts) + (" (stopped at the first failure: --strict)" if report.stopped_early else ""))
+    if report.failed:
+        reasons: dict[str, int] = {}
+        for failure in report.failures:
+            reasons[failure.reason] = reasons.get(failure.reason, 0) + 1
+        for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
+            err.print(f"  {count} × {escape(reason)}", highlight=False)
 
 
 @app.command()

@@ -620,6 +620,8 @@ def _restricts_presupposed_event(p: Proposition) -> bool:
         and predicate.pos_ == "NOUN"
         and predicate.dep_ in ("nsubj", "nsubjpass")
         and predicate.head.lemma_.lower() not in frames()
+        # a copula describes the thing ("the meeting was tense"): no limit on an event
+        and predicate.head.lemma_.lower() != "be"
     )
 
 

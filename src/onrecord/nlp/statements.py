@@ -240,10 +240,13 @@ class StatementFinder:
         spans, quotes, frame = content
         if frame in ("object", "gerund") and any(self._heads_content(verb, f) for f in self.found):
             return  # "denied that she had accepted bribes": the words denied, not an admission
-        if not (can_speak(speaker, any_noun=frame == "quote", documents=frame == "that") or self.is_name(speaker)):
-            speaker = self._name_before_apposition(speaker, sentence)
-            if speaker is None:
-                return  # "drones slamming into ...", "a common belief is that ..."
+        # "Dravely, the parcel locker network used by ..., dismissed": the
+        # parser made the apposition the subject; the name speaks
+        named = self._name_before_apposition(speaker, sentence) if speaker.pos_ == "NOUN" else None
+        if named is not None:
+            speaker = named
+        elif not (can_speak(speaker, any_noun=frame == "quote", documents=frame == "that") or self.is_name(speaker)):
+            return  # "drones slamming into ...", "a common belief is that ..."
         if cue.speech_act == "believe" and frame != "quote":
             return  # "X thinks that ...": a belief, reported as a statement only with a quotation
         statement = FoundStatement(
@@ -745,31 +748,11 @@ class StatementFinder:
 
 
 # Documents and data that speak for whoever made them ("the report says").
-DOCUMENT_NOUNS = {
-    "release",
-    "statement",
-    "report",
-    "data",
-    "number",
-    "figure",
-    "study",
-    "survey",
-    "website",
-    "letter",
-    "document",
-    "filing",
-    "poll",
-    "email",
-    "post",
-    "tweet",
-    "notice",
-    "memo",
-    "record",
-    "analysis",
-    "estimate",
-    "ruling",
-    "research",
-}
+DOCUMENT_NOUNS = frozenset(
+    line.strip()
+    for line in resources.files("onrecord.nlp").joinpath("data/document_nouns.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
 # Words that open a sentence as its subject without naming anyone ("Many said").
 QUANTIFIERS = {"many", "most", "some", "few", "several", "both", "all", "each", "others", "more", "fewer", "such"}
 NOT_SPEAKERS = {
@@ -788,7 +771,6 @@ NOT_SPEAKERS = {
 }
 
 
-@lru_cache(maxsize=1)
 def _nominal_speaker(noun: Token) -> Token | None:
     """Who made the claim, denial or warning: its owner ("X's denial"), its
     "by" ("a warning by X"), or the subject of a verb it is the object of
@@ -822,6 +804,7 @@ def _speaker_from_subject(token: Token, verb: Token, subject: Token, agent: Toke
     return subject
 
 
+@lru_cache(maxsize=1)
 def claim_nouns() -> frozenset[str]:
     source = resources.files("onrecord.nlp").joinpath("data/claim_nouns.txt").read_text("utf-8")
     return frozenset(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
@@ -834,6 +817,10 @@ def can_speak(token: Token, any_noun: bool = False, documents: bool = False) -> 
     noun passes (a direct quotation vouches for its speaker: "..., says the
     bearded newcomer"); with `documents`, so do the nouns for documents
     and data that speak for someone ("the most recent numbers show that")."""
+    if token.lower_ in ("those", "these") and any(
+        c.dep_ in ("amod", "relcl", "acl") and cue_of(c) is None for c in token.children
+    ):
+        return True  # "those close to him", "those who attended": people, described
     if token.lower_ in NOT_SPEAKERS:
         return False
     if token.pos_ == "PRON" or token.pos_ == "PROPN":
@@ -920,6 +907,10 @@ def mention_span(token: Token) -> Span:
             if ent.start <= token.i < ent.end:
                 return ent
     if token.pos_ == "PRON":
+        # (not a relative clause that says something: "those who say ..." is the statement's own cue)
+        described = [c for c in token.rights if c.dep_ in ("amod", "relcl", "acl") and cue_of(c) is None]
+        if token.lower_ in ("those", "these") and described and described[-1].right_edge.i - token.i <= 8:
+            return doc[token.i : described[-1].right_edge.i + 1]  # "those close to him"
         return doc[token.i : token.i + 1]
     left = token.i
     for child in token.lefts:

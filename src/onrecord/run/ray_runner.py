@@ -296,48 +296,65 @@ def ingest_with_ray(
         if strict:
             report.stopped_early = True
             return report
-    db_key = hashlib.sha256(str(record.store.engine.url).encode()).hexdigest()[:12]
-    pending = list(shards)  # loaded in input order, each as soon as it and those before it are analysed
-    queued: set[str] = set()
-    writer = record._writer(0, report)
-
-    def load_ready() -> None:
-        while pending and not report.stopped_early and marker_path(folder, pending[0].id).exists():
-            shard = pending.pop(0)
-            if not loaded_marker(folder, shard.id, db_key).exists():
-                load_shard(record, folder, shard.id, report, progress, writer, queued, strict=strict)
-                writer.finish()  # the shard is in the store before its marker says so
-                if report.stopped_early:
-                    break  # not marked loaded: a run without --strict takes it up again
-                loaded_marker(folder, shard.id, db_key).touch()
-            progress.source_done(shard.id)
-
-    load_ready()
+    loader = _ShardLoader(record, folder, shards, report, progress, strict)
+    loader.load_ready()
     if todo and not report.stopped_early:
         from onrecord.nlp.pipeline import check_installed
 
         if analyze:
             check_installed(record.model)
-        ray = _start_ray(workers, address)
-        dataset = ray.data.from_items([{"shard": json.dumps(asdict(s))} for s in todo])
-        analysed = dataset.map_batches(
-            ShardAnalyzer,
-            batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=min(workers, len(todo))),
-            num_cpus=1,
-            fn_constructor_kwargs={
-                "model": record.model,
-                "options": _options_dict(options),
-                "shards_dir": str(folder),
-                "analyze": analyze,
-            },
-        )
-        for _ in analysed.iter_rows():  # a shard is analysed: load what is ready while the actors go on
-            load_ready()
+        for _ in _analysed_on_ray(record, todo, folder, options, analyze, workers, address):
+            loader.load_ready()  # a shard is analysed: load what is ready while the actors go on
             if report.stopped_early:
                 break
-    load_ready()
+    loader.load_ready()
     return report
+
+
+class _ShardLoader:
+    """Loads analysed shards into the store in input order, each as soon as
+    it and those before it are analysed, and marks each loaded (per store)."""
+
+    def __init__(self, record, folder: Path, shards: list, report, progress, strict: bool) -> None:
+        self.record, self.folder, self.report, self.progress, self.strict = record, folder, report, progress, strict
+        self.pending = list(shards)
+        self.queued: set[str] = set()
+        self.writer = record._writer(0, report)
+        self.db_key = hashlib.sha256(str(record.store.engine.url).encode()).hexdigest()[:12]
+
+    def load_ready(self) -> None:
+        folder, report = self.folder, self.report
+        while self.pending and not report.stopped_early and marker_path(folder, self.pending[0].id).exists():
+            shard = self.pending.pop(0)
+            if not loaded_marker(folder, shard.id, self.db_key).exists():
+                load_shard(
+                    self.record, folder, shard.id, report, self.progress, self.writer, self.queued, strict=self.strict
+                )
+                self.writer.finish()  # the shard is in the store before its marker says so
+                if report.stopped_early:
+                    break  # not marked loaded: a run without --strict takes it up again
+                loaded_marker(folder, shard.id, self.db_key).touch()
+            self.progress.source_done(shard.id)
+
+
+def _analysed_on_ray(record, todo: list, folder: Path, options: IngestOptions, analyze: bool, workers: int, address):
+    """Each shard analysed by a pool of Ray actors: a row as each is done
+    (its results are in its shard file)."""
+    ray = _start_ray(workers, address)
+    dataset = ray.data.from_items([{"shard": json.dumps(asdict(s))} for s in todo])
+    analysed = dataset.map_batches(
+        ShardAnalyzer,
+        batch_size=1,
+        compute=ray.data.ActorPoolStrategy(size=min(workers, len(todo))),
+        num_cpus=1,
+        fn_constructor_kwargs={
+            "model": record.model,
+            "options": _options_dict(options),
+            "shards_dir": str(folder),
+            "analyze": analyze,
+        },
+    )
+    return analysed.iter_rows()
 
 
 def load_shard(
