@@ -253,3 +253,22 @@ def test_reanalysis_keeps_claims_and_reversals(corpus_record):
     corpus_record.reanalyze()
     after = sorted((r["claim_id"], r["kind"]) for r in corpus_record.reversals(kind=None))
     assert before == after
+
+
+def test_an_unnamed_source_does_not_make_a_contradiction(analyzer):
+    # "the reports" affirm and the company denies: a denial of the reports, not
+    # two sides someone could be held to
+    a = analyse(
+        analyzer,
+        "Reports said on Monday that Talbrook Foods would close its Arnholt bakery.\n\n"
+        "Talbrook Foods denied that it would close its Arnholt bakery.",
+    )
+    assert [s.stance.value for s in a.statements] == ["affirm", "deny"]
+    assert a.contradictions == []
+    # named on both sides, the same words are a contradiction
+    b = analyse(
+        analyzer,
+        "The Arnholt bakers' union said on Monday that Talbrook Foods would close its Arnholt bakery.\n\n"
+        "Talbrook Foods denied that it would close its Arnholt bakery.",
+    )
+    assert len(b.contradictions) == 1

@@ -34,6 +34,7 @@ from onrecord.claims.stance import statement_stance, text_signals
 from onrecord.model import Actor, ActorType, Claim, Reversal, Stance, Statement
 from onrecord.nlp.dates import statement_time
 from onrecord.nlp.geo import gazetteer
+from onrecord.nlp.statements import DOCUMENT_NOUNS
 
 STATE_SECTORS = {"GOV", "MIL"}
 # How many paragraphs back "the accusations" looks for the claim it denies.
@@ -791,5 +792,15 @@ def _contradictions(claim_id: str, by_side: dict[str, list[Statement]], names: d
         )
         for a in affirmers
         for d in deniers
-        if not _name_words(names[a]) & _name_words(names[d])
+        if not _name_words(names[a]) & _name_words(names[d]) and _named(names[a]) and _named(names[d])
     ]
+
+
+def _named(side_name: str) -> bool:
+    """A side someone could be held to: it has a name ("Brennecke Steel",
+    "Iran"), not only a description ("the reports", "people", "the message")."""
+    words = side_name.split()
+    if words and words[0].lower() in ("the", "a", "an", "some", "many"):
+        words = words[1:]
+    documents = all(w.lower() in DOCUMENT_NOUNS or w.lower().removesuffix("s") in DOCUMENT_NOUNS for w in words)
+    return any(w[:1].isupper() for w in words) and not documents
