@@ -372,3 +372,15 @@ def test_a_copula_about_a_thing_is_asserted_not_qualified(analyzer):
     # "the meeting was tense" only describes it
     a = record(analyzer, "Delegates who attended said the meeting was tense.")
     assert find(a, "the meeting was tense").stance.value == "affirm"
+
+
+def test_a_plea_is_an_admission_or_a_denial_of_the_charges(analyzer):
+    a = record(
+        analyzer,
+        "Former fund manager Vance Orley pleaded not guilty on Monday to charges that he defrauded 300 investors.\n\n"
+        "In August, Orley pleaded guilty to two counts of wire fraud.",
+    )
+    denial = find(a, "charges that he defrauded 300 investors")
+    assert (denial.speaker_name, denial.cue_class, denial.stance.value) == ("Vance Orley", "deny", "deny")
+    admission = find(a, "two counts of wire fraud")
+    assert (admission.cue_class, admission.stance.value) == ("admit", "affirm")

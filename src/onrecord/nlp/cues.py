@@ -9,7 +9,7 @@ from importlib import resources
 
 from spacy.tokens import Token
 
-FRAMES = {"that", "gerund", "object", "to", "call", "quote"}
+FRAMES = {"that", "gerund", "object", "to", "call", "quote", "plea"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,12 @@ def cue_of(token: Token) -> Cue | None:
     for child in token.children:
         if child.dep_ in ("prt", "prep") and f"{lemma}_{child.lower_}" in lexicon:
             return lexicon[f"{lemma}_{child.lower_}"]
+        if child.dep_ in ("acomp", "oprd", "advmod"):
+            # a verb with its complement: "pleaded guilty", "pleaded not guilty"
+            negated = any(g.dep_ == "neg" for g in child.children)
+            key = f"{lemma}_{'not_' if negated else ''}{child.lower_}"
+            if key in lexicon:
+                return lexicon[key]
     return lexicon.get(lemma)
 
 

@@ -377,7 +377,8 @@ class StatementFinder:
         if cue.frames == {"quote"}:
             return None
         children = list(verb.children)
-        for frame in (self._clause_content, self._verb_frame_content, self._called_content, self._object_content):
+        frames = (self._clause_content, self._verb_frame_content, self._called_content, self._object_content)
+        for frame in (self._plea_content, *frames) if "plea" in cue.frames else frames:
             found = frame(verb, cue, sentence, speaker, children)
             if found is NO_CONTENT:
                 return None
@@ -448,6 +449,17 @@ class StatementFinder:
         if obj is not None and complement is not None:
             return (*self._span_with_quotes(_subtree_span(complement)), "call")
         return None
+
+    def _plea_content(
+        self, verb: Token, cue: Cue, sentence: Span, speaker: Token, children: list[Token]
+    ) -> Content | None:
+        """ "pleaded not guilty to charges that he ...": the charges the plea answers."""
+        heads = [verb, *(c for c in children if c.dep_ in ("acomp", "oprd", "advmod"))]
+        to = next((c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        charged = _object_of(to) if to is not None else None
+        if charged is None:
+            return NO_CONTENT  # "pleaded guilty" alone: no content to hold it to
+        return (*self._span_with_quotes(_subtree_span(charged)), "plea")
 
     def _object_content(
         self, verb: Token, cue: Cue, sentence: Span, speaker: Token, children: list[Token]
