@@ -272,3 +272,23 @@ def test_an_unnamed_source_does_not_make_a_contradiction(analyzer):
         "Talbrook Foods denied that it would close its Arnholt bakery.",
     )
     assert len(b.contradictions) == 1
+
+
+def test_a_lawyers_words_are_the_clients_side(analyzer):
+    a = analyse(
+        analyzer,
+        "Fund manager Vance Orley was charged on Monday with defrauding investors.\n\n"
+        '"Mr. Orley denies these charges in their entirety," his lawyer, Rebecca Strand, told reporters.\n\n'
+        "A spokeswoman for Orley said he would fight the case.",
+    )
+    lawyer = next(s for s in a.statements if s.speaker_name == "Rebecca Strand")
+    # the quotation's first sentence is not cut at "Mr.": it is a denial
+    assert lawyer.stance.value == "deny"
+    orley = next(x for x in a.actors if x.name == "Vance Orley")
+    assert lawyer.side == f"actor:{orley.id}" and lawyer.side_name == "Vance Orley"
+    spokeswoman = find_statement(a, "he would fight the case")
+    assert spokeswoman.side == f"actor:{orley.id}"
+
+
+def find_statement(analysis, part):
+    return next(s for s in analysis.statements if part in s.content.text)

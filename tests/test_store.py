@@ -401,3 +401,29 @@ def test_ids_resolve_whole_or_by_a_unique_prefix_of_six_characters(db_url):
         article = store.list_articles(limit=1)[0]
         assert store.get_article(article.id[:6]).id == article.id
         assert store.get_article(article.id[:5]) is None
+
+
+def test_a_statement_stored_with_another_actors_side_keeps_that_side(db_url):
+    """A lawyer's statement is on the client's side: stored, the side names
+    the client's stored actor, not the lawyer's (it did before)."""
+    from onrecord.model import Actor, Mention, Statement, StatementKind
+
+    store = Store(db_url)
+    article_id = store.add_article(make_article(article_text(3), ref="c")).article_id
+    said = Statement(
+        id="s1",
+        kind=StatementKind.DIRECT,
+        content=Mention("We deny it.", (0, 11)),
+        speaker_name="Rebecca Strand",
+        actor_id="a2",
+        side="actor:a1",
+        side_name="Vance Orley",
+    )
+    store.save_analysis(
+        article_id, [said], [Actor("a1", "Vance Orley"), Actor("a2", "Rebecca Strand", represents="a1")]
+    )
+    by_name = {a["name"]: a["id"] for a in store.list_actors(limit=10)}
+    [row] = store.list_statements(limit=5)
+    assert row["actor_id"] == by_name["Rebecca Strand"]
+    assert row["side"] == f"actor:{by_name['Vance Orley']}"
+    store.close()

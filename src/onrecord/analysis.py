@@ -211,7 +211,13 @@ class WindowMerger:
         self._paragraphs = 0
 
     def add(self, offset: int, piece: str, part: Analysis) -> None:
+        principals = [(actor, actor.represents) for actor in part.actors]
         actor_ids = {actor.id: self._actor(actor) for actor in part.actors}
+        merged = {a.id: a for a in self._actors.values()}
+        for actor, principal in principals:
+            agent = merged[actor.id] if actor.id in merged and merged[actor.id] is actor else None
+            if agent is not None:  # new here: its principal's id is this window's
+                agent.represents = actor_ids.get(principal) if principal else None
         statement_ids = {h.id: h.id for h in part.headline}  # the first window's only: it has the title
         for statement in part.statements:
             statement_ids[statement.id] = f"s{len(self.analysis.statements) + 1}"

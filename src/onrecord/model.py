@@ -121,6 +121,7 @@ class Actor:
     aliases: list[str] = field(default_factory=list)
     country: str | None = None  # ISO 3166 alpha-3
     sector: str | None = None  # GOV, MIL, BUS, MED, CVL, ...
+    represents: str | None = None  # the id of the person a lawyer or spokesperson speaks for
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)

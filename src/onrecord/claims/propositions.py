@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from onrecord.claims.predicates import Predicate, lexicon, predicate_of, word_lists
 from onrecord.nlp.geo import gazetteer
+from onrecord.nlp.identity import name_titles
 from onrecord.nlp.speakers import names_organisation
 
 # Nouns whose content is another statement's claim: "called the accusations
@@ -365,12 +366,45 @@ def first_sentence(span: Span) -> Span:
     at a full stop before a capital."""
     first = next(iter(span.sents))  # type: ignore[attr-defined]  # spaCy's stubs omit Span.sents
     part = span.doc[max(span.start, first.start) : min(span.end, first.end)]
-    cut = _SENTENCE_END.search(part.text)
+    cut = next((m for m in _SENTENCE_END.finditer(part.text) if not _abbreviation_before(part.text, m.start())), None)
     if cut is not None:
         trimmed = span.doc.char_span(part.start_char, part.start_char + cut.start(), alignment_mode="expand")
         if trimmed is not None and len(trimmed):
             part = trimmed
     return part if len(part) else span
+
+
+def _abbreviation_before(text: str, end: int) -> bool:
+    """The full stop ending at `end` closes an abbreviation ("Mr.", "Sgt.",
+    "St.", an initial), not a sentence."""
+    word = re.search(r"(\w+)[.!?]$", text[:end])
+    if word is None:
+        return False
+    stem = word.group(1).lower()
+    return len(stem) == 1 or stem in name_titles() or stem in NON_TITLE_ABBREVIATIONS
+
+
+# Abbreviations before a capital that are not titles of a name.
+NON_TITLE_ABBREVIATIONS = {
+    "st",
+    "mt",
+    "ft",
+    "jr",
+    "sr",
+    "no",
+    "vs",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "jan",
+    "feb",
+    "aug",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 
 
 def _main_predicate(span: Span) -> Token | None:

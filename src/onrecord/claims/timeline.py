@@ -324,7 +324,10 @@ def _assign_sides(
         title,
     )
     for s in statements:
-        side = side_of(by_id.get(s.actor_id) if s.actor_id else None, s.speaker_name, organisations, subject)
+        actor = by_id.get(s.actor_id) if s.actor_id else None
+        if actor is not None and actor.represents in by_id:
+            actor = by_id[actor.represents]  # a lawyer's or spokesperson's words are their principal's position
+        side = side_of(actor, s.speaker_name if actor is None else actor.name, organisations, subject)
         if side is not None:
             s.side, s.side_name = side.key, side.name
     _name_after_role(statements, by_id)

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from onrecord.model import Actor, ActorType
 from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of, sector_of_role
 from onrecord.nlp.identity import name_titles
-from onrecord.nlp.statements import DOCUMENT_NOUNS, FoundStatement
+from onrecord.nlp.statements import DOCUMENT_NOUNS, FoundStatement, mention_span
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "mx", "rev", "reverend"}
 # Words that tell a person's gender when they stand before or beside the name.
@@ -165,6 +165,7 @@ class ActorDraft:
     sector: str | None = None
     speaks: bool = False
     gender: str | None = None  # "m" or "f" where the article shows it
+    represents: ActorDraft | None = None  # the person a lawyer or spokesperson speaks for
 
     @property
     def surname(self) -> str:
@@ -304,12 +305,33 @@ class SpeakerResolver:
             if not (is_role_noun(role_head.lemma_) or sector_of_role(role)):
                 continue  # "position of neutrality": a misparse, not a role
             actor.roles.append(role)
+            if actor.represents is None:
+                actor.represents = self._principal(role_head, ent.start_char, actor)
             country = self._country_in(role)
             if country and not actor.country:
                 actor.country = country.iso3
             sector = sector_of_role(role)
             if sector and not actor.sector:
                 actor.sector = sector
+
+    def _principal(self, noun: Token, at: int, agent: ActorDraft | None = None) -> ActorDraft | None:
+        """Whom a representative speaks for: "his lawyer" the man last
+        spoken of, "Haskell's lawyer" and "a spokesman for Haskell" Haskell."""
+        if noun.lemma_.lower() not in representatives():
+            return None
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        if owner is None:
+            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "for"), None)
+            owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        if owner is None:
+            return None
+        if owner.pos_ == "PRON":
+            if owner.lower_ not in ("his", "her"):
+                return None  # "their lawyer", "its spokesman": a group, not a person
+            person = self.latest_person(at, PRONOUN_GENDER.get(owner.lower_))
+        else:
+            person = self._find_person(_strip_det(mention_span(owner).text).removesuffix("'s").removesuffix("’s"))
+        return person if person is not agent else None
 
     def _country_in(self, text: str) -> Country | None:
         for start, _end, country in self.gazetteer.find_all(text):
@@ -390,6 +412,16 @@ class SpeakerResolver:
             return actor
         return None
 
+    def _representative(self, mention: Span) -> tuple[str | None, ActorDraft | None] | None:
+        """ "Her attorney said", "a spokesman for Haskell said": the speaker,
+        unnamed, as a group that represents its principal."""
+        principal = self._principal(mention.root, mention.start_char)
+        if principal is None:
+            return None
+        name, actor = self._group(mention)
+        actor.represents = actor.represents or principal
+        return name, actor
+
     def _described(self, mention: Span) -> tuple[str | None, ActorDraft | None] | None:
         """Whom a common-noun mention means: the body a document comes from
         ("a release from the dockworkers' union"), the named person with that
@@ -397,6 +429,9 @@ class SpeakerResolver:
         organisation of the story ("the company")."""
         root = mention.root
         lemma = root.lemma_.lower()
+        represented = self._representative(mention)
+        if represented is not None:
+            return represented
         named = self._named_in(mention) if lemma in DOCUMENT_NOUNS else None
         if named is not None:
             return self._group(named)
@@ -585,10 +620,9 @@ class SpeakerResolver:
 
 def to_actors(drafts: list[ActorDraft]) -> tuple[list[Actor], dict[int, str]]:
     """Model actors with ids a1, a2, ... and a map from draft to id."""
-    actors, ids = [], {}
-    for number, draft in enumerate(drafts, start=1):
-        actor_id = f"a{number}"
-        ids[id(draft)] = actor_id
+    actors, ids = [], {id(draft): f"a{number}" for number, draft in enumerate(drafts, start=1)}
+    for draft in drafts:
+        actor_id = ids[id(draft)]
         aliases = sorted(
             a
             for a in draft.aliases | ({draft.surname} if draft.type is ActorType.PERSON else set())
@@ -603,9 +637,16 @@ def to_actors(drafts: list[ActorDraft]) -> tuple[list[Actor], dict[int, str]]:
                 aliases=aliases,
                 country=draft.country,
                 sector=draft.sector,
+                represents=ids.get(id(draft.represents)) if draft.represents is not None else None,
             )
         )
     return actors, ids
+
+
+@lru_cache(maxsize=1)
+def representatives() -> frozenset[str]:
+    source = resources.files("onrecord.nlp").joinpath("data/representatives.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def person_name(ent: Span) -> str:

@@ -1315,13 +1315,22 @@ def statement_row(
         "said_from": statement.date_start,
         "said_until": statement.date_end,
         "earlier": statement.earlier,
-        "side": statement.side
-        if statement.side and not statement.side.startswith("actor:")
-        else (f"actor:{global_ids.get(statement.actor_id)}" if statement.actor_id else statement.side),
+        "side": _stored_side(statement, global_ids),
         "side_name": statement.side_name,
         "frame": statement.frame,
         "in_headline": in_headline,
     }
+
+
+def _stored_side(statement: Statement, global_ids: dict[str, str]) -> str | None:
+    """The statement's side with an actor side under the actor's store id:
+    the side's own actor (a lawyer's side is their client), else the speaker."""
+    side = statement.side
+    if side and not side.startswith("actor:"):
+        return side
+    local = side.removeprefix("actor:") if side else statement.actor_id
+    stored = global_ids.get(local) if local else None
+    return f"actor:{stored}" if stored else side
 
 
 def _article_row(article: Article, url_hash: str | None, sig: bytes, original: str | None) -> dict[str, Any]:
