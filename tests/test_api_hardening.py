@@ -113,6 +113,7 @@ def test_a_malformed_document_url_is_a_422_not_a_500(client):
     assert ingested.json()["detail"][0]["loc"][-3:] == ["documents", "0", "url"]
 
 
+@pytest.mark.slow
 def test_a_text_too_long_to_analyse_is_a_4xx_with_a_reason(empty_client):
     sentence = "The minister said on Monday that the harbour would reopen to fishing boats next week. "
     text = "Harbour news\n\n" + sentence * (1_050_000 // len(sentence) + 1)

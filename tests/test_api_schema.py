@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import API_TOKEN, running_server
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_errors(store_url, tmp_path):
     st = shutil.which("st") or str(Path(sys.executable).with_name("st"))
     with running_server(store_url) as base:
@@ -44,6 +46,7 @@ def test_schemathesis_finds_no_server_errors(store_url, tmp_path):
     assert "passed" in result.stdout
 
 
+@pytest.mark.slow
 def test_serve_with_several_worker_processes_answers_from_the_same_store(store_url):
     """`onrecord serve --workers 2`: each process builds its app over the
     store named on the command line; every answer is the same record."""

@@ -46,6 +46,7 @@ def save(page, tmp_path: Path, name: str) -> None:
         page.screenshot(path=str(Path(extra) / name), full_page=False)
 
 
+@pytest.mark.slow
 def test_claim_and_article_pages_in_chromium(browser, store_url, tmp_path):
     with running_server(store_url) as base:
         page = browser.new_page(viewport={"width": 1200, "height": 820})

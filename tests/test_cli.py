@@ -122,6 +122,7 @@ def test_model_can_be_chosen_by_name():
     assert result.exit_code == 0 and json.loads(result.stdout)["sentences"] > 5
 
 
+@pytest.mark.slow
 def test_standard_input_as_a_real_process(tmp_path):
     db = tmp_path / "stdin.db"
     text = "Budget Row Deepens\n\n" + distinct_article(5)

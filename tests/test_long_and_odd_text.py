@@ -26,6 +26,9 @@ from onrecord.ingest.draft import IngestOptions
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.sources import given_article, read_sources
 
+# minutes of real processes, Ray and multi-megabyte texts: `make check` leaves them out
+pytestmark = pytest.mark.slow
+
 # Seconds a pathological document may take, reading and analysis together,
 # on this shared 2-core machine; each took far longer before its fix.
 TIME_BOUND = 20

@@ -8,6 +8,7 @@ and the real stores keep them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -269,3 +270,32 @@ def test_a_change_of_position_needs_two_statements_about_one_thing():
     assert find_reversals([denied, unrelated], [claim], {}, lambda s: None) == []
     [reversal] = find_reversals([denied, related], [claim], {}, lambda s: None)
     assert (reversal.from_stance, reversal.to_stance) == (Stance.DENY, Stance.AFFIRM)
+
+
+def test_a_follow_up_dating_only_what_was_said_before_reports_its_own_statements_as_news(db_url):
+    """The second article dates only the earlier denial ("two days after
+    telling supporters ..."): its undated admission is of its own day, not of
+    that earlier one, so the change of position is found."""
+    from onrecord.claims.timeline import main_event_day
+    from onrecord.record import Record
+
+    assert main_event_day(dt.date(2024, 11, 6), dt.date(2024, 11, 8)) == dt.date(2024, 11, 7)
+    assert main_event_day(dt.date(2024, 11, 4), dt.date(2024, 11, 5)) == dt.date(2024, 11, 4)
+    assert main_event_day(None, None) is None
+    first = (
+        "Mayoral candidate Edda Voss refused to concede on Tuesday.\n\n"
+        '"We have not lost this election. When every ballot is counted, we will win," Voss said.'
+    )
+    second = (
+        "Edda Voss conceded on Thursday, two days after telling supporters on Tuesday that she had not lost.\n\n"
+        '"I lost this election, and I called the mayor this morning to congratulate him," Voss said.'
+    )
+    with Record(db_url) as record:
+        record.ingest_documents(
+            [
+                {"text": first, "url": "https://news.example.org/voss-1", "published": "2024-11-06"},
+                {"text": second, "url": "https://news.example.org/voss-2", "published": "2024-11-08"},
+            ]
+        )
+        reversals = record.store.list_reversals(kind="reversal", limit=10)
+    assert [(r["actor"], r["from_stance"], r["to_stance"]) for r in reversals] == [("Edda Voss", "deny", "affirm")]

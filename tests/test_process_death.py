@@ -23,6 +23,9 @@ from test_run import snapshot
 from onrecord.record import Record
 from onrecord.store.schema import articles
 
+# minutes of real processes, Ray and multi-megabyte texts: `make check` leaves them out
+pytestmark = pytest.mark.slow
+
 PEOPLE = ["Anna Berg", "Tomas Ruiz", "Grace Wanjiru", "Minh Tran"]
 # one person in several roles, each with its own country and sector: the
 # store keeps the roles in the order met, and the first country and sector

@@ -62,6 +62,7 @@ def test_published_override_and_strict(db_url, tmp_path):
 
 
 @pytest.mark.parametrize("kill_after", [3, 25])
+@pytest.mark.slow
 def test_killed_ingest_resumes_to_the_same_store(db_url, tmp_path, kill_after):
     corpus = write_corpus(tmp_path / "in", n=60)
     reference_url = f"sqlite:///{tmp_path / 'reference.db'}"

@@ -19,6 +19,9 @@ import sqlalchemy as sa
 from onrecord.record import Record
 from onrecord.store.schema import actors, articles, claims, events, reversals, statements
 
+# minutes of real processes, Ray and multi-megabyte texts: `make check` leaves them out
+pytestmark = pytest.mark.slow
+
 COUNTRIES = ["Norway", "Chile", "Kenya", "Vietnam", "Peru", "Ghana", "Nepal", "Poland", "Jordan", "Canada"]
 PEOPLE = [
     "Anna Berg",

@@ -384,3 +384,19 @@ def test_a_plea_is_an_admission_or_a_denial_of_the_charges(analyzer):
     assert (denial.speaker_name, denial.cue_class, denial.stance.value) == ("Vance Orley", "deny", "deny")
     admission = find(a, "two counts of wire fraud")
     assert (admission.cue_class, admission.stance.value) == ("admit", "affirm")
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "stance"),
+    [
+        ("Mayor Edda Voss refused to concede the election on Tuesday night.", "the election", "deny"),
+        ("The ministry declined to confirm that troops had crossed the border.", "troops had crossed", "neutral"),
+        ("The company did not confirm that it would close the Arnholt plant.", "close the Arnholt plant", "neutral"),
+        ("The club would not deny that it had made an offer for the striker.", "made an offer", "neutral"),
+        ("The club admitted that it had made an offer for the striker.", "made an offer", "affirm"),
+    ],
+)
+def test_a_speech_act_refused_or_negated_is_not_the_act(analyzer, text, part, stance):
+    # "refused to concede" keeps up a denial; "declined to confirm" and
+    # "would not deny" say nothing either way
+    assert find(record(analyzer, text), part).stance.value == stance

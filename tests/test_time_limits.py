@@ -40,6 +40,7 @@ def test_work_under_the_limit_is_untouched_and_the_timer_is_cleared():
     spin(0.7)  # no alarm left behind
 
 
+@pytest.mark.slow
 def test_a_library_swallowing_the_first_alarm_is_stopped_all_the_same():
     def stubborn():
         end = time.monotonic() + 5
@@ -108,6 +109,7 @@ def test_reading_over_the_limit_is_a_failure_and_the_next_document_reads(tmp_pat
     assert isinstance(item, Article) and item.title == "Minister denies report"
 
 
+@pytest.mark.slow
 def test_analysis_over_the_limit_is_a_failure_and_the_batch_goes_on(monkeypatch):
     analyzer = Analyzer()
     # 100 sentences: about 0.6 s of analysis after the parse, twelve times the limit
@@ -123,6 +125,7 @@ def test_analysis_over_the_limit_is_a_failure_and_the_batch_goes_on(monkeypatch)
     assert all(r.statements for r in results)
 
 
+@pytest.mark.slow
 def test_the_cli_option_reaches_the_reader_in_a_fresh_process(tmp_path):
     """The fuzzer's slow page (a date that sends dateparser through every
     locale's tables, seconds in a fresh process) fails under --time-limit 0.5

@@ -160,6 +160,11 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
     act = statement.cue_class or ("assert" if statement.kind.value == "continuation" else None)
     content = _first_sentence(statement, doc)
     signals = text_signals(content)
+    withheld = _withheld(statement, doc)
+    if withheld is not None:
+        # "refused to concede the race": the denial kept up; "declined to
+        # confirm", "did not say", "would not deny": nothing either way
+        return Stance.DENY if withheld == "refused" and act in ("admit", "confirm", "agree") else Stance.NEUTRAL
     if act in ("deny", "reject", "refuse"):
         return Stance.DENY
     # asking for evidence or an inquiry: "look into whether ...", "if you have
@@ -176,6 +181,30 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
         )
         return {"negative": Stance.DENY, "hedged": Stance.QUALIFY}.get(polarity or "", Stance.AFFIRM)
     return Stance.NEUTRAL
+
+
+REFUSING = {"refuse", "decline", "fail", "reject"}
+
+
+def _withheld(statement: Statement, doc: Doc | None) -> str | None:
+    """Whether the speech act itself did not happen: "refused" when the cue
+    is what the speaker refused to do ("refused to concede"), "negated" when
+    it is negated or declined ("did not confirm", "declined to comment on
+    whether", "would not deny"); else None."""
+    if doc is None or statement.cue is None or not statement.cue.span:
+        return None
+    span = doc.char_span(*statement.cue.span[:2], alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    cue = span[0]
+    if any(c.dep_ == "neg" for c in cue.children):
+        return "negated"
+    if cue.dep_ == "xcomp" and cue.head.lemma_.lower() in REFUSING:
+        governor = cue.head
+        if any(c.dep_ == "neg" for c in governor.children):
+            return None  # "did not refuse to confirm": said after all
+        return "refused" if governor.lemma_.lower() in ("refuse", "reject") else "negated"
+    return None
 
 
 def _first_sentence(statement: Statement, doc: Doc | None) -> str:

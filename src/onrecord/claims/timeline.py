@@ -115,12 +115,13 @@ def side_of(
 @lru_cache(maxsize=1)
 def side_roles() -> dict[str, frozenset[str]]:
     """The role words of data/side_roles.tsv by whom their holder speaks for:
-    "state", "organisation", or "title" (what someone is, not whom for)."""
+    "state", "organisation", "personal" (themselves, whatever the role names),
+    or "title" (what someone is, not whom for)."""
     source = resources.files("onrecord.claims").joinpath("data/side_roles.tsv").read_text("utf-8")
     rows = [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
     return {
         kind: frozenset(word for word, role in rows if role.strip() == kind)
-        for kind in ("state", "organisation", "title")
+        for kind in ("state", "organisation", "title", "personal")
     }
 
 
@@ -171,6 +172,8 @@ def _person_side(actor: Actor, organisations: Sequence[Actor], subject: Actor | 
     proper = {
         w for role in actor.roles for w in re.findall(r"[\w'’-]+", role) if w[:1].isupper() and w.lower() not in known
     }
+    if role_words & side_roles()["personal"] and not role_words & (known - side_roles()["title"]):
+        return Side(f"actor:{actor.id}", actor.name)  # "Republican-Union candidate Marla Quint": her own
     own_words = {w.lower() for w in proper} | (role_words - known - generic_organisations())
     organisation = _organisation_of_roles(role_words, own_words, organisations)
     if organisation is not None:
@@ -239,6 +242,23 @@ def order_key(statement: Statement, event_day: dt.date | None, position: int) ->
 
 Fallback = Callable[[Statement], "dt.date | None"]
 
+# How long before its publication an article's main event can be: a story
+# reports what was said that day or the day before ("said on Monday" in
+# Tuesday's paper). The latest day the statements give is the main event's,
+# but not earlier than this: a follow-up that only dates what was said
+# before ("two days after telling supporters she had not lost") reports
+# its undated statements as news, not as that earlier day's. Read on the
+# reversal cases (tests/data/reversal_cases), where follow-ups dated only
+# their back-references.
+MAIN_EVENT_DAYS_BEFORE_PUBLICATION = 1
+
+
+def main_event_day(latest_given: dt.date | None, published: dt.date | None) -> dt.date | None:
+    """The day an article's undated statements are taken to be from."""
+    floor = published - dt.timedelta(days=MAIN_EVENT_DAYS_BEFORE_PUBLICATION) if published else None
+    days = [d for d in (latest_given, floor) if d is not None]
+    return max(days) if days else None
+
 
 def annotate(
     doc: Doc,
@@ -257,7 +277,7 @@ def annotate(
     props = _assign_stances(doc, statements, headline, by_id, title_doc)
     claims = _assign_claims(statements, headline, props)
     dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
-    event_day = max(dated) if dated else published
+    event_day = main_event_day(max(dated) if dated else None, published)
     return claims, find_reversals(statements, claims, by_id, lambda s: event_day)
 
 

@@ -1215,16 +1215,30 @@ def _like_escape(text: str) -> str:
 
 
 def _event_days(conn: Connection, article_ids: set[str]) -> dict[str, dt.date]:
-    """Each article's main event day: the latest day its statements give. An
-    undated statement ("had previously denied") is placed by it."""
+    """Each article's main event day: the latest day its statements give, but
+    not long before it was published (timeline.main_event_day). An undated
+    statement ("had previously denied") is placed by it."""
+    from onrecord.claims.timeline import main_event_day
+
     if not article_ids:
         return {}
+    latest = func.max(func.coalesce(statements.c.said_on, statements.c.said_until))
     rows = conn.execute(
-        select(statements.c.article_id, func.max(func.coalesce(statements.c.said_on, statements.c.said_until)))
-        .where(statements.c.article_id.in_(sorted(article_ids)))
-        .group_by(statements.c.article_id)
+        select(articles.c.id, articles.c.published, latest)
+        .select_from(articles.outerjoin(statements, statements.c.article_id == articles.c.id))
+        .where(articles.c.id.in_(sorted(article_ids)))
+        .group_by(articles.c.id, articles.c.published)
     ).all()
-    return {article_id: day for article_id, day in rows if day is not None}
+    days = {article_id: main_event_day(_as_date(given), _as_date(published)) for article_id, published, given in rows}
+    return {article_id: day for article_id, day in days.items() if day is not None}
+
+
+def _as_date(value: dt.date | dt.datetime | str | None) -> dt.date | None:
+    if value is None or type(value) is dt.date:
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _statement_from_row(row: Row) -> Statement:
