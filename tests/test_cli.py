@@ -326,3 +326,47 @@ def test_terminal_safe_takes_out_what_a_terminal_acts_on(hostile, shown):
 
     assert terminal_safe(hostile) == shown
     assert "[" not in escape("[\x1bbold]").replace("\\[", "")  # taking out ESC makes no markup
+
+
+def test_listing_options_are_named_and_mean_what_the_apis_parameters_do(db_url, tmp_path):
+    """`statements --actor` is an actor id (as GET /api/statements?actor=),
+    `--country` a country; --stance, --claim, --since, --until and -q filter
+    as the API does; --format json|csv on every listing."""
+    from fastapi.testclient import TestClient
+
+    from onrecord.api.app import create_app
+
+    (tmp_path / "a.txt").write_text(
+        "Minister Denies Cover-Up\n\nMarch 3, 2025\n\nNorway's interior minister, Olga Brandt, denied on Monday "
+        'that the police had hidden evidence. "Nothing was hidden," Brandt said.\n\n'
+        "Opposition leader Kari Moen said the police had hidden evidence.",
+        "utf-8",
+    )
+    assert run("ingest", tmp_path / "a.txt", "--db", db_url).exit_code == 0
+    everything = json.loads(run("statements", "--db", db_url, "--format", "json").stdout)
+    brandt = next(r for r in everything if r["speaker_name"] == "Olga Brandt")
+    by_actor = json.loads(run("statements", "--db", db_url, "--actor", brandt["actor_id"], "-f", "json").stdout)
+    assert by_actor and {r["actor_id"] for r in by_actor} == {brandt["actor_id"]}
+    assert {
+        r["actor_country"]
+        for r in json.loads(run("statements", "--db", db_url, "--country", "NOR", "-f", "json").stdout)
+    } == {"NOR"}
+    with TestClient(create_app(db_url)) as client:
+        for cli, api in (
+            (["--stance", "deny"], {"stance": "deny"}),
+            (["--claim", brandt["claim_id"]], {"claim": brandt["claim_id"]}),
+            (["-q", "hidden"], {"q": "hidden"}),
+            (["--since", "2025-03-03", "--until", "2025-03-03"], {"since": "2025-03-03", "until": "2025-03-03"}),
+            (["--actor", brandt["actor_id"]], {"actor": brandt["actor_id"]}),
+        ):
+            from_cli = json.loads(run("statements", "--db", db_url, *cli, "--format", "json").stdout)
+            from_api = client.get("/api/statements", params=api).json()["items"]
+            assert [r["id"] for r in from_cli] == [r["id"] for r in from_api], cli
+            assert from_cli, cli
+    denials = json.loads(run("statements", "--db", db_url, "--stance", "deny", "-f", "json").stdout)
+    assert {r["stance"] for r in denials} == {"deny"}
+    csv_out = run("statements", "--db", db_url, "--format", "csv").stdout
+    assert csv_out.splitlines()[0].startswith("id,") and len(csv_out.splitlines()) == len(everything) + 1
+    for listing in ("articles", "actors", "claims", "reversals", "contradictions", "events"):
+        assert run(listing, "--db", db_url, "--format", "csv").exit_code == 0, listing
+    assert run("statements", "--db", db_url, "--format", "xml").exit_code == 2

@@ -102,7 +102,9 @@ LangOption = Annotated[str, typer.Option("--lang", help="Accepted languages, com
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print a line for every article.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first input that fails.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table (as --format json).")]
+# The listings' output, named as the API's `format=` parameter.
+ListFormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json or csv.")]
 ModelOption = Annotated[
     str | None, typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
 ]
@@ -191,6 +193,26 @@ def _json_text(obj: Any, indent: int | None = None) -> str:
 
 def _print_json(obj: Any) -> None:
     sys.stdout.write(_json_text(obj, indent=2) + "\n")
+
+
+def _list_format(output_format: str, as_json: bool) -> str:
+    """The output a listing prints: --format, or json for the older --json."""
+    if output_format not in ("text", "json", "csv"):
+        raise typer.BadParameter("must be text, json or csv", param_hint="--format")
+    return "json" if as_json else output_format
+
+
+def _print_rows(rows: list[dict[str, Any]], output_format: str) -> bool:
+    """Print query rows as JSON or CSV; False when the text form is wanted."""
+    if output_format == "json":
+        _print_json(rows)
+    elif output_format == "csv":
+        from fastapi.encoders import jsonable_encoder
+
+        from onrecord.exports import csv_text
+
+        sys.stdout.write(csv_text(jsonable_encoder(rows)))
+    return output_format != "text"
 
 
 class _RichProgress:
@@ -360,9 +382,11 @@ def articles(
     duplicates: Annotated[bool, typer.Option("--duplicates", help="Include near-duplicate copies.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    output_format: ListFormatOption = "text",
     as_json: JsonOption = False,
 ) -> None:
     """List articles, newest first, or search their text."""
+    output_format = _list_format(output_format, as_json)
     filters = {
         "query": query,
         "source": source,
@@ -374,8 +398,7 @@ def articles(
     }
     with _open_record(db) as record:
         found = record.articles(**filters)
-    if as_json:
-        _print_json([a.to_dict() | {"words": a.word_count} for a in found])
+    if _print_rows([a.to_dict() | {"words": a.word_count} for a in found], output_format):
         return
     table = Table("id", "published", "source", "title", "words", box=None, header_style="bold")
     for article in found:
@@ -441,23 +464,45 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
 def statements(
     db: DbOption = None,
     speaker: Annotated[str | None, typer.Option(help="Speaker name, or part of it.")] = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="Speaker's country (ISO alpha-3, e.g. IRN).")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Speaker's actor id (or a unique prefix).")] = None,
+    country: Annotated[str | None, typer.Option(help="Speaker's country (ISO alpha-3, e.g. IRN).")] = None,
     cue: Annotated[
         str | None, typer.Option("--cue", help="Speech act: assert, admit, deny, demand, promise, ...")
     ] = None,
     kind: Annotated[str | None, typer.Option(help="direct, indirect, mixed or continuation.")] = None,
+    stance: Annotated[str | None, typer.Option(help="affirm, deny, qualify, question, conditional or neutral.")] = None,
+    claim: Annotated[str | None, typer.Option(help="Only this claim's statements (claim id).")] = None,
     article: Annotated[str | None, typer.Option(help="Only this article's statements.")] = None,
+    since: Annotated[str | None, typer.Option(help="Said on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Said on or before (YYYY-MM-DD).")] = None,
+    q: Annotated[str | None, typer.Option("--q", "-q", help="Words the statement contains (full text).")] = None,
     limit: LimitOption = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    output_format: ListFormatOption = "text",
     as_json: JsonOption = False,
 ) -> None:
-    """Who said what: stored statements, filtered by speaker, country, speech act."""
+    """Who said what: stored statements, filtered as GET /api/statements filters them."""
+    output_format = _list_format(output_format, as_json)
     with _open_record(db) as record:
+        if actor:
+            known = record.store.get_actor(actor)
+            actor = known["id"] if known is not None else actor
         found = record.statements(
-            speaker=speaker, country=actor, cue_class=cue, kind=kind, article_id=article, limit=limit, offset=offset
+            speaker=speaker,
+            actor_id=actor,
+            country=country,
+            cue_class=cue,
+            kind=kind,
+            stance=stance,
+            claim_id=claim,
+            article_id=article,
+            since=_date_option(since, "--since"),
+            until=_date_option(until, "--until"),
+            query=q,
+            limit=limit,
+            offset=offset,
         )
-    if as_json:
-        _print_json(found)
+    if _print_rows(found, output_format):
         return
     for row in found:
         affiliation = "-".join(x for x in (row["actor_country"], row["actor_sector"]) if x)
@@ -481,13 +526,15 @@ def actors(
     country: Annotated[str | None, typer.Option(help="ISO alpha-3 country, e.g. IRN.")] = None,
     name: Annotated[str | None, typer.Option(help="Name, or part of it.")] = None,
     limit: LimitOption = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    output_format: ListFormatOption = "text",
     as_json: JsonOption = False,
 ) -> None:
     """People, groups and institutions, the most quoted first."""
+    output_format = _list_format(output_format, as_json)
     with _open_record(db) as record:
-        found = record.actors(country=country, name=name, limit=limit)
-    if as_json:
-        _print_json(found)
+        found = record.actors(country=country, name=name, limit=limit, offset=offset)
+    if _print_rows(found, output_format):
         return
     table = Table("name", "type", "roles", "country", "sector", "statements", box=None, header_style="bold")
     for row in found:
@@ -514,14 +561,19 @@ def _check_format(value: str) -> None:
 def claims(
     query: Annotated[str | None, typer.Argument(help="Words the claim's text contains.")] = None,
     db: DbOption = None,
+    q: Annotated[
+        str | None, typer.Option("--q", "-q", help="Words the claim's text contains (as the argument).")
+    ] = None,
     limit: LimitOption = 50,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    output_format: ListFormatOption = "text",
     as_json: JsonOption = False,
 ) -> None:
     """Claims, the most discussed first, with how many affirm and deny them."""
+    output_format = _list_format(output_format, as_json)
     with _open_record(db) as record:
-        found = record.claims(query=query, limit=limit)
-    if as_json:
-        _print_json(found)
+        found = record.claims(query=q or query, limit=limit, offset=offset)
+    if _print_rows(found, output_format):
         return
     table = Table("claim", "text", "statements", "articles", "affirm", "deny", "changes", box=None, header_style="bold")
     for row in found:
@@ -575,8 +627,7 @@ def timeline(
 
 
 def _print_reversals(found: list[dict[str, Any]], output_format: str) -> None:
-    if output_format == "json":
-        _print_json(found)
+    if _print_rows(found, output_format):
         return
     for r in found:
         first = " [bold](first affirmation)[/]" if r.get("first_affirmation") else ""
@@ -602,7 +653,8 @@ def reversals(
     actor: Annotated[
         str | None, typer.Option(help="Actor (state, organisation or person), or part of the name.")
     ] = None,
-    output_format: FormatOption = "text",
+    claim: Annotated[str | None, typer.Option(help="Only this claim's changes (claim id).")] = None,
+    output_format: ListFormatOption = "text",
     include_softenings: Annotated[
         bool, typer.Option("--softenings", help="Also deny -> conditional or qualify.")
     ] = False,
@@ -610,25 +662,33 @@ def reversals(
     offset: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """When an actor changed its story: denied, then admitted (or the reverse)."""
-    _check_format(output_format)
+    output_format = _list_format(output_format, False)
     date = _date_option(since, "--since")
     kinds = ("reversal", "softening") if include_softenings else ("reversal",)
     with _open_record(db) as record:
-        found = record.reversals(kinds=kinds, actor=actor, since=date, limit=limit, offset=offset)
+        found = record.reversals(kinds=kinds, actor=actor, since=date, claim_id=claim, limit=limit, offset=offset)
     _print_reversals(found, output_format)
 
 
 @app.command()
 def contradictions(
     db: DbOption = None,
-    output_format: FormatOption = "text",
+    since: Annotated[
+        str | None, typer.Option(help="Contradictions whose later statements are on or after this date.")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="One side's name, or part of it.")] = None,
+    claim: Annotated[str | None, typer.Option(help="Only this claim's contradictions (claim id).")] = None,
+    output_format: ListFormatOption = "text",
     limit: LimitOption = 100,
     offset: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """Claims that one actor affirms and another denies."""
-    _check_format(output_format)
+    output_format = _list_format(output_format, False)
+    date = _date_option(since, "--since")
     with _open_record(db) as record:
-        found = record.reversals(kind="contradiction", limit=limit, offset=offset)
+        found = record.reversals(
+            kind="contradiction", actor=actor, since=date, claim_id=claim, limit=limit, offset=offset
+        )
     _print_reversals(found, output_format)
 
 
@@ -667,23 +727,31 @@ def events(
     happened_only: Annotated[
         bool, typer.Option("--happened", help="Leave out denied and hypothetical events.")
     ] = False,
+    article: Annotated[str | None, typer.Option(help="Only this article's events.")] = None,
     limit: LimitOption = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, or tsv (GDELT-like columns).")
+        str, typer.Option("--format", "-f", help="text, json, csv, or tsv (GDELT-like columns).")
     ] = "text",
 ) -> None:
     """Who did what to whom: CAMEO-coded events in the store."""
     from onrecord.events.codes import cameo_codes
 
-    if output_format not in ("text", "json", "tsv"):
-        raise typer.BadParameter("must be text, json or tsv", param_hint="--format")
+    if output_format not in ("text", "json", "csv", "tsv"):
+        raise typer.BadParameter("must be text, json, csv or tsv", param_hint="--format")
     with _open_record(db) as record:
         found = record.events(
-            code=code, source=source, target=target, happened=True if happened_only else None, limit=limit
+            code=code,
+            source=source,
+            target=target,
+            happened=True if happened_only else None,
+            article_id=article,
+            limit=limit,
+            offset=offset,
         )
     table = cameo_codes()
-    if output_format == "json":
-        _print_json(found)
+    if output_format in ("json", "csv"):
+        _print_rows(found, output_format)
         return
     if output_format == "tsv":
         from onrecord.exports import gdelt_row, write_gdelt
