@@ -293,6 +293,19 @@ def _found(value: Any, what: str) -> Any:
 
 def _api_routes() -> APIRouter:
     api = APIRouter(prefix="/api")
+    _overview_routes(api)
+    _article_routes(api)
+    _statement_routes(api)
+    _actor_routes(api)
+    _claim_routes(api)
+    _change_routes(api)
+    _event_routes(api)
+    _write_routes(api)
+    return api
+
+
+def _overview_routes(api: APIRouter) -> None:
+    """The store as a whole: its figures, the home page's data, search."""
 
     @api.get("/stats", summary="What the store holds")
     def stats(record: RecordDep) -> dict[str, Any]:
@@ -305,6 +318,10 @@ def _api_routes() -> APIRouter:
     @api.get("/search", summary="Articles, statements, claims and actors matching words")
     def search(request: Request, record: RecordDep, q: Annotated[str, Query(min_length=1, max_length=200)]) -> Any:
         return jsonable_encoder(views.search(record, q, full_refs=_full_refs(request)))
+
+
+def _article_routes(api: APIRouter) -> None:
+    """Articles: listed, searched, one with its statements."""
 
     @api.get("/articles", summary="Articles, newest first, or best match first for a full-text query")
     def articles(
@@ -324,6 +341,10 @@ def _api_routes() -> APIRouter:
     @api.get("/articles/{article_id}", summary="An article: text, statements (with spans), headline statements, events")
     def article(request: Request, record: RecordDep, article_id: str) -> Any:
         return jsonable_encoder(_found(views.article(record, article_id, full_refs=_full_refs(request)), "article"))
+
+
+def _statement_routes(api: APIRouter) -> None:
+    """Statements, filtered."""
 
     @api.get("/statements", summary="Statements, filtered; q keeps those containing every word")
     def statements(
@@ -361,6 +382,10 @@ def _api_routes() -> APIRouter:
         )
         return _page(request, found, limit, offset, format)
 
+
+def _actor_routes(api: APIRouter) -> None:
+    """Actors: listed, one with its positions."""
+
     @api.get("/actors", summary="Actors, the most quoted first")
     def actors(
         request: Request,
@@ -378,6 +403,10 @@ def _api_routes() -> APIRouter:
     @api.get("/actors/{actor_id}", summary="An actor: roles, affiliation, positions per claim, statements over time")
     def actor(record: RecordDep, actor_id: str) -> Any:
         return jsonable_encoder(_found(views.actor(record, actor_id), "actor"))
+
+
+def _claim_routes(api: APIRouter) -> None:
+    """Claims: listed, one with a page of its timeline."""
 
     @api.get("/claims", summary="Claims, the most discussed first")
     def claims(
@@ -424,6 +453,10 @@ def _api_routes() -> APIRouter:
             )
         )
 
+
+def _change_routes(api: APIRouter) -> None:
+    """Changes of position and contradictions."""
+
     def _changes(kind: str):
         def route(
             request: Request,
@@ -447,6 +480,10 @@ def _api_routes() -> APIRouter:
         _changes("contradiction")
     )
 
+
+def _event_routes(api: APIRouter) -> None:
+    """CAMEO-coded events."""
+
     @api.get("/events", summary="CAMEO-coded events; code, source and target match as prefixes")
     def events(
         request: Request,
@@ -464,6 +501,10 @@ def _api_routes() -> APIRouter:
             code=code, source=source, target=target, happened=happened, article_id=article, limit=limit, offset=offset
         )
         return _page(request, found, limit, offset, format)
+
+
+def _write_routes(api: APIRouter) -> None:
+    """Writes (the token is needed): analyse one article, ingest several."""
 
     @api.post(
         "/analyze",
@@ -487,8 +528,6 @@ def _api_routes() -> APIRouter:
                 report.counts.update(from_urls.counts)
                 report.failures += from_urls.failures
         return report.to_dict()
-
-    return api
 
 
 def _analyze(request: Request, record: Record, document: Document) -> dict[str, Any]:
@@ -593,15 +632,27 @@ def _templates() -> Jinja2Templates:
     return _TEMPLATES
 
 
+def _render(request: Request, name: str, data: dict[str, Any], api: str, status: int = 200) -> HTMLResponse:
+    """A page, with the link to the API endpoint that gives its data."""
+    return _templates().TemplateResponse(request, name, {**data, "api": api}, status_code=status)
+
+
 def _page_routes() -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+    _overview_pages(pages)
+    _list_pages(pages)
+    _claim_article_actor_pages(pages)
+    _event_pages(pages)
+    _analyze_pages(pages)
+    return pages
 
-    def render(request: Request, name: str, data: dict[str, Any], api: str, status: int = 200) -> HTMLResponse:
-        return _templates().TemplateResponse(request, name, {**data, "api": api}, status_code=status)
+
+def _overview_pages(pages: APIRouter) -> None:
+    """The home page and search."""
 
     @pages.get("/")
     def home(request: Request, record: RecordDep):
-        return render(request, "home.html", views.home(record), "/api/home")
+        return _render(request, "home.html", views.home(record), "/api/home")
 
     @pages.get("/search")
     def search(request: Request, record: RecordDep, q: Annotated[str, Query(max_length=200)] = ""):
@@ -610,14 +661,18 @@ def _page_routes() -> APIRouter:
             if q.strip()
             else {"query": "", "articles": [], "statements": [], "claims": [], "actors": []}
         )
-        return render(request, "search.html", data, f"/api/search?{urlencode({'q': q})}")
+        return _render(request, "search.html", data, f"/api/search?{urlencode({'q': q})}")
+
+
+def _list_pages(pages: APIRouter) -> None:
+    """The lists: claims, articles, actors, 50 a page."""
 
     def list_page(path: str, key: str, fetch) -> None:
         """A page listing 50 things a time: claims, articles or actors."""
 
         @pages.get(path)
         def route(request: Request, record: RecordDep, offset: Offset = 0):
-            return render(
+            return _render(
                 request, f"{key}.html", {key: fetch(record, offset), "offset": offset}, f"/api{path}?offset={offset}"
             )
 
@@ -629,12 +684,16 @@ def _page_routes() -> APIRouter:
     )
     list_page("/actors", "actors", lambda record, offset: record.actors(limit=50, offset=offset))
 
+
+def _claim_article_actor_pages(pages: APIRouter) -> None:
+    """A claim with its timeline chart, an article with its statements marked, an actor."""
+
     @pages.get("/claims/{claim_id}")
     def claim(request: Request, record: RecordDep, claim_id: str, offset: Offset = 0):
         data = _found(views.claim(record, claim_id, limit=CLAIM_PAGE_STATEMENTS, offset=offset), "claim")
         chart = timeline_svg(data["timeline"], data["reversals"])
         following = offset + CLAIM_PAGE_STATEMENTS if offset + len(data["timeline"]) < data["total"] else None
-        return render(
+        return _render(
             request,
             "claim.html",
             {**data, "chart": chart, "offset": offset, "following": following, "page_size": CLAIM_PAGE_STATEMENTS},
@@ -644,7 +703,7 @@ def _page_routes() -> APIRouter:
     @pages.get("/articles/{article_id}")
     def article(request: Request, record: RecordDep, article_id: str):
         data = _found(views.article(record, article_id, full_refs=False), "article")
-        return render(
+        return _render(
             request,
             "article.html",
             {**data, "body": highlight(data["article"]["text"], data["statements"])},
@@ -654,23 +713,31 @@ def _page_routes() -> APIRouter:
     @pages.get("/actors/{actor_id}")
     def actor(request: Request, record: RecordDep, actor_id: str):
         data = _found(views.actor(record, actor_id), "actor")
-        return render(request, "actor.html", data, f"/api/actors/{data['actor']['id']}")
+        return _render(request, "actor.html", data, f"/api/actors/{data['actor']['id']}")
+
+
+def _event_pages(pages: APIRouter) -> None:
+    """Events with their codes' names."""
 
     @pages.get("/events")
     def events(request: Request, record: RecordDep, code: ShortText = None, offset: Offset = 0):
         from onrecord.events.codes import describe
 
         found = [{**e, **describe(e["code"])} for e in record.events(code=code, limit=100, offset=offset)]
-        return render(
+        return _render(
             request,
             "events.html",
             {"events": found, "code": code or "", "offset": offset},
             f"/api/events?{urlencode({'code': code or '', 'offset': offset})}",
         )
 
+
+def _analyze_pages(pages: APIRouter) -> None:
+    """The paste-and-analyse form."""
+
     @pages.get("/analyze")
     def analyze_form(request: Request):
-        return render(
+        return _render(
             request,
             "analyze.html",
             {"result": None, "text": "", "error": None, "writes": bool(request.app.state.token)},
@@ -697,12 +764,10 @@ def _page_routes() -> APIRouter:
             result = _analyze(request, record, Document(text=text))
         except HTTPException as exc:
             context["error"] = exc.detail
-            return render(request, "analyze.html", context, "/api/analyze", status=exc.status_code)
+            return _render(request, "analyze.html", context, "/api/analyze", status=exc.status_code)
         except ValueError as exc:
             context["error"] = str(exc)
-            return render(request, "analyze.html", context, "/api/analyze", status=422)
+            return _render(request, "analyze.html", context, "/api/analyze", status=422)
         context["result"] = result
         context["body"] = highlight(result["article"]["text"], result["statements"])
-        return render(request, "analyze.html", context, "/api/analyze")
-
-    return pages
+        return _render(request, "analyze.html", context, "/api/analyze")

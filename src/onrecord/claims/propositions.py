@@ -82,6 +82,7 @@ THIRD_PERSON_OWN = {"his", "her", "its", "their"}
 RECIPIENT_VERBS = {"supply", "arm", "provide", "equip", "furnish"}
 
 
+@lru_cache(maxsize=1)
 def frames() -> dict[str, Predicate]:
     """The closed frames of data/frames.tsv, by word."""
     return {lemma: p for lemma, p in lexicon().items() if p.framed}

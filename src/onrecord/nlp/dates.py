@@ -46,7 +46,7 @@ def statement_time(
     # the date expression nearest the cue, outside the content
     dates = [
         e
-        for e in sentence.ents
+        for e in _time_entities(sentence)
         if e.label_ in ("DATE", "TIME") and not (content[0] <= e.start_char < content[1]) and not is_age_or_count(e)
     ]
     if dates:
@@ -129,3 +129,21 @@ def _resolve(result: StatementTime, text: str, published: dt.date | None) -> Non
         first_day, last_day = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}[part.group("part")]
         last_of_month = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
         result.start, result.end = dt.date(year, month, first_day), dt.date(year, month, min(last_day, last_of_month))
+
+
+def _time_entities(sentence: Span) -> list[Span]:
+    """The sentence's DATE and TIME entities, from the tokens' IOB tags
+    (Span.ents builds every entity of the whole document on each access)."""
+    found: list[Span] = []
+    start = None
+    for token in sentence:
+        if start is not None and token.ent_iob_ != "I":
+            found.append(Span(sentence.doc, start, token.i, label=sentence.doc[start].ent_type_))
+            start = None
+        if token.ent_iob_ == "B" and token.ent_type_ in ("DATE", "TIME"):
+            start = token.i
+    doc = sentence.doc
+    runs_on = sentence.end < len(doc) and doc[sentence.end].ent_iob_ == "I"  # not within the sentence
+    if start is not None and not runs_on:
+        found.append(Span(doc, start, sentence.end, label=doc[start].ent_type_))
+    return found

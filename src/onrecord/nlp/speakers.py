@@ -191,14 +191,15 @@ class SpeakerResolver:
         self.persons: list[ActorDraft] = []
         self.groups: dict[str, ActorDraft] = {}
         self.mentions: list[PersonMention] = []
+        # doc.ents builds its spans anew on each access: listed once
+        self.ents = list(doc.ents)
+        self.person_ents = [ent for ent in self.ents if _is_person_entity(ent)]
         self._build_persons()
 
     # -- persons from the named entities -------------------------------------------
 
     def _build_persons(self) -> None:
-        for ent in self.doc.ents:
-            if not _is_person_entity(ent):
-                continue
+        for ent in self.person_ents:
             name = person_name(ent)
             if not _words(name):
                 continue
@@ -224,8 +225,8 @@ class SpeakerResolver:
         """Gender from the words around a name (Mr., spokeswoman, his father),
         then from sentences where one person alone is followed by he or she."""
         person_at = {}
-        for ent in self.doc.ents:
-            if _is_person_entity(ent) and _words(person_name(ent)):
+        for ent in self.person_ents:
+            if _words(person_name(ent)):
                 actor = self._find_person(person_name(ent))
                 if actor is None:
                     continue
@@ -393,8 +394,8 @@ class SpeakerResolver:
 
     def _person_by_name(self, mention: Span) -> ActorDraft | None:
         root = mention.root
-        for ent in self.doc.ents:
-            if _is_person_entity(ent) and ent.start < mention.end and mention.start < ent.end:
+        for ent in self.person_ents:
+            if ent.start < mention.end and mention.start < ent.end:
                 actor = self._find_person(person_name(ent), at=ent.start_char)
                 if actor is not None:
                     return actor
@@ -457,7 +458,7 @@ class SpeakerResolver:
         root = mention.root
         for token in root.subtree:
             if token.ent_type_ in ("ORG", "PERSON", "GPE") and token.i != root.i:
-                for ent in self.doc.ents:
+                for ent in self.ents:
                     if ent.start <= token.i < ent.end:
                         return ent
         return None
@@ -469,7 +470,7 @@ class SpeakerResolver:
         paragraph = self.paragraph_index(before)
         counts: dict[str, int] = {}
         latest: dict[str, Span] = {}
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.start_char >= before:
                 break
             if ent.label_ == "ORG":

@@ -910,20 +910,37 @@ def _without(head: Token, inner: Token) -> CharSpan:
     return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
 
 
+def _entity_around(token: Token) -> Span:
+    """The named entity a token is part of, by the tokens' IOB tags (doc.ents
+    builds every entity's span anew on each access)."""
+    doc = token.doc
+    start, end = token.i, token.i + 1
+    while doc[start].ent_iob_ == "I" and start > 0:
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type_)
+
+
+def _pronoun_phrase(token: Token) -> Span:
+    """A pronoun, with its description for "those close to him" (not a
+    relative clause that says something: "those who say ..." is the
+    statement's own cue)."""
+    doc = token.doc
+    described = [c for c in token.rights if c.dep_ in ("amod", "relcl", "acl") and cue_of(c) is None]
+    if token.lower_ in ("those", "these") and described and described[-1].right_edge.i - token.i <= 8:
+        return doc[token.i : described[-1].right_edge.i + 1]
+    return doc[token.i : token.i + 1]
+
+
 def mention_span(token: Token) -> Span:
     """The words that name a speaker: the whole named entity, or a noun with
     its determiners and modifiers ("Iran's foreign minister", "Some residents")."""
     doc = token.doc
     if token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
-        for ent in doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
+        return _entity_around(token)
     if token.pos_ == "PRON":
-        # (not a relative clause that says something: "those who say ..." is the statement's own cue)
-        described = [c for c in token.rights if c.dep_ in ("amod", "relcl", "acl") and cue_of(c) is None]
-        if token.lower_ in ("those", "these") and described and described[-1].right_edge.i - token.i <= 8:
-            return doc[token.i : described[-1].right_edge.i + 1]  # "those close to him"
-        return doc[token.i : token.i + 1]
+        return _pronoun_phrase(token)
     left = token.i
     for child in token.lefts:
         if (
