@@ -400,3 +400,27 @@ def test_a_speech_act_refused_or_negated_is_not_the_act(analyzer, text, part, st
     # "refused to concede" keeps up a denial; "declined to confirm" and
     # "would not deny" say nothing either way
     assert find(record(analyzer, text), part).stance.value == stance
+
+
+def test_a_text_that_repeats_its_title_on_the_first_line_reads_it_in_sentence_case(analyzer):
+    # texts kept verbatim (JSONL) often start with the headline; in title case
+    # the small parser made a person of "Trump Says He Never" (polnear_train)
+    from onrecord.analysis import _text_to_parse
+
+    title = "Berg Says She Never Promised To Close The Library"
+    text = (
+        title + ".\n\nMayor Anna Berg said on Tuesday that she had never promised to close the library.\n\n"
+        '"I said we would look at it," Berg told reporters.'
+    )
+    article = finish(Draft(text=text, source_ref="test", title=title), IngestOptions(languages=()))
+    parsed = _text_to_parse(article)
+    assert len(parsed) == len(text) and parsed.startswith("Berg says she never promised to close the library.")
+    assert parsed[len(title) + 1 :] == text[len(title) + 1 :]
+    other = finish(
+        Draft(text="Another first line.\n\n" + text, source_ref="test", title=title), IngestOptions(languages=())
+    )
+    assert _text_to_parse(other) == other.text
+    a = analyzer.analyze_article(article)
+    assert [x.name for x in a.actors if x.type.value == "person"] == ["Anna Berg"]
+    first = next(s for s in a.statements if s.content.span[0] < len(title))
+    assert first.speaker_name == "Anna Berg"

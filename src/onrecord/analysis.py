@@ -87,7 +87,7 @@ class Analyzer:
         The headlines of a batch are parsed together: one `nlp.pipe` over
         short titles costs less than half of parsing them one by one."""
         headlines = [_headline(article) for article in articles]
-        texts = self.nlp.pipe((parseable(article.text) for article in articles), batch_size=PIPE_BATCH_SIZE)
+        texts = self.nlp.pipe((_text_to_parse(article) for article in articles), batch_size=PIPE_BATCH_SIZE)
         titled = self.nlp.pipe((h for h in headlines if h is not None), batch_size=PIPE_BATCH_SIZE)
         return ((doc, next(titled) if headline is not None else None) for doc, headline in zip(texts, headlines))
 
@@ -149,7 +149,7 @@ class Analyzer:
         """The record of a long article, parsed and analysed a window at a
         time (memory and time grow with the window, not the article); the
         time limit holds for each window's analysis."""
-        text = parseable(article.text)
+        text = _text_to_parse(article)
         headline = _headline(article)
         title_doc = self.nlp(headline) if headline is not None else None
         pieces = list(windows(text))
@@ -166,13 +166,36 @@ class Analyzer:
         return next(self.analyze_articles([article]))
 
 
+def _text_to_parse(article: Article) -> str:
+    """The article's text as the parser reads it: the same length (every
+    offset is the text's). A text kept verbatim often starts with its
+    headline; that line is parsed in sentence case, as the headline is (in
+    title case the parser makes names of its words: "Trump Says He Never")."""
+    text = parseable(article.text)
+    first, newline, rest = text.partition("\n")
+    if article.title and newline and _title_key(first) == _title_key(article.title):
+        return sentence_case(first, rest) + newline + rest
+    return text
+
+
+def _title_key(line: str) -> str:
+    return " ".join(line.casefold().split()).rstrip(".!?:;,")
+
+
 def _headline(article: Article) -> str | None:
     """What the parser is given of the title: sentence-cased, runs of
     punctuation blanked; None without a title, or for one too long to be a
     headline."""
     if not article.title or len(article.title) > WINDOW_CHARS:
         return None
-    return parseable(sentence_case(article.title, article.text))
+    return parseable(sentence_case(article.title, _body(article)))
+
+
+def _body(article: Article) -> str:
+    """The text without its first line when that line is the title again
+    (whose words would all look like names)."""
+    first, newline, rest = article.text.partition("\n")
+    return rest if article.title and newline and _title_key(first) == _title_key(article.title) else article.text
 
 
 def _limited(work: Callable[[], Analysis]) -> Analysis:
