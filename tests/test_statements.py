@@ -424,3 +424,13 @@ def test_a_text_that_repeats_its_title_on_the_first_line_reads_it_in_sentence_ca
     assert [x.name for x in a.actors if x.type.value == "person"] == ["Anna Berg"]
     first = next(s for s in a.statements if s.content.span[0] < len(title))
     assert first.speaker_name == "Anna Berg"
+
+
+def test_the_statement_that_speaks_is_its_authors(analyzer):
+    # "the statement said" with no owner: the latest speaker's statement
+    a = record(
+        analyzer,
+        "The campaign's spokeswoman, Mara Lindqvist, said the office had moved to a larger floor.\n\n"
+        '"Our staff has doubled since June," the statement said.',
+    )
+    assert find(a, "Our staff has doubled").speaker_name == "Mara Lindqvist"

@@ -442,7 +442,7 @@ class SpeakerResolver:
                 return actor.name, actor
         definite = any(t.lower_ in ("the", "this") for t in mention if t.dep_ == "det")
         plain = definite and root.tag_ == "NN" and not any(t.pos_ == "PROPN" for t in mention)
-        if plain and lemma not in ORGANISATION_NOUNS | DOCUMENT_NOUNS | PLACE_NOUNS:
+        if plain and (lemma in speech_documents() or lemma not in ORGANISATION_NOUNS | DOCUMENT_NOUNS | PLACE_NOUNS):
             speaker = self._latest_speaker(mention.start_char)
             if speaker is not None:
                 return speaker.name, speaker
@@ -642,6 +642,12 @@ def to_actors(drafts: list[ActorDraft]) -> tuple[list[Actor], dict[int, str]]:
             )
         )
     return actors, ids
+
+
+@lru_cache(maxsize=1)
+def speech_documents() -> frozenset[str]:
+    source = resources.files("onrecord.nlp").joinpath("data/speech_documents.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
