@@ -148,3 +148,33 @@ def test_ingest_without_analysis_then_later(db_url, tmp_path):
         assert record.stats()["not_analyzed"] == 1 and record.statements() == []
         assert record.ingest([str(folder)]).analyzed == 1  # the re-run analyses what was left
         assert record.stats()["not_analyzed"] == 0 and len(record.statements()) >= 2
+
+
+def test_statements_are_filtered_under_the_apis_parameter_names(tmp_path):
+    """`Record.statements_where` takes the names of GET /api/statements'
+    parameters (the CLI's options): every one maps to a store filter, and a
+    name the API does not have is an error, not silently ignored."""
+    import inspect
+
+    from onrecord.api.app import _statement_routes
+    from onrecord.record import STATEMENT_FILTERS
+    from onrecord.store import Store
+
+    store_filters = set(inspect.signature(Store.list_statements).parameters) - {"self", "limit", "offset"}
+    assert set(STATEMENT_FILTERS.values()) == store_filters
+    routes = []
+
+    class Collect:
+        def get(self, path, **kwargs):
+            return lambda function: routes.append(function) or function
+
+    _statement_routes(Collect())
+    [route] = routes
+    api_names = set(inspect.signature(route).parameters) - {"request", "record", "limit", "offset", "format"}
+    assert api_names == set(STATEMENT_FILTERS)
+    with Record(f"sqlite:///{tmp_path / 's.db'}") as record:
+        record.ingest_documents([{"text": "Mayor Anna Berg said on Tuesday that the library would close in May."}])
+        assert [r["speaker_name"] for r in record.statements_where(cue="assert", q="library")] == ["Anna Berg"]
+        assert record.statements_where(stance="deny") == []
+        with pytest.raises(TypeError, match="cue_class"):
+            record.statements_where(cue_class="assert")

@@ -487,18 +487,18 @@ def statements(
         if actor:
             known = record.store.get_actor(actor)
             actor = known["id"] if known is not None else actor
-        found = record.statements(
+        found = record.statements_where(
             speaker=speaker,
-            actor_id=actor,
+            actor=actor,
             country=country,
-            cue_class=cue,
+            cue=cue,
             kind=kind,
             stance=stance,
-            claim_id=claim,
-            article_id=article,
+            claim=claim,
+            article=article,
             since=_date_option(since, "--since"),
             until=_date_option(until, "--until"),
-            query=q,
+            q=q,
             limit=limit,
             offset=offset,
         )

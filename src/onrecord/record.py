@@ -22,6 +22,22 @@ if TYPE_CHECKING:
     from onrecord.analysis import Analysis, Analyzer
     from onrecord.run.local import Runner
 
+# The statement filters of the API and the CLI, by their parameter name, and
+# the store's name for each.
+STATEMENT_FILTERS = {
+    "speaker": "speaker",
+    "actor": "actor_id",
+    "country": "country",
+    "cue": "cue_class",
+    "kind": "kind",
+    "stance": "stance",
+    "claim": "claim_id",
+    "article": "article_id",
+    "since": "since",
+    "until": "until",
+    "q": "query",
+}
+
 # What an ingest reads one source with, called when its turn comes.
 Reader = Callable[[], Iterable[Article | Failure]]
 
@@ -406,6 +422,16 @@ class Record:
     def statements(self, **filters: Any) -> list[dict[str, Any]]:
         """Stored statements; see `Store.list_statements` for the filters."""
         return self.store.list_statements(**filters)
+
+    def statements_where(self, *, limit: int = 50, offset: int = 0, **params: Any) -> list[dict[str, Any]]:
+        """Stored statements filtered by the API's query parameters, under
+        their names (`GET /api/statements?actor=...&cue=...&q=...` and the
+        CLI's `statements --actor ... --cue ... -q ...`); None leaves one out."""
+        unknown = set(params) - set(STATEMENT_FILTERS)
+        if unknown:
+            raise TypeError(f"unknown statement filters: {', '.join(sorted(unknown))}")
+        filters = {STATEMENT_FILTERS[name]: value for name, value in params.items() if value is not None}
+        return self.store.list_statements(**filters, limit=limit, offset=offset)
 
     def actors(self, **filters: Any) -> list[dict[str, Any]]:
         return self.store.list_actors(**filters)

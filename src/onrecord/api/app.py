@@ -365,18 +365,18 @@ def _statement_routes(api: APIRouter) -> None:
         offset: Offset = 0,
         format: OutputFormat = "json",
     ) -> Response:
-        found = record.statements(
+        found = record.statements_where(
             speaker=speaker,
-            actor_id=actor,
+            actor=actor,
             country=country,
-            cue_class=cue,
+            cue=cue,
             kind=kind,
             stance=stance,
-            claim_id=claim,
-            article_id=article,
+            claim=claim,
+            article=article,
             since=since,
             until=until,
-            query=q,
+            q=q,
             limit=limit,
             offset=offset,
         )
