@@ -92,6 +92,20 @@ def test_event_inside_a_denial_is_reported_not_happened(analyzer):
     assert denial.source == "IRNGOV" and denial.happened  # the denial itself did happen
 
 
+def test_a_withheld_admission_or_denial_is_no_event_of_admitting_or_denying(analyzer):
+    # "refused to admit", "did not deny": neither act happened
+    codes = {
+        e.code for e in events_of(analyzer, "Russian officials refused to admit that troops had crossed the border.")
+    }
+    assert "015" not in codes
+    codes = {
+        e.code for e in events_of(analyzer, "Iranian officials did not deny that Iran had supplied drones to Russia.")
+    }
+    assert "016" not in codes
+    codes = {e.code for e in events_of(analyzer, "Russian officials admitted that troops had crossed the border.")}
+    assert "015" in codes
+
+
 def test_seed_events(analyzer):
     seed = SHARED / "seed" / "iran-drones.txt"
     if not seed.exists():

@@ -160,7 +160,7 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
     act = statement.cue_class or ("assert" if statement.kind.value == "continuation" else None)
     content = _first_sentence(statement, doc)
     signals = text_signals(content)
-    withheld = _withheld(statement, doc)
+    withheld = withheld_speech_act(statement, doc)
     if withheld is not None:
         # "refused to concede the race": the denial kept up; "declined to
         # confirm", "did not say", "would not deny": nothing either way
@@ -186,7 +186,7 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
 REFUSING = {"refuse", "decline", "fail", "reject"}
 
 
-def _withheld(statement: Statement, doc: Doc | None) -> str | None:
+def withheld_speech_act(statement: Statement, doc: Doc | None) -> str | None:
     """Whether the speech act itself did not happen: "refused" when the cue
     is what the speaker refused to do ("refused to concede"), "negated" when
     it is negated or declined ("did not confirm", "declined to comment on

@@ -19,6 +19,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from onrecord.claims.stance import withheld_speech_act
 from onrecord.model import Actor, Event, Stance, Statement
 from onrecord.nlp.geo import gazetteer, sector_of
 
@@ -451,8 +452,10 @@ class EventCoder:
         self.recoded_cues: set[int] = set()
         self.act_codes: dict[int, str] = {}  # token index -> the code of the act itself, before any mode
         self.coded: list[tuple[Token, Event]] = []  # each event with the word it was coded from
+        self.doc: Doc | None = None
 
     def code(self, doc: Doc) -> list[Event]:
+        self.doc = doc
         for token in doc:
             self.coded.extend((token, event) for event in self.word_events(token))
         return self.folded_events() + self.statement_events()
@@ -606,6 +609,8 @@ class EventCoder:
                 continue
             if statement.cue and statement.cue.span and statement.cue.span[0] in self.recoded_cues:
                 continue
+            if withheld_speech_act(statement, self.doc) is not None:
+                continue  # "refused to concede", "did not deny": no admission or denial happened
             code = "015" if statement.cue_class == "admit" else "016"
             source = actor.country + (actor.sector or "") if actor.type.value != "country" else actor.country
             events.append(
