@@ -61,3 +61,20 @@ def test_a_time_phrase_after_the_cue_dates_the_saying(nlp):
     (statement,) = Analyzer().analyze_article(article).statements
     assert statement.content.text.startswith("it would not raise")
     assert statement.date_text == "in March" and (statement.date.year, statement.date.month) == (2024, 3)
+
+
+def test_a_present_tense_cue_is_not_dated_by_another_event_in_its_sentence():
+    # "who was adopted in 1981" dates the adoption, not the saying
+    from onrecord.analysis import Analyzer
+    from onrecord.ingest.draft import Draft, IngestOptions, finish
+
+    text = (
+        "Monte Haines, who was adopted from South Korea in 1981, says his family assumed the adoption "
+        "made him a citizen.\n\nOn Monday, Haines said he would appeal."
+    )
+    draft = Draft(text=text, source_ref="test", published=dt.date(2016, 9, 6))
+    a = Analyzer().analyze_article(finish(draft, IngestOptions(languages=())))
+    says = next(s for s in a.statements if "his family assumed" in s.content.text)
+    assert says.date is None or says.date.year == 2016
+    said = next(s for s in a.statements if "would appeal" in s.content.text)
+    assert said.date is not None and said.date.year == 2016

@@ -42,6 +42,10 @@ def statement_time(
     if span is None or len(span) == 0:
         return result
     cue = span[0]
+    if cue.tag_ in ("VBZ", "VBP"):
+        # "Haines, who was adopted in 1981, says ...": a cue in the present
+        # tense speaks at the article's time; a date in its sentence is another event's
+        return result
     sentence = cue.sent
     # the date expression nearest the cue, outside the content
     dates = [
