@@ -198,8 +198,8 @@ def score_case(path: Path, model: str | None = None) -> CaseResult:
         ]
         report = record.ingest_documents(documents)
         result.failures = [f"{f.source_ref}: {f.reason}" for f in report.failures]
-        reversals = record.store.list_reversals(kind="reversal", limit=1000)
-        contradictions = record.store.list_reversals(kind="contradiction", limit=1000)
+        reversals = [r.to_json() for r in record.store.list_reversals(kind="reversal", limit=1000)]
+        contradictions = [r.to_json() for r in record.store.list_reversals(kind="contradiction", limit=1000)]
 
     result.expected_reversals = len(expect.get("reversals", []))
     result.expected_contradictions = len(expect.get("contradictions", []))

@@ -75,13 +75,13 @@ def test_since_is_applied_before_the_page_is_cut(db_url):
     _store(db_url)
     with Record(db_url) as record:
         everything = record.reversals(kind="reversal")
-        after = [r for r in everything if r["actor"] == "Norway"]
+        after = [r for r in everything if r.actor == "Norway"]
         assert len(after) == 1
         for offset in (0,):
             page = record.reversals(
                 kind="reversal", since=__import__("datetime").date(2025, 4, 1), limit=1, offset=offset
             )
-            assert [r["actor"] for r in page] == ["Norway"]
+            assert [r.actor for r in page] == ["Norway"]
     assert [r["actor"] for r in _cli("reversals", "--db", db_url, "--since", "2025-04-01", "--limit", "1")] == [
         "Norway"
     ]

@@ -208,50 +208,50 @@ def corpus_record(db_url, tmp_path):
 
 
 def test_reversals_across_articles(corpus_record):
-    found = {(r["actor"], r["kind"]): r for r in corpus_record.reversals(kind=None)}
+    found = {(r.actor, r.kind): r for r in corpus_record.reversals(kind=None)}
     # an admission after a denial, across two articles: Norway's state
     admission = found[("Norway", "reversal")]
-    assert (admission["from_stance"], admission["to_stance"], admission["first_affirmation"]) == (
+    assert (admission.from_stance, admission.to_stance, admission.first_affirmation) == (
         "deny",
         "affirm",
         True,
     )
-    assert {b["date"] for b in admission["before"]} == {"2025-03-03"}
-    assert {a["speaker"] for a in admission["after"]} >= {"Petra Aalto"}
-    assert len({b["article"] for b in admission["before"]} | {a["article"] for a in admission["after"]}) == 2
+    assert {b.date.isoformat() for b in admission.before} == {"2025-03-03"}
+    assert {a.speaker for a in admission.after} >= {"Petra Aalto"}
+    assert len({b.article for b in admission.before} | {a.article for a in admission.after}) == 2
     # a retraction, by the company its chief executive speaks for
     retraction = found[("Orvin Motors", "reversal")]
-    assert (retraction["from_stance"], retraction["to_stance"]) == ("affirm", "deny")
+    assert (retraction.from_stance, retraction.to_stance) == ("affirm", "deny")
     # a conditional after a denial is a softening, not an admission
     softening = found[("Harrow Water Company", "softening")]
-    assert (softening["from_stance"], softening["to_stance"]) == ("deny", "conditional")
+    assert (softening.from_stance, softening.to_stance) == ("deny", "conditional")
     # a consistent denial is never a reversal
     assert not any("Falk" in actor for actor, _ in found)
     # two actors on opposite sides: a contradiction
     [contradiction] = [r for (actor, kind), r in found.items() if kind == "contradiction"]
-    assert contradiction["actor"] == "Armenia / Azerbaijan"
+    assert contradiction.actor == "Armenia / Azerbaijan"
     assert {("Harrow Water Company", "reversal"), ("Vietnam", "reversal")}.isdisjoint(found)
 
 
 def test_claims_timeline_and_check(corpus_record):
-    claims = {c["text"]: c for c in corpus_record.claims(limit=100)}
+    claims = {c.text: c for c in corpus_record.claims(limit=100)}
     # rice exports to India and to China are different claims
     assert "Vietnam banned exports to India" in claims and "Vietnam banned exports to China" in claims
     norway = claims["Norway supplied licences to Iceland"]
-    claim, rows = corpus_record.timeline(norway["id"][:10])
-    assert claim["id"] == norway["id"]
-    days = [row["when"] for row in rows]
+    claim, rows = corpus_record.timeline(norway.id[:10])
+    assert claim.id == norway.id
+    days = [row.when for row in rows]
     assert days == sorted(days) and days[0] == dt.date(2025, 3, 3) and days[-1] == dt.date(2025, 4, 14)
-    assert [row["stance"] for row in rows][:2] == ["deny", "deny"]
+    assert [row.stance for row in rows][:2] == ["deny", "deny"]
     [found] = corpus_record.check("Norway sold fishing licences to Iceland")
-    assert found["id"] == norway["id"] and len(found["timeline"]) == norway["statements"]
+    assert found.id == norway.id and len(found.timeline) == norway.statements
     assert corpus_record.check("Vietnam banned rice exports to Japan") == []
 
 
 def test_reanalysis_keeps_claims_and_reversals(corpus_record):
-    before = sorted((r["claim_id"], r["kind"]) for r in corpus_record.reversals(kind=None))
+    before = sorted((r.claim_id, r.kind) for r in corpus_record.reversals(kind=None))
     corpus_record.reanalyze()
-    after = sorted((r["claim_id"], r["kind"]) for r in corpus_record.reversals(kind=None))
+    after = sorted((r.claim_id, r.kind) for r in corpus_record.reversals(kind=None))
     assert before == after
 
 

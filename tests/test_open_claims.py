@@ -166,8 +166,8 @@ def test_a_reversal_on_an_open_claim_is_found_across_articles(db_url):
         contradictions = record.store.list_reversals(kind="contradiction", limit=10)
     # the claim is stored in the sense the first article wrote it ("rejected the
     # offer"): the union affirmed it, then denied it by accepting the offer
-    assert [(r["from_stance"], r["to_stance"]) for r in reversals] == [("affirm", "deny")]
-    assert "Halden" in reversals[0]["actor"] and "rejected" in reversals[0]["claim_text"]
+    assert [(r.from_stance, r.to_stance) for r in reversals] == [("affirm", "deny")]
+    assert "Halden" in reversals[0].actor and "rejected" in reversals[0].claim_text
     assert contradictions == []
 
 
@@ -298,4 +298,4 @@ def test_a_follow_up_dating_only_what_was_said_before_reports_its_own_statements
             ]
         )
         reversals = record.store.list_reversals(kind="reversal", limit=10)
-    assert [(r["actor"], r["from_stance"], r["to_stance"]) for r in reversals] == [("Edda Voss", "deny", "affirm")]
+    assert [(r.actor, r.from_stance, r.to_stance) for r in reversals] == [("Edda Voss", "deny", "affirm")]

@@ -119,21 +119,19 @@ def test_ingest_stores_statements_and_actors(db_url, tmp_path):
         report = record.ingest([str(folder)])
         assert (report.stored, report.analyzed, report.failed) == (2, 2, 0)
         vale = record.statements(speaker="vale")
-        assert {(s["cue_class"], s["kind"]) for s in vale} >= {
+        assert {(s.cue_class, s.kind) for s in vale} >= {
             ("deny", "indirect"),
             ("assert", "direct"),
             ("admit", "indirect"),
         }
-        assert all(s["speaker_name"] == "Ingrid Vale" for s in vale)
+        assert all(s.speaker_name == "Ingrid Vale" for s in vale)
         # one actor across both articles, with the roles of both
         [actor] = record.actors(name="Ingrid Vale")
-        assert actor["statements"] == len(vale) and actor["type"] == "person"
-        assert {"director of the Calder port", "Port director"} & set(actor["roles"])
-        assert [s["content_text"] for s in record.statements(cue_class="demand")] == [
-            "that the port pay for the clean-up"
-        ]
-        headlines = [s for s in record.statements() if s["in_headline"]]
-        assert {s["cue_class"] for s in headlines} == {"deny", "admit"}
+        assert actor.statements == len(vale) and actor.type == "person"
+        assert {"director of the Calder port", "Port director"} & set(actor.roles)
+        assert [s.content_text for s in record.statements(cue_class="demand")] == ["that the port pay for the clean-up"]
+        headlines = [s for s in record.statements() if s.in_headline]
+        assert {s.cue_class for s in headlines} == {"deny", "admit"}
         before = snapshot(db_url)[3]
         again = record.reanalyze()
         assert again.analyzed == 2 and snapshot(db_url)[3] == before  # re-analysis replaces, never duplicates
@@ -174,7 +172,7 @@ def test_statements_are_filtered_under_the_apis_parameter_names(tmp_path):
     assert api_names == set(STATEMENT_FILTERS)
     with Record(f"sqlite:///{tmp_path / 's.db'}") as record:
         record.ingest_documents([{"text": "Mayor Anna Berg said on Tuesday that the library would close in May."}])
-        assert [r["speaker_name"] for r in record.statements_where(cue="assert", q="library")] == ["Anna Berg"]
+        assert [r.speaker_name for r in record.statements_where(cue="assert", q="library")] == ["Anna Berg"]
         assert record.statements_where(stance="deny") == []
         with pytest.raises(TypeError, match="cue_class"):
             record.statements_where(cue_class="assert")

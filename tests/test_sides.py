@@ -36,7 +36,7 @@ def test_denial_then_the_chief_executives_confirmation_is_the_companys_reversal(
     with Record(db_url) as record:
         record.ingest_documents([first, second])
         reversals = record.store.list_reversals(kind="reversal")
-    assert [(r["actor"], r["from_stance"], r["to_stance"]) for r in reversals] == [("Corvane Group", "deny", "affirm")]
+    assert [(r.actor, r.from_stance, r.to_stance) for r in reversals] == [("Corvane Group", "deny", "affirm")]
 
 
 def test_an_organisation_name_is_never_a_person():
@@ -122,8 +122,8 @@ def test_a_club_named_short_and_in_full_is_one_side(db_url):
     with Record(db_url) as record:
         record.ingest_documents([first, second])
         reversals = record.store.list_reversals(kind="reversal")
-    assert [(r["from_stance"], r["to_stance"]) for r in reversals] == [("deny", "affirm")]
-    assert "Kelsby" in reversals[0]["actor"]
+    assert [(r.from_stance, r.to_stance) for r in reversals] == [("deny", "affirm")]
+    assert "Kelsby" in reversals[0].actor
 
 
 def test_a_chief_executive_does_not_speak_for_a_state_body_named_in_the_story():

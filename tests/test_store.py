@@ -209,7 +209,7 @@ def test_a_store_of_the_first_schema_upgrades_without_loss(db_url):
     with Store(db_url) as store:  # opening upgrades
         assert migrate.current_revision(store.engine) == migrate.head_revision()
         [claim] = store.list_claims()
-        assert (claim["statements"], claim["articles"], claim["affirm"], claim["deny"]) == (3, 1, 2, 1)
+        assert (claim.statements, claim.articles, claim.affirm, claim.deny) == (3, 1, 2, 1)
         assert len(store.list_statements(claim_id="clm_old")) == 3
         assert store.get_article("art_old").text == "Old text about a spill."
 
@@ -239,12 +239,12 @@ def test_actors_merge_across_articles_and_within_one(db_url):
             Actor("x", "abbas araghchi", roles=["diplomat"], aliases=["Araghchi", "the minister"], country="RUS"),
         ],
     )
-    people = [a for a in store.list_actors(limit=50) if a["type"] == "person"]
+    people = [a for a in store.list_actors(limit=50) if a.type == "person"]
     assert len(people) == 1
     [person] = people
-    assert person["roles"] == ["foreign minister", "minister", "diplomat"]
-    assert person["aliases"] == ["Araghchi", "the minister"]
-    assert (person["country"], person["sector"]) == ("IRN", "GOV")
+    assert person.roles == ["foreign minister", "minister", "diplomat"]
+    assert person.aliases == ["Araghchi", "the minister"]
+    assert (person.country, person.sector) == ("IRN", "GOV")
     assert len(store.list_actors(limit=50)) == 2  # the organisation of the same name is another actor
     store.close()
 
@@ -353,7 +353,7 @@ def test_two_writers_storing_one_claims_reversals_at_once_both_succeed(pg_url):
         transaction.commit()
     second.join(timeout=30)
     assert not errors, errors
-    assert [r["side"] for r in store.list_reversals(limit=10)] == ["state:IRN"]
+    assert [r.side for r in store.list_reversals(limit=10)] == ["state:IRN"]
     store.close()
 
 
@@ -387,15 +387,15 @@ def test_ids_resolve_whole_or_by_a_unique_prefix_of_six_characters(db_url):
         actors = store.list_actors(limit=50)
         assert len(claims) >= 2 and len(actors) >= 2
         for getter, rows in ((store.get_claim, claims), (store.get_actor, actors)):
-            whole = rows[0]["id"]
-            assert getter(whole)["id"] == whole
-            others = [r["id"] for r in rows[1:]]
+            whole = rows[0].id
+            assert getter(whole).id == whole
+            others = [r.id for r in rows[1:]]
             # the shortest prefix of 6+ characters no other id shares
             unique = next(
                 whole[:n] for n in range(6, len(whole) + 1) if not any(o.startswith(whole[:n]) for o in others)
             )
             if len(unique) < len(whole):
-                assert getter(unique)["id"] == whole
+                assert getter(unique).id == whole
             for wrong in ("", "%", "_", whole[:3], "clm_", whole + "x"):
                 assert getter(wrong) is None, wrong
         article = store.list_articles(limit=1)[0]
@@ -422,8 +422,8 @@ def test_a_statement_stored_with_another_actors_side_keeps_that_side(db_url):
     store.save_analysis(
         article_id, [said], [Actor("a1", "Vance Orley"), Actor("a2", "Rebecca Strand", represents="a1")]
     )
-    by_name = {a["name"]: a["id"] for a in store.list_actors(limit=10)}
+    by_name = {a.name: a.id for a in store.list_actors(limit=10)}
     [row] = store.list_statements(limit=5)
-    assert row["actor_id"] == by_name["Rebecca Strand"]
-    assert row["side"] == f"actor:{by_name['Vance Orley']}"
+    assert row.actor_id == by_name["Rebecca Strand"]
+    assert row.side == f"actor:{by_name['Vance Orley']}"
     store.close()

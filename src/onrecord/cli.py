@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -37,6 +38,7 @@ from onrecord.nlp.errors import ModelNotFound
 
 if TYPE_CHECKING:
     from onrecord.record import IngestReport, Record
+    from onrecord.records import ChangeRecord, ReadModel, TimelineRecord
     from onrecord.store import AddResult
 
 app = typer.Typer(
@@ -202,16 +204,15 @@ def _list_format(output_format: str, as_json: bool) -> str:
     return "json" if as_json else output_format
 
 
-def _print_rows(rows: list[dict[str, Any]], output_format: str) -> bool:
-    """Print query rows as JSON or CSV; False when the text form is wanted."""
+def _print_rows(rows: Sequence[ReadModel], output_format: str) -> bool:
+    """Print records as JSON (each as the API gives it) or CSV; False when
+    the text form is wanted."""
     if output_format == "json":
-        _print_json(rows)
+        _print_json([row.to_json() for row in rows])
     elif output_format == "csv":
-        from fastapi.encoders import jsonable_encoder
-
         from onrecord.exports import csv_text
 
-        sys.stdout.write(csv_text(jsonable_encoder(rows)))
+        sys.stdout.write(csv_text([row.to_json() for row in rows]))
     return output_format != "text"
 
 
@@ -398,7 +399,9 @@ def articles(
     }
     with _open_record(db) as record:
         found = record.articles(**filters)
-    if _print_rows([a.to_dict() | {"words": a.word_count} for a in found], output_format):
+    from onrecord.records import article_record
+
+    if _print_rows([article_record(a) for a in found], output_format):
         return
     table = Table("id", "published", "source", "title", "words", box=None, header_style="bold")
     for article in found:
@@ -427,7 +430,9 @@ def show(
         err.print(f"[red]error:[/] no article {escape(article_id)}")
         raise typer.Exit(EXIT_FAILURES)
     if as_json:
-        _print_json(article.to_dict() | {"text": article.text})
+        from onrecord.records import article_record
+
+        _print_json(article_record(article, text=True).to_json())
         return
     _print_article_header(article)
     out.print()
@@ -486,7 +491,7 @@ def statements(
     with _open_record(db) as record:
         if actor:
             known = record.store.get_actor(actor)
-            actor = known["id"] if known is not None else actor
+            actor = known.id if known is not None else actor
         found = record.statements_where(
             speaker=speaker,
             actor=actor,
@@ -505,15 +510,15 @@ def statements(
     if _print_rows(found, output_format):
         return
     for row in found:
-        affiliation = "-".join(x for x in (row["actor_country"], row["actor_sector"]) if x)
-        where = row["article_published"].isoformat() if row["article_published"] else "undated"
-        headline = " (headline)" if row["in_headline"] else ""
+        affiliation = "-".join(x for x in (row.actor_country, row.actor_sector) if x)
+        where = row.article_published.isoformat() if row.article_published else "undated"
+        headline = " (headline)" if row.in_headline else ""
         out.print(
-            f"[cyan]{escape(row['speaker_name'] or row['speaker_text'] or '?')}[/]"
+            f"[cyan]{escape(row.speaker_name or row.speaker_text or '?')}[/]"
             + (f" [dim]({affiliation})[/]" if affiliation else "")
-            + f" [magenta]{escape(row['cue_text'] or '—')}[/][dim]/{row['cue_class'] or '-'} {row['kind']}{headline}[/]: "
-            + escape(row["content_text"])
-            + f" [dim]— {escape(row['article_title'] or row['article_id'])}, {where}[/]",
+            + f" [magenta]{escape(row.cue_text or '—')}[/][dim]/{row.cue_class or '-'} {row.kind}{headline}[/]: "
+            + escape(row.content_text)
+            + f" [dim]— {escape(row.article_title or row.article_id)}, {where}[/]",
             highlight=False,
         )
     if not found:
@@ -539,12 +544,12 @@ def actors(
     table = Table("name", "type", "roles", "country", "sector", "statements", box=None, header_style="bold")
     for row in found:
         table.add_row(
-            escape(row["name"]),
-            row["type"],
-            escape("; ".join(row["roles"])),
-            row["country"] or "",
-            row["sector"] or "",
-            str(row["statements"]),
+            escape(row.name),
+            row.type,
+            escape("; ".join(row.roles)),
+            row.country or "",
+            row.sector or "",
+            str(row.statements),
         )
     out.print(table)
 
@@ -578,30 +583,28 @@ def claims(
     table = Table("claim", "text", "statements", "articles", "affirm", "deny", "changes", box=None, header_style="bold")
     for row in found:
         table.add_row(
-            row["id"],
-            escape(row["text"]),
-            str(row["statements"]),
-            str(row["articles"]),
-            str(row["affirm"]),
-            str(row["deny"]),
-            str(row["changes"]),
+            row.id,
+            escape(row.text),
+            str(row.statements),
+            str(row.articles),
+            str(row.affirm),
+            str(row.deny),
+            str(row.changes),
         )
     out.print(table)
 
 
-def _timeline_line(row: dict[str, Any]) -> str:
-    when = row["when"].isoformat() if row["when"] else "undated"
-    if row.get("earlier"):
+def _timeline_line(row: TimelineRecord) -> str:
+    when = row.when.isoformat() if row.when else "undated"
+    if row.earlier:
         when = f"before {when}"
     speaks_for = (
-        f" [dim](for {escape(row['side_name'])})[/]"
-        if row.get("side_name") and row["side_name"] != row["speaker_name"]
-        else ""
+        f" [dim](for {escape(row.side_name)})[/]" if row.side_name and row.side_name != row.speaker_name else ""
     )
-    colour = {"affirm": "green", "deny": "red"}.get(row["stance"] or "", "yellow")
+    colour = {"affirm": "green", "deny": "red"}.get(row.stance or "", "yellow")
     return (
-        f"{when:>18}  [cyan]{escape(row['speaker_name'] or '?')}[/]{speaks_for} [{colour}]{row['stance'] or '-'}[/] "
-        f"{escape(row['content_text'])} [dim]— {escape(row['article_title'] or row['article_id'])}[/]"
+        f"{when:>18}  [cyan]{escape(row.speaker_name or '?')}[/]{speaks_for} [{colour}]{row.stance or '-'}[/] "
+        f"{escape(row.content_text)} [dim]— {escape(row.article_title or row.article_id)}[/]"
     )
 
 
@@ -619,27 +622,27 @@ def timeline(
         err.print(f"[red]error:[/] no claim {escape(claim_id)}")
         raise typer.Exit(EXIT_FAILURES)
     if output_format == "json":
-        _print_json({"claim": claim, "timeline": rows})
+        _print_json({"claim": claim.to_json(), "timeline": [row.to_json() for row in rows]})
         return
-    out.print(f"[bold]{escape(claim['text'])}[/] [dim]({claim['id']})[/]")
+    out.print(f"[bold]{escape(claim.text)}[/] [dim]({claim.id})[/]")
     for row in rows:
         out.print(_timeline_line(row), highlight=False)
 
 
-def _print_reversals(found: list[dict[str, Any]], output_format: str) -> None:
+def _print_reversals(found: list[ChangeRecord], output_format: str) -> None:
     if _print_rows(found, output_format):
         return
     for r in found:
-        first = " [bold](first affirmation)[/]" if r.get("first_affirmation") else ""
+        first = " [bold](first affirmation)[/]" if r.first_affirmation else ""
         out.print(
-            f"[bold]{escape(r['actor'])}[/] {r['kind']}: [red]{r['from_stance']}[/] → [green]{r['to_stance']}[/]"
-            f"{first} on [italic]{escape(r['claim_text'])}[/] [dim]({r['claim_id']})[/]"
+            f"[bold]{escape(r.actor)}[/] {r.kind}: [red]{r.from_stance}[/] → [green]{r.to_stance}[/]"
+            f"{first} on [italic]{escape(r.claim_text)}[/] [dim]({r.claim_id})[/]"
         )
-        for label, items in (("before", r["before"]), ("after", r["after"])):
+        for label, items in (("before", r.before), ("after", r.after)):
             for item in items:
                 out.print(
-                    f"    {label:6} {item['date'] or 'undated':>10}  {escape(item['speaker'] or '?')}: "
-                    f"{escape(item['text'])} [dim]({item['article']})[/]",
+                    f"    {label:6} {item.date or 'undated':>10}  {escape(item.speaker or '?')}: "
+                    f"{escape(item.text)} [dim]({item.article})[/]",
                     highlight=False,
                 )
     if not found:
@@ -707,14 +710,14 @@ def check(
         except ModelNotFound as exc:
             raise _usage_error(str(exc)) from None
     if output_format == "json":
-        _print_json(found)
+        _print_json([claim.to_json() for claim in found])
         return
     if not found:
         err.print("nothing in the store about this claim")
         raise typer.Exit(EXIT_FAILURES)
     for claim in found:
-        out.print(f"[bold]{escape(claim['text'])}[/] [dim]({claim['id']})[/]")
-        for row in claim["timeline"]:
+        out.print(f"[bold]{escape(claim.text)}[/] [dim]({claim.id})[/]")
+        for row in claim.timeline:
             out.print(_timeline_line(row), highlight=False)
 
 
@@ -759,11 +762,11 @@ def events(
         write_gdelt((gdelt_row(row, table) for row in found), sys.stdout)
         return
     for row in found:
-        known = table.get(row["code"])
-        mark = "" if row["happened"] else f" [yellow]({row['stance'] or 'not happened'})[/]"
+        known = table.get(row.code)
+        mark = "" if row.happened else f" [yellow]({row.stance or 'not happened'})[/]"
         out.print(
-            f"{row['code']} [dim]{escape(known.name if known else '')}[/] [cyan]{row['source_code'] or '?'}[/] → "
-            f"[cyan]{row['target_code'] or '-'}[/]{mark}: {escape(row['sentence'] or '')}",
+            f"{row.code} [dim]{escape(known.name if known else '')}[/] [cyan]{row.source_code or '?'}[/] → "
+            f"[cyan]{row.target_code or '-'}[/]{mark}: {escape(row.sentence or '')}",
             highlight=False,
         )
     if not found:
@@ -889,7 +892,13 @@ def failures(
 def analyze(
     sources: Annotated[list[str], typer.Argument(help="Files, folders, JSONL, http(s) URLs, or - for standard input.")],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text (for people), json, or jsonl (one record a line).")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (for people); json or jsonl (one article a line): the per-article record of FORMAT.md, "
+            "as scorers read it; record: one article a line as the API's records (POST /api/analyze).",
+        ),
     ] = "text",
     published: PublishedOption = None,
     model: ModelOption = None,
@@ -911,9 +920,10 @@ def analyze(
     from onrecord.analysis import Analyzer
     from onrecord.ingest.draft import IngestOptions
     from onrecord.ingest.sources import read_sources
+    from onrecord.records import analysis_record
 
-    if output_format not in ("text", "json", "jsonl"):
-        raise typer.BadParameter("must be text, json or jsonl", param_hint="--format")
+    if output_format not in ("text", "json", "jsonl", "record"):
+        raise typer.BadParameter("must be text, json, jsonl or record", param_hint="--format")
     options = IngestOptions(
         published=_date_option(published, "--published"), languages=_languages(lang), max_bytes=max_bytes
     )
@@ -930,8 +940,9 @@ def analyze(
             if strict:
                 break
             continue
-        if output_format == "jsonl":
-            sys.stdout.write(_json_text(item.to_dict()) + "\n")
+        if output_format in ("jsonl", "record"):
+            shown = item.to_dict() if output_format == "jsonl" else analysis_record(item).to_json()
+            sys.stdout.write(_json_text(shown) + "\n")
             sys.stdout.flush()
         elif output_format == "json":
             records.append(item.to_dict())

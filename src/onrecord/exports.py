@@ -12,6 +12,8 @@ import csv
 import datetime as dt
 import io
 import json
+import types
+import typing
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +22,15 @@ from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, SmallIntege
 from sqlalchemy.types import JSON
 
 from onrecord.events.codes import cameo_codes
+from onrecord.records import (
+    ActorRecord,
+    ChangeRecord,
+    ClaimRecord,
+    EventRecord,
+    ReadModel,
+    StatementRecord,
+    TimelineRecord,
+)
 from onrecord.store.schema import metadata
 
 TABLES = {
@@ -58,7 +69,20 @@ class ExportError(ValueError):
     """An export that cannot be made as asked (a format that does not fit the table)."""
 
 
+# The record each export of a kind writes: the same JSON as the API and the
+# CLI give for it (records.py). Articles are written as the table holds them.
+RECORD_MODELS: dict[str, type[ReadModel]] = {
+    "statements": StatementRecord,
+    "claims": ClaimRecord,
+    "events": EventRecord,
+    "reversals": ChangeRecord,
+    "actors": ActorRecord,
+}
+
+
 def columns(table_name: str) -> list[str]:
+    if table_name in RECORD_MODELS:
+        return list(RECORD_MODELS[table_name].model_fields)
     return [c.name for c in metadata.tables[table_name].columns if c.name not in SKIPPED_COLUMNS]
 
 
@@ -69,9 +93,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def rows(store, what: str) -> Iterator[dict[str, Any]]:
+def rows(store, what: str, *, as_json: bool = True) -> Iterator[dict[str, Any]]:
+    """The records of `what`: as JSON carries them, or (`as_json=False`, for
+    Parquet's typed columns) with dates as dates."""
     if what not in TABLES:
         raise ExportError(f"unknown table {what!r}; choose one of {', '.join(TABLES)}")
+    if what in RECORD_MODELS:
+        for record in store.iter_records(what):
+            yield record.to_json() if as_json else record.model_dump()
+        return
     keep = columns(TABLES[what])
     for row in store.iter_rows(TABLES[what]):
         yield {name: row[name] for name in keep}
@@ -88,7 +118,7 @@ def export(store, what: str, fmt: str, out: IO[str] | IO[bytes] | str | Path) ->
     if fmt == "claim-jsonld" and what != "claims":
         raise ExportError("claim-jsonld is a format for claims (--what claims)")
     if fmt == "parquet":
-        return _write_parquet(rows(store, what), TABLES[what], out)
+        return _write_parquet(rows(store, what, as_json=False), TABLES[what], out)
     with _text_out(out) as stream:
         if fmt == "jsonl":
             return _write_jsonl(rows(store, what), stream)
@@ -176,11 +206,55 @@ def _arrow_type(column: Any) -> Any:
     return pa.string()  # text, and JSON columns as JSON text
 
 
+def _arrow_type_of_field(annotation: Any) -> Any:
+    import pyarrow as pa
+
+    kinds = _kinds(annotation)
+    if kinds == {bool}:
+        return pa.bool_()
+    if kinds == {int}:
+        return pa.int64()
+    if kinds == {dt.datetime}:
+        return pa.timestamp("us", tz="UTC")
+    if kinds == {dt.date}:
+        return pa.date32()
+    return pa.string()  # text, and lists and objects as JSON text
+
+
 def arrow_schema(table_name: str):
     import pyarrow as pa
 
+    if table_name in RECORD_MODELS:
+        fields = RECORD_MODELS[table_name].model_fields
+        return pa.schema([pa.field(name, _arrow_type_of_field(f.annotation)) for name, f in fields.items()])
     table = metadata.tables[table_name]
     return pa.schema([pa.field(name, _arrow_type(table.c[name])) for name in columns(table_name)])
+
+
+def _json_columns(table_name: str) -> set[str]:
+    """The columns Parquet holds as JSON text: lists and objects."""
+    import pyarrow as pa
+
+    if table_name in RECORD_MODELS:
+        schema = arrow_schema(table_name)
+        fields = RECORD_MODELS[table_name].model_fields
+        return {
+            name
+            for name, f in fields.items()
+            if pa.types.is_string(schema.field(name).type) and not _is_text(f.annotation)
+        }
+    return {c.name for c in metadata.tables[table_name].columns if isinstance(c.type, JSON)}
+
+
+def _is_text(annotation: Any) -> bool:
+    return _kinds(annotation) == {str}
+
+
+def _kinds(annotation: Any) -> set[Any]:
+    """The types a field may hold, None left out: {int} for `int | None`."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return set(typing.get_args(annotation)) - {type(None)}
+    return {annotation}
 
 
 def _write_parquet(records: Iterable[dict[str, Any]], table_name: str, out: Any) -> int:
@@ -188,7 +262,7 @@ def _write_parquet(records: Iterable[dict[str, Any]], table_name: str, out: Any)
     import pyarrow.parquet as pq
 
     schema = arrow_schema(table_name)
-    json_columns = {c.name for c in metadata.tables[table_name].columns if isinstance(c.type, JSON)}
+    json_columns = _json_columns(table_name)
     n = 0
     with pq.ParquetWriter(out if not isinstance(out, Path) else str(out), schema) as writer:
         batch: list[dict[str, Any]] = []
@@ -200,7 +274,8 @@ def _write_parquet(records: Iterable[dict[str, Any]], table_name: str, out: Any)
 
         for record in records:
             for name in json_columns:
-                record[name] = json.dumps(record[name], ensure_ascii=False) if record[name] is not None else None
+                value = record[name]
+                record[name] = json.dumps(value, ensure_ascii=False, default=str) if value is not None else None
             batch.append(record)
             n += 1
             if len(batch) >= PARQUET_BATCH:
@@ -222,23 +297,23 @@ def gdelt_rows(store, **filters: Any) -> Iterator[list[Any]]:
         offset += page
 
 
-def gdelt_row(row: dict[str, Any], table: dict | None = None) -> list[Any]:
-    known = (table or cameo_codes()).get(row["code"])
-    day = row.get("said_on") or row.get("published")
+def gdelt_row(event: EventRecord, table: dict | None = None) -> list[Any]:
+    known = (table or cameo_codes()).get(event.code)
+    day = event.said_on or event.published
     return [
-        row["id"],
+        event.id,
         day.strftime("%Y%m%d") if day else "",
-        row["source_code"],
-        row["target_code"],
-        row["code"],
-        row["root"],
+        event.source_code,
+        event.target_code,
+        event.code,
+        event.root,
         known.quad_class if known else "",
         known.plover if known else "",
-        int(row["happened"]),
-        row["stance"],
-        row["article_id"],
-        row["statement_id"],
-        row.get("url"),
+        int(event.happened),
+        event.stance,
+        event.article_id,
+        event.statement_id,
+        event.url,
     ]
 
 
@@ -252,33 +327,32 @@ def write_gdelt(found: Iterable[list[Any]], stream: IO[str]) -> int:
     return n
 
 
-def claim_jsonld(claim: dict[str, Any], timeline: list[dict[str, Any]]) -> dict[str, Any]:
+def claim_jsonld(claim: dict[str, Any], timeline: list[TimelineRecord]) -> dict[str, Any]:
     """A claim as schema.org `Claim`: its text and where it appeared, each
     appearance a `Quotation` by its speaker in its article. onrecord records
     who took which stance, not whether the claim is true: no `ClaimReview`."""
     appearances = []
     for row in timeline:
-        speaker = row.get("actor_name") or row.get("speaker_name")
-        when = row.get("when")
+        speaker = row.actor_name or row.speaker_name
         appearances.append(
             {
                 "@type": "Quotation",
-                "@id": f"urn:onrecord:statement:{row['id']}",
-                "text": row["content_text"],
+                "@id": f"urn:onrecord:statement:{row.id}",
+                "text": row.content_text,
                 "spokenByCharacter": {
-                    "@type": "Person" if row.get("actor_type") == "person" else "Organization",
+                    "@type": "Person" if row.actor_type == "person" else "Organization",
                     "name": speaker,
                 }
                 if speaker
                 else None,
-                "dateCreated": _plain(when),
-                "stance": row.get("stance"),
+                "dateCreated": _plain(row.when),
+                "stance": row.stance,
                 "isPartOf": {
                     "@type": "NewsArticle",
-                    "@id": f"urn:onrecord:article:{row['article_id']}",
-                    "headline": row.get("article_title"),
-                    "url": row.get("article_url"),
-                    "datePublished": _plain(row.get("article_published")),
+                    "@id": f"urn:onrecord:article:{row.article_id}",
+                    "headline": row.article_title,
+                    "url": row.article_url,
+                    "datePublished": _plain(row.article_published),
                 },
             }
         )

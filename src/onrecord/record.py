@@ -16,6 +16,16 @@ from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.decode import storable_failure
 from onrecord.ingest.draft import IngestOptions
 from onrecord.model import Article, Claim, Failure, Statement
+from onrecord.records import (
+    ActorDetailRecord,
+    ActorRecord,
+    ChangeRecord,
+    CheckedClaimRecord,
+    ClaimRecord,
+    EventRecord,
+    StatementRecord,
+    TimelineRecord,
+)
 from onrecord.store import AddResult, Store
 
 if TYPE_CHECKING:
@@ -419,11 +429,11 @@ class Record:
     def search(self, query: str, *, limit: int = 20) -> list[Article]:
         return self.store.list_articles(query=query, limit=limit)
 
-    def statements(self, **filters: Any) -> list[dict[str, Any]]:
+    def statements(self, **filters: Any) -> list[StatementRecord]:
         """Stored statements; see `Store.list_statements` for the filters."""
         return self.store.list_statements(**filters)
 
-    def statements_where(self, *, limit: int = 50, offset: int = 0, **params: Any) -> list[dict[str, Any]]:
+    def statements_where(self, *, limit: int = 50, offset: int = 0, **params: Any) -> list[StatementRecord]:
         """Stored statements filtered by the API's query parameters, under
         their names (`GET /api/statements?actor=...&cue=...&q=...` and the
         CLI's `statements --actor ... --cue ... -q ...`); None leaves one out."""
@@ -433,28 +443,32 @@ class Record:
         filters = {STATEMENT_FILTERS[name]: value for name, value in params.items() if value is not None}
         return self.store.list_statements(**filters, limit=limit, offset=offset)
 
-    def actors(self, **filters: Any) -> list[dict[str, Any]]:
+    def actors(self, **filters: Any) -> list[ActorRecord]:
         return self.store.list_actors(**filters)
 
-    def actor(self, actor_id: str) -> dict[str, Any] | None:
+    def actor(self, actor_id: str) -> ActorDetailRecord | None:
         """An actor with its positions: per claim, how often it took each stance."""
         actor = self.store.get_actor(actor_id)
-        if actor is not None:
-            actor["positions"] = self.store.actor_positions(actor["id"])
-        return actor
+        if actor is None:
+            return None
+        return ActorDetailRecord(**dict(actor), positions=self.store.actor_positions(actor.id))
 
-    def claims(self, **filters: Any) -> list[dict[str, Any]]:
+    def claim(self, claim_id: str) -> ClaimRecord | None:
+        """A claim by id or unique prefix."""
+        return self.store.get_claim(claim_id)
+
+    def claims(self, **filters: Any) -> list[ClaimRecord]:
         return self.store.list_claims(**filters)
 
-    def timeline(self, claim_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    def timeline(self, claim_id: str) -> tuple[ClaimRecord | None, list[TimelineRecord]]:
         """A claim (by id or unique prefix) and its statements in time order."""
         claim = self.store.get_claim(claim_id)
-        return claim, (self.store.claim_timeline(claim["id"]) if claim else [])
+        return claim, (self.store.claim_timeline(claim.id) if claim else [])
 
-    def reversals(self, **filters: Any) -> list[dict[str, Any]]:
+    def reversals(self, **filters: Any) -> list[ChangeRecord]:
         return self.store.list_reversals(**filters)
 
-    def check(self, claim_text: str) -> list[dict[str, Any]]:
+    def check(self, claim_text: str) -> list[CheckedClaimRecord]:
         """What the store holds about a claim written in plain words: the
         matching claims, each with its timeline of stances."""
         from onrecord.claims.propositions import proposition, same_signature
@@ -468,9 +482,14 @@ class Record:
             claim_text,
             same_signature,
         )
-        return [{**claim, "timeline": self.store.claim_timeline(claim["id"])} for claim in found]
+        checked = []
+        for match in found:
+            claim = self.store.get_claim(match["id"])
+            if claim is not None:
+                checked.append(CheckedClaimRecord(**dict(claim), timeline=self.store.claim_timeline(claim.id)))
+        return checked
 
-    def events(self, **filters: Any) -> list[dict[str, Any]]:
+    def events(self, **filters: Any) -> list[EventRecord]:
         """Coded events; see `Store.list_events` for the filters."""
         return self.store.list_events(**filters)
 

@@ -4,10 +4,12 @@ escaped (a story that contains `<script>` shows it as text)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup, escape
+
+from onrecord.records import StatementRecord
 
 # When marks overlap (a mixed quote's cue inside its content), the smaller
 # part shows: speaker over cue over content.
@@ -27,20 +29,20 @@ def local_id(statement_id: str) -> str:
     return statement_id.rsplit(":", 1)[-1]
 
 
-def marks_of(statements: list[dict[str, Any]], length: int) -> list[Mark]:
+def marks_of(statements: Sequence[StatementRecord], length: int) -> list[Mark]:
     marks = []
     for statement in statements:
         for part in PRIORITY:
-            start, end = statement.get(f"{part}_start"), statement.get(f"{part}_end")
+            start, end = getattr(statement, f"{part}_start"), getattr(statement, f"{part}_end")
             if start is None or end is None:
                 continue
             start, end = max(0, start), min(length, end)
             if start < end:
-                marks.append(Mark(start, end, part, local_id(statement["id"])))
+                marks.append(Mark(start, end, part, local_id(statement.id)))
     return marks
 
 
-def highlight(text: str, statements: list[dict[str, Any]]) -> Markup:
+def highlight(text: str, statements: Sequence[StatementRecord]) -> Markup:
     """The text as HTML, each marked stretch a <span class="hl hl-PART">; the
     first piece of each statement's content carries its anchor (id st-s3)."""
     marks = marks_of(statements, len(text))

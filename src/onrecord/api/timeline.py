@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from onrecord.api.highlight import local_id
+from onrecord.records import ChangeRecord, StatementRecord, TimelineRecord
 
 WIDTH = 960
 LABEL_WIDTH = 220  # room for a speaker's name on the left
@@ -25,25 +26,15 @@ BOTTOM = 40
 MARK_RADIUS = 8
 
 
-def _day(row: dict[str, Any]) -> dt.date | None:
-    when = row.get("when")
-    if isinstance(when, dt.datetime):
-        return when.date()
-    if isinstance(when, dt.date):
-        return when
-    if isinstance(when, str):
-        try:
-            return dt.date.fromisoformat(when[:10])
-        except ValueError:
-            return None
-    return None
+def _day(row: TimelineRecord) -> dt.date | None:
+    return row.when
 
 
-def speaker_of(row: dict[str, Any]) -> str:
-    return row.get("actor_name") or row.get("speaker_name") or row.get("speaker_text") or "(unattributed)"
+def speaker_of(row: StatementRecord) -> str:
+    return row.actor_name or row.speaker_name or row.speaker_text or "(unattributed)"
 
 
-def layout(timeline: list[dict[str, Any]]) -> dict[str, Any]:
+def layout(timeline: list[TimelineRecord]) -> dict[str, Any]:
     """Where each statement goes: rows by speaker in order of first word,
     x by date between the first and last dated statement."""
     speakers: list[str] = []
@@ -85,7 +76,7 @@ def layout(timeline: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def timeline_svg(timeline: list[dict[str, Any]], changes: list[dict[str, Any]]) -> Markup:
+def timeline_svg(timeline: list[TimelineRecord], changes: list[ChangeRecord]) -> Markup:
     plan = layout(timeline)
     height = plan["height"]
     parts: list[Markup] = [
@@ -114,10 +105,10 @@ def timeline_svg(timeline: list[dict[str, Any]], changes: list[dict[str, Any]]) 
         parts.append(
             Markup('<text class="tick" x="{}" y="{}">undated</text>').format(WIDTH - UNDATED_WIDTH / 2, axis_y + 16)
         )
-    where = {p["row"]["id"]: p for p in plan["points"]}
+    where = {p["row"].id: p for p in plan["points"]}
     for change in changes:
-        before = [where[s["statement"]] for s in change.get("before", []) if s.get("statement") in where]
-        after = [where[s["statement"]] for s in change.get("after", []) if s.get("statement") in where]
+        before = [where[s.statement] for s in change.before if s.statement in where]
+        after = [where[s.statement] for s in change.after if s.statement in where]
         if before and after:
             a, b = before[-1], after[0]
             parts.append(
@@ -125,36 +116,36 @@ def timeline_svg(timeline: list[dict[str, Any]], changes: list[dict[str, Any]]) 
                     '<path class="change change-{kind}" d="M {x1:.1f} {y1:.1f} L {x2:.1f} {y2:.1f}">'
                     "<title>{actor}: {frm} → {to}</title></path>"
                 ).format(
-                    kind=change.get("kind", "reversal"),
+                    kind=change.kind,
                     x1=a["x"],
                     y1=a["y"],
                     x2=b["x"],
                     y2=b["y"],
-                    actor=change.get("actor", ""),
-                    frm=change.get("from_stance", ""),
-                    to=change.get("to_stance", ""),
+                    actor=change.actor,
+                    frm=change.from_stance,
+                    to=change.to_stance,
                 )
             )
             for point in after:
                 parts.append(
                     Markup('<circle class="change-ring change-{}" cx="{:.1f}" cy="{:.1f}" r="{}"/>').format(
-                        change.get("kind", "reversal"), point["x"], point["y"], MARK_RADIUS + 5
+                        change.kind, point["x"], point["y"], MARK_RADIUS + 5
                     )
                 )
     for point in plan["points"]:
         row = point["row"]
-        stance = row.get("stance") or "unknown"
+        stance = row.stance or "unknown"
         label = f"{speaker_of(row)}, {point['day'].isoformat() if point['day'] else 'undated'}: {stance}"
-        quote = (row.get("content_text") or "")[:240]
+        quote = row.content_text[:240]
         parts.append(
             Markup(
                 '<a class="mark-link" href="/articles/{article}#st-{statement}" data-statement="{sid}">'
                 '<circle class="mark stance-{stance}" cx="{x:.1f}" cy="{y:.1f}" r="{r}"/>'
                 "<title>{label} — {quote}</title></a>"
             ).format(
-                article=row["article_id"],
-                statement=local_id(row["id"]),
-                sid=row["id"],
+                article=row.article_id,
+                statement=local_id(row.id),
+                sid=row.id,
                 stance=stance,
                 x=point["x"],
                 y=point["y"],

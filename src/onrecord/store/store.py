@@ -4,7 +4,6 @@ queries. SQLAlchemy Core over SQLite or PostgreSQL, the same code for both."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 import re
 import time
@@ -33,8 +32,18 @@ from onrecord.model import (
     Statement,
     StatementKind,
 )
-from onrecord.nlp.identity import actor_key
-from onrecord.store import migrate
+from onrecord.records import (
+    ActorRecord,
+    ChangeRecord,
+    ClaimRecord,
+    EventRecord,
+    PositionRecord,
+    ReadModel,
+    StatementRecord,
+    TimelineRecord,
+    event_record,
+)
+from onrecord.store import ids, migrate
 from onrecord.store.engine import make_engine, resolve_url
 from onrecord.store.schema import (
     actors,
@@ -68,9 +77,6 @@ class AddResult:
     original_id: str | None = None  # for a near-duplicate: the article it copies
 
 
-# The shortest id prefix a user may type for an article, claim or actor:
-# short enough to type, long enough that "", "c" or "%" never stand for one.
-MIN_ID_PREFIX = 6
 # PostgreSQL's codes for a transaction aborted to end a deadlock (40P01) or a
 # serialisation conflict (40001): the victim is meant to try again.
 _RETRY_SQLSTATES = {"40P01", "40001"}
@@ -86,8 +92,7 @@ def _utcnow_precise() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _sha256(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+_sha256 = ids.sha256
 
 
 def _url_keys(article: Article) -> tuple[str | None, list[str]]:
@@ -439,7 +444,7 @@ class Store:
                 conn.execute(claims.update().where(claims.c.id == row.id).values(**values))
                 self._add_terms(conn, row.id, set(claim.terms) - set(known.get("terms", [])))
                 return row.id, claim.sign != stored_sign
-        claim_id = "clm_" + _sha256(f"{article_id}\x00{claim.id}")[:16]
+        claim_id = ids.new_claim_id(article_id, claim.id)
         insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         conn.execute(
             insert(claims)
@@ -587,9 +592,7 @@ class Store:
         now = _utcnow()
         return [
             {
-                "id": _sha256(f"{claim_id}\x00{r.side}\x00{r.kind}\x00{r.from_stance.value}\x00{r.to_stance.value}")[
-                    :40
-                ],
+                "id": ids.change_id(claim_id, r),
                 "kind": r.kind,
                 "actor": r.actor,
                 "side": r.side,
@@ -614,9 +617,7 @@ class Store:
         statements for the article's actors together, not three per actor."""
         by_key: dict[str, list[Actor]] = {}
         for actor in actor_list:
-            by_key.setdefault(_sha256(f"{actor.type.value}\x00{actor_key(actor.name, actor.type.value)}"), []).append(
-                actor
-            )
+            by_key.setdefault(ids.actor_store_key(actor), []).append(actor)
         if not by_key:
             return {}
         # keys in a fixed order, so that concurrent writers lock rows alike (no deadlock)
@@ -626,7 +627,7 @@ class Store:
             insert(actors).on_conflict_do_nothing(index_elements=[actors.c.key]),
             [
                 {
-                    "id": "act_" + key[:16],
+                    "id": ids.actor_id_of_key(key),
                     "key": key,
                     "name": first.name,
                     "type": first.type.value,
@@ -693,12 +694,12 @@ class Store:
 
     def _by_id(self, table, given: str):
         """One rule for every id a user types (articles, claims, actors): the
-        whole id, or a prefix of at least MIN_ID_PREFIX characters that only
+        whole id, or a prefix of at least ids.MIN_PREFIX characters that only
         one row has; anything else (a short, empty or shared prefix) finds
         nothing rather than the first of many."""
         with self.engine.connect() as conn:
             row = conn.execute(select(table).where(table.c.id == given)).first()
-            if row is None and len(given) >= MIN_ID_PREFIX:
+            if row is None and len(given) >= ids.MIN_PREFIX:
                 rows = conn.execute(select(table).where(table.c.id.startswith(given, autoescape=True)).limit(2)).all()
                 row = rows[0] if len(rows) == 1 else None
         return row
@@ -778,25 +779,14 @@ class Store:
         query: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    ) -> list[StatementRecord]:
         """Statements with their speaker's actor and article, newest article
         first (then by place in the article, then id: a stable order for
         paging). `speaker` matches the name of the speaker's resolved actor
         (case-insensitive, any part); `country` is the actor's ISO code;
         `since`/`until` bound the day the statement was made (else its
         article's date); `query` is a full-text search of what was said."""
-        joined = statements.outerjoin(actors, statements.c.actor_id == actors.c.id).join(
-            articles, statements.c.article_id == articles.c.id
-        )
-        query_ = select(
-            statements,
-            actors.c.name.label("actor_name"),
-            actors.c.type.label("actor_type"),
-            actors.c.country.label("actor_country"),
-            actors.c.sector.label("actor_sector"),
-            articles.c.title.label("article_title"),
-            articles.c.published.label("article_published"),
-        ).select_from(joined)
+        query_ = _statement_rows()
         if speaker:
             # through the actors (far fewer than statements), then the
             # statements' actor index: fast at any size
@@ -836,14 +826,19 @@ class Store:
             .offset(offset)
         )
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query_)]
+            return [StatementRecord.from_row(row._mapping) for row in conn.execute(query_)]
 
-    def get_actor(self, actor_id: str) -> dict[str, Any] | None:
-        """An actor by id, or by a unique prefix of its id."""
+    def get_actor(self, actor_id: str) -> ActorRecord | None:
+        """An actor by id, or by a unique prefix of its id, with how many
+        statements it made."""
         row = self._by_id(actors, actor_id)
-        return dict(row._mapping) if row is not None else None
+        if row is None:
+            return None
+        with self.engine.connect() as conn:
+            said = conn.execute(select(func.count()).where(statements.c.actor_id == row.id)).scalar_one()
+        return ActorRecord.from_row({**row._mapping, "statements": said})
 
-    def actor_positions(self, actor_id: str) -> list[dict[str, Any]]:
+    def actor_positions(self, actor_id: str) -> list[PositionRecord]:
         """For each claim an actor spoke about: how often it took each stance,
         and its first and last word on it."""
         day = func.coalesce(statements.c.said_on, statements.c.said_until, articles.c.published)
@@ -881,7 +876,8 @@ class Store:
                 claim["stances"][row.stance or "unknown"] = row.statements
                 claim["first"] = min(filter(None, [claim["first"], row.first]), default=None)
                 claim["last"] = max(filter(None, [claim["last"], row.last]), default=None)
-        return sorted(positions.values(), key=lambda c: (-sum(c["stances"].values()), c["claim_id"]))
+        ordered = sorted(positions.values(), key=lambda c: (-sum(c["stances"].values()), c["claim_id"]))
+        return [PositionRecord.from_row(p) for p in ordered]
 
     def iter_rows(self, table_name: str, *, batch: int = 1000) -> Iterator[dict[str, Any]]:
         """Every row of a table, in primary-key order, a batch at a time
@@ -903,7 +899,7 @@ class Store:
 
     def list_actors(
         self, *, country: str | None = None, name: str | None = None, limit: int = 50, offset: int = 0
-    ) -> list[dict[str, Any]]:
+    ) -> list[ActorRecord]:
         """Actors with how many statements each made, the most quoted first."""
         said = select(statements.c.actor_id, func.count().label("n")).group_by(statements.c.actor_id).subquery()
         count = func.coalesce(said.c.n, 0).label("statements")
@@ -914,49 +910,41 @@ class Store:
             query = query.where(func.lower(actors.c.name).like(f"%{_like_escape(name.lower())}%", escape="\\"))
         query = query.order_by(count.desc(), actors.c.name, actors.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(query)]
+            return [ActorRecord.from_row(row._mapping) for row in conn.execute(query)]
 
-    def list_claims(self, *, query: str | None = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    def list_claims(self, *, query: str | None = None, limit: int = 50, offset: int = 0) -> list[ClaimRecord]:
         """Claims, the most discussed first, with their stance counts (kept
         with each claim: an index read at any size)."""
-        flips = select(reversals.c.claim_id, func.count().label("n")).group_by(reversals.c.claim_id).subquery()
-        q = (
-            select(
-                claims.c.id,
-                claims.c.text,
-                claims.c.frame,
-                claims.c.statement_count.label("statements"),
-                claims.c.article_count.label("articles"),
-                claims.c.affirm_count.label("affirm"),
-                claims.c.deny_count.label("deny"),
-                func.coalesce(flips.c.n, 0).label("changes"),
-            )
-            .select_from(claims.outerjoin(flips, flips.c.claim_id == claims.c.id))
-            .where(claims.c.statement_count > 0)
-        )
+        q = _claim_rows().where(claims.c.statement_count > 0)
         if query:
             q = q.where(func.lower(claims.c.text).like(f"%{_like_escape(query.lower())}%", escape="\\"))
         q = q.order_by(claims.c.statement_count.desc(), claims.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            return [dict(row._mapping) for row in conn.execute(q)]
+            return [ClaimRecord.from_row(row._mapping) for row in conn.execute(q)]
 
-    def get_claim(self, claim_id: str) -> dict[str, Any] | None:
+    def get_claim(self, claim_id: str) -> ClaimRecord | None:
         """A claim by id, or by a unique prefix of its id ("clm_3f9a")."""
         row = self._by_id(claims, claim_id)
-        return dict(row._mapping) if row is not None else None
+        if row is None:
+            return None
+        with self.engine.connect() as conn:
+            found = conn.execute(_claim_rows().where(claims.c.id == row.id)).one()
+        return ClaimRecord.from_row(found._mapping)
 
-    def claim_timeline(self, claim_id: str) -> list[dict[str, Any]]:
+    def claim_timeline(self, claim_id: str) -> list[TimelineRecord]:
         """A claim's statements in time order: who (and for whom), stance,
         when, and in which article."""
         with self.engine.connect() as conn:
-            rows = [dict(row._mapping) for row in conn.execute(_timeline_rows(statements.c.claim_id == claim_id))]
+            rows = [
+                dict(row._mapping) for row in conn.execute(_statement_rows().where(statements.c.claim_id == claim_id))
+            ]
             event_days = _event_days(conn, {row["article_id"] for row in rows})
         for row in rows:
             row["when"] = _timeline_day(row, event_days)
         rows.sort(key=_timeline_order)
-        return rows
+        return [TimelineRecord.from_row(row) for row in rows]
 
-    def claim_timeline_page(self, claim_id: str, *, limit: int, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    def claim_timeline_page(self, claim_id: str, *, limit: int, offset: int = 0) -> tuple[list[TimelineRecord], int]:
         """A page of `claim_timeline` and the timeline's length. The order is
         worked out on the sort keys alone; only the page's rows are read
         whole (a claim may have hundreds of thousands of statements)."""
@@ -980,11 +968,13 @@ class Store:
                 row["when"] = _timeline_day(row, event_days)
             ordered.sort(key=_timeline_order)
             wanted = [row["id"] for row in ordered[offset : offset + limit]]
-            rows = {row.id: dict(row._mapping) for row in conn.execute(_timeline_rows(statements.c.id.in_(wanted)))}
+            rows = {
+                row.id: dict(row._mapping) for row in conn.execute(_statement_rows().where(statements.c.id.in_(wanted)))
+            }
         page = [rows[i] for i in wanted if i in rows]
         for row in page:
             row["when"] = _timeline_day(row, event_days)
-        return page, len(ordered)
+        return [TimelineRecord.from_row(row) for row in page], len(ordered)
 
     def list_reversals(
         self,
@@ -996,14 +986,12 @@ class Store:
         claim_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ChangeRecord]:
         """Changes of position (or contradictions, with kind="contradiction";
         several kinds with `kinds`), with the claim and the statements before
         and after. `since` keeps changes whose later statements are on or after
         that day; it is applied before paging, so pages come back full."""
-        q = select(reversals, claims.c.text.label("claim_text")).select_from(
-            reversals.join(claims, claims.c.id == reversals.c.claim_id)
-        )
+        q = _change_rows()
         if kinds:
             q = q.where(reversals.c.kind.in_(kinds))
         elif kind:
@@ -1016,41 +1004,9 @@ class Store:
         if since is None:  # the day of a change is its statements' day, known only once they are read
             q = q.limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            found = [dict(row._mapping) for row in conn.execute(q)]
-            ids = sorted({i for r in found for i in list(r["before"]) + list(r["after"])})
-            details = {}
-            if ids:
-                rows = conn.execute(
-                    select(
-                        statements.c.id,
-                        statements.c.article_id,
-                        statements.c.speaker_name,
-                        statements.c.stance,
-                        statements.c.content_text,
-                        statements.c.said_on,
-                        statements.c.said_until,
-                        articles.c.published,
-                        articles.c.title,
-                    )
-                    .select_from(statements.join(articles, statements.c.article_id == articles.c.id))
-                    .where(statements.c.id.in_(ids))
-                ).all()
-                event_days = _event_days(conn, {row.article_id for row in rows})
-                for row in rows:
-                    details[row.id] = {
-                        "statement": row.id,
-                        "article": row.article_id,
-                        "article_title": row.title,
-                        "speaker": row.speaker_name,
-                        "stance": row.stance,
-                        "text": row.content_text,
-                        "date": _iso(row.said_on or row.said_until or event_days.get(row.article_id) or row.published),
-                    }
-        for r in found:
-            r["before"] = [details[i] for i in r["before"] if i in details]
-            r["after"] = [details[i] for i in r["after"] if i in details]
+            found = _change_records(conn, conn.execute(q).all())
         if since:
-            found = [r for r in found if any((s["date"] or "") >= since.isoformat() for s in r["after"])]
+            found = [r for r in found if any(s.date is not None and s.date >= since for s in r.after)]
             found = found[offset : offset + limit]
         return found
 
@@ -1064,22 +1020,11 @@ class Store:
         article_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    ) -> list[EventRecord]:
         """Coded events, newest article first; `code`, `source` and `target`
         match as prefixes ("07" is every provide-aid code, "IRN" every
         Iranian actor)."""
-        q = select(
-            events,
-            articles.c.published,
-            articles.c.url,
-            articles.c.title,
-            articles.c.text.label("article_text"),
-            statements.c.said_on,
-        ).select_from(
-            events.join(articles, events.c.article_id == articles.c.id).outerjoin(
-                statements, statements.c.id == events.c.statement_id
-            )
-        )
+        q = _event_rows()
         if code:
             q = q.where(events.c.code.startswith(code, autoescape=True))  # % and _ match themselves
         if source:
@@ -1096,14 +1041,35 @@ class Store:
             .offset(offset)
         )
         with self.engine.connect() as conn:
-            rows = [dict(row._mapping) for row in conn.execute(q)]
-        for row in rows:
-            text = row.pop("article_text")
-            row["text"] = text[row["span_start"] : row["span_end"]] if row["span_start"] is not None else None
-            sentence_start = text.rfind(".", 0, row["span_start"] or 0) + 1
-            sentence_end = text.find(".", row["span_end"] or 0)
-            row["sentence"] = text[sentence_start : sentence_end + 1 if sentence_end >= 0 else len(text)].strip()
-        return rows
+            return [event_record(row._mapping, row.article_text) for row in conn.execute(q)]
+
+    # What each kind of record is read with, in id order, for `iter_records`.
+    RECORD_KINDS = ("statements", "claims", "events", "reversals", "actors")
+
+    def iter_records(self, what: str, *, batch: int = 1000) -> Iterator[ReadModel]:
+        """Every record of a kind (statements, claims, events, reversals,
+        actors), as the queries give them, in id order, a batch at a time
+        (keyset on the id: memory and time per batch stay bounded)."""
+        if what not in self.RECORD_KINDS:
+            raise ValueError(f"unknown records {what!r}; choose one of {', '.join(self.RECORD_KINDS)}")
+        query, key = {
+            "statements": (_statement_rows(), statements.c.id),
+            "claims": (_claim_rows(), claims.c.id),
+            "events": (_event_rows(), events.c.id),
+            "reversals": (_change_rows(), reversals.c.id),
+            "actors": (_actor_rows(), actors.c.id),
+        }[what]
+        last: str | None = None
+        with self.engine.connect() as conn:
+            while True:
+                q = query.order_by(key).limit(batch)
+                if last is not None:
+                    q = q.where(key > last)
+                rows = conn.execute(q).all()
+                yield from _records_of(what, conn, rows)
+                if len(rows) < batch:
+                    return
+                last = rows[-1].id
 
     def list_failures(self, *, limit: int = 100) -> list[Failure]:
         statement = select(failures).order_by(failures.c.last_seen.desc(), failures.c.id.desc()).limit(limit)
@@ -1155,25 +1121,123 @@ class Store:
             }
 
 
-def _timeline_rows(condition) -> Any:
-    """Statements with what a timeline shows of their speaker and article."""
-    return (
+def _records_of(what: str, conn: Connection, rows: Sequence[Row]) -> list[Any]:
+    if what == "statements":
+        return [StatementRecord.from_row(row._mapping) for row in rows]
+    if what == "claims":
+        return [ClaimRecord.from_row(row._mapping) for row in rows]
+    if what == "events":
+        return [event_record(row._mapping, row.article_text) for row in rows]
+    if what == "reversals":
+        return _change_records(conn, rows)
+    return [ActorRecord.from_row(row._mapping) for row in rows]
+
+
+def _actor_rows() -> Any:
+    """Actors with how many statements each made (counted on the statements'
+    actor index, an actor at a time)."""
+    said = select(func.count()).where(statements.c.actor_id == actors.c.id).scalar_subquery()
+    return select(actors, said.label("statements"))
+
+
+def _event_rows() -> Any:
+    """Events with their article's date, URL, title and text (for the
+    event's words and sentence) and the day of the statement reporting it."""
+    return select(
+        events,
+        articles.c.published,
+        articles.c.url,
+        articles.c.title,
+        articles.c.text.label("article_text"),
+        statements.c.said_on,
+    ).select_from(
+        events.join(articles, events.c.article_id == articles.c.id).outerjoin(
+            statements, statements.c.id == events.c.statement_id
+        )
+    )
+
+
+def _change_rows() -> Any:
+    return select(reversals, claims.c.text.label("claim_text")).select_from(
+        reversals.join(claims, claims.c.id == reversals.c.claim_id)
+    )
+
+
+def _change_records(conn: Connection, rows: Sequence[Row]) -> list[ChangeRecord]:
+    """Change rows as records, with the statements before and after."""
+    found = [dict(row._mapping) for row in rows]
+    details = _change_statements(conn, {i for r in found for i in list(r["before"]) + list(r["after"])})
+    for r in found:
+        r["before"] = [details[i] for i in r["before"] if i in details]
+        r["after"] = [details[i] for i in r["after"] if i in details]
+    return [ChangeRecord.from_row(r) for r in found]
+
+
+def _change_statements(conn: Connection, statement_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """What a change shows of each of its statements, by id."""
+    details: dict[str, dict[str, Any]] = {}
+    if not statement_ids:
+        return details
+    rows = conn.execute(
         select(
-            statements,
-            actors.c.name.label("actor_name"),
-            actors.c.country.label("actor_country"),
-            actors.c.sector.label("actor_sector"),
-            actors.c.type.label("actor_type"),
-            articles.c.title.label("article_title"),
-            articles.c.url.label("article_url"),
-            articles.c.published.label("article_published"),
+            statements.c.id,
+            statements.c.article_id,
+            statements.c.speaker_name,
+            statements.c.stance,
+            statements.c.content_text,
+            statements.c.said_on,
+            statements.c.said_until,
+            articles.c.published,
+            articles.c.title,
         )
-        .select_from(
-            statements.join(articles, statements.c.article_id == articles.c.id).outerjoin(
-                actors, statements.c.actor_id == actors.c.id
-            )
+        .select_from(statements.join(articles, statements.c.article_id == articles.c.id))
+        .where(statements.c.id.in_(sorted(statement_ids)))
+    ).all()
+    event_days = _event_days(conn, {row.article_id for row in rows})
+    for row in rows:
+        details[row.id] = {
+            "statement": row.id,
+            "article": row.article_id,
+            "article_title": row.title,
+            "speaker": row.speaker_name,
+            "stance": row.stance,
+            "text": row.content_text,
+            "date": _iso(row.said_on or row.said_until or event_days.get(row.article_id) or row.published),
+        }
+    return details
+
+
+def _claim_rows() -> Any:
+    """Claims with their counts, as a ClaimRecord holds them."""
+    flips = select(reversals.c.claim_id, func.count().label("n")).group_by(reversals.c.claim_id).subquery()
+    return select(
+        claims.c.id,
+        claims.c.text,
+        claims.c.frame,
+        claims.c.statement_count.label("statements"),
+        claims.c.article_count.label("articles"),
+        claims.c.affirm_count.label("affirm"),
+        claims.c.deny_count.label("deny"),
+        func.coalesce(flips.c.n, 0).label("changes"),
+    ).select_from(claims.outerjoin(flips, flips.c.claim_id == claims.c.id))
+
+
+def _statement_rows() -> Any:
+    """Statements with their speaker's actor and article, as a
+    StatementRecord holds them."""
+    return select(
+        statements,
+        actors.c.name.label("actor_name"),
+        actors.c.country.label("actor_country"),
+        actors.c.sector.label("actor_sector"),
+        actors.c.type.label("actor_type"),
+        articles.c.title.label("article_title"),
+        articles.c.url.label("article_url"),
+        articles.c.published.label("article_published"),
+    ).select_from(
+        statements.join(articles, statements.c.article_id == articles.c.id).outerjoin(
+            actors, statements.c.actor_id == actors.c.id
         )
-        .where(condition)
     )
 
 
@@ -1265,9 +1329,9 @@ def _statement_from_row(row: Row) -> Statement:
 def event_row(article_id: str, number: int, e: Event) -> dict[str, Any]:
     """An event as the events table holds it."""
     return {
-        "id": f"{article_id}:e{number}",
+        "id": ids.event_id(article_id, number),
         "article_id": article_id,
-        "statement_id": f"{article_id}:{e.reported_by}" if e.reported_by else None,
+        "statement_id": ids.statement_id(article_id, e.reported_by) if e.reported_by else None,
         "code": e.code,
         "root": e.code[:2],
         "source_code": e.source or None,
@@ -1298,7 +1362,7 @@ def statement_row(
         return mention.span[1] if mention is not None and mention.span else None
 
     return {
-        "id": f"{article_id}:{statement.id}",
+        "id": ids.statement_id(article_id, statement.id),
         "article_id": article_id,
         "kind": statement.kind.value,
         "actor_id": global_ids.get(statement.actor_id) if statement.actor_id else None,
