@@ -738,8 +738,6 @@ def events(
     ] = "text",
 ) -> None:
     """Who did what to whom: CAMEO-coded events in the store."""
-    from onrecord.events.codes import cameo_codes
-
     if output_format not in ("text", "json", "csv", "tsv"):
         raise typer.BadParameter("must be text, json, csv or tsv", param_hint="--format")
     with _open_record(db) as record:
@@ -752,20 +750,18 @@ def events(
             limit=limit,
             offset=offset,
         )
-    table = cameo_codes()
     if output_format in ("json", "csv"):
         _print_rows(found, output_format)
         return
     if output_format == "tsv":
         from onrecord.exports import gdelt_row, write_gdelt
 
-        write_gdelt((gdelt_row(row, table) for row in found), sys.stdout)
+        write_gdelt((gdelt_row(row) for row in found), sys.stdout)
         return
     for row in found:
-        known = table.get(row.code)
         mark = "" if row.happened else f" [yellow]({row.stance or 'not happened'})[/]"
         out.print(
-            f"{row.code} [dim]{escape(known.name if known else '')}[/] [cyan]{row.source_code or '?'}[/] → "
+            f"{row.code} [dim]{escape(row.name or '')}[/] [cyan]{row.source_code or '?'}[/] → "
             f"[cyan]{row.target_code or '-'}[/]{mark}: {escape(row.sentence or '')}",
             highlight=False,
         )

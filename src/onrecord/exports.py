@@ -21,7 +21,6 @@ from typing import IO, Any
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, SmallInteger
 from sqlalchemy.types import JSON
 
-from onrecord.events.codes import cameo_codes
 from onrecord.records import (
     ActorRecord,
     ChangeRecord,
@@ -233,21 +232,11 @@ def arrow_schema(table_name: str):
 
 def _json_columns(table_name: str) -> set[str]:
     """The columns Parquet holds as JSON text: lists and objects."""
-    import pyarrow as pa
-
     if table_name in RECORD_MODELS:
-        schema = arrow_schema(table_name)
+        scalars = {str, int, bool, dt.date, dt.datetime}
         fields = RECORD_MODELS[table_name].model_fields
-        return {
-            name
-            for name, f in fields.items()
-            if pa.types.is_string(schema.field(name).type) and not _is_text(f.annotation)
-        }
+        return {name for name, f in fields.items() if not _kinds(f.annotation) <= scalars}
     return {c.name for c in metadata.tables[table_name].columns if isinstance(c.type, JSON)}
-
-
-def _is_text(annotation: Any) -> bool:
-    return _kinds(annotation) == {str}
 
 
 def _kinds(annotation: Any) -> set[Any]:
@@ -284,21 +273,13 @@ def _write_parquet(records: Iterable[dict[str, Any]], table_name: str, out: Any)
     return n
 
 
-def gdelt_rows(store, **filters: Any) -> Iterator[list[Any]]:
-    """Events as rows of GDELT_COLUMNS, a page of the store at a time."""
-    table = cameo_codes()
-    offset, page = 0, 5000
-    while True:
-        found = store.list_events(limit=page, offset=offset, **filters)
-        for row in found:
-            yield gdelt_row(row, table)
-        if len(found) < page:
-            return
-        offset += page
+def gdelt_rows(store) -> Iterator[list[Any]]:
+    """Every event as a row of GDELT_COLUMNS, a batch of the store at a time."""
+    for event in store.iter_records("events"):
+        yield gdelt_row(event)
 
 
-def gdelt_row(event: EventRecord, table: dict | None = None) -> list[Any]:
-    known = (table or cameo_codes()).get(event.code)
+def gdelt_row(event: EventRecord) -> list[Any]:
     day = event.said_on or event.published
     return [
         event.id,
@@ -307,8 +288,8 @@ def gdelt_row(event: EventRecord, table: dict | None = None) -> list[Any]:
         event.target_code,
         event.code,
         event.root,
-        known.quad_class if known else "",
-        known.plover if known else "",
+        event.quad_class if event.quad_class is not None else "",
+        event.plover or "",
         int(event.happened),
         event.stance,
         event.article_id,

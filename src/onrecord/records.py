@@ -371,6 +371,7 @@ class _UnstoredRecords:
         self.actor_ids = {a.id: ids.actor_id(a) for a in result.actors}
         self.claim_ids = {c.id: ids.new_claim_id(self.article.id, c.id) for c in result.claims}
         self.actors = {a.id: a for a in result.actors}
+        self.claim_texts = {c.id: c.text for c in result.claims}
 
     def build(self) -> AnalysisRecord:
         from onrecord.claims.timeline import main_event_day
@@ -414,16 +415,14 @@ class _UnstoredRecords:
         from onrecord.store import ids
 
         claim_id = self.claim_ids.get(r.claim_id, r.claim_id)
-        side, actor_id = r.side, None
-        if side.startswith("actor:") and "|" not in side:
-            local = side.removeprefix("actor:")
-            actor_id = self.actor_ids.get(local, local)
+        side, actor_id = r.side, ids.actor_of_side(r.side)
+        if actor_id is not None:  # the article's actor under its store id
+            actor_id = self.actor_ids.get(actor_id, actor_id)
             side = "actor:" + actor_id
-        texts = {c.id: c.text for c in self.result.claims}
 
         def evidence(local_ids: list[str]) -> list[ChangeStatementRecord]:
             stored = (ids.statement_id(self.article.id, i) for i in local_ids)
-            return [_change_statement(by_id[i], event_day) for i in stored if i in by_id]
+            return [change_statement(by_id[i], event_day) for i in stored if i in by_id]
 
         return ChangeRecord(
             id=ids.change_id(claim_id, dataclasses.replace(r, side=side)),
@@ -433,7 +432,7 @@ class _UnstoredRecords:
             actor_id=actor_id,
             first_affirmation=r.first_affirmation,
             claim_id=claim_id,
-            claim_text=texts.get(r.claim_id, ""),
+            claim_text=self.claim_texts.get(r.claim_id, ""),
             from_stance=r.from_stance.value,
             to_stance=r.to_stance.value,
             before=evidence(r.before),
@@ -454,7 +453,9 @@ class _UnstoredRecords:
         return found
 
 
-def _change_statement(s: StatementRecord, event_day: dt.date | None) -> ChangeStatementRecord:
+def change_statement(s: StatementRecord, event_day: dt.date | None) -> ChangeStatementRecord:
+    """A statement as a change shows it, dated by its own date, else its
+    article's main event day, else its article's date."""
     return ChangeStatementRecord(
         statement=s.id,
         article=s.article_id,

@@ -59,6 +59,7 @@ from onrecord.records import (
     SearchRecord,
     StatementRecord,
     TimelineRecord,
+    analysis_record,
 )
 
 MAX_BODY_BYTES = 5_000_000  # a request body over this is refused (413): a long article is ~100 kB
@@ -529,18 +530,15 @@ def _change_routes(api: APIRouter) -> None:
 
         return route
 
-    api.get(
-        "/reversals",
-        summary="Changes of position: an actor that denied a claim and then affirmed it, or the reverse",
-        response_model=Page[ChangeRecord],
-        responses=LIST_RESPONSES,
-    )(_changes("reversal"))
-    api.get(
-        "/contradictions",
-        summary="Actors on different sides saying opposite things about a claim",
-        response_model=Page[ChangeRecord],
-        responses=LIST_RESPONSES,
-    )(_changes("contradiction"))
+    for path, kind, summary in (
+        (
+            "/reversals",
+            "reversal",
+            "Changes of position: an actor that denied a claim and then affirmed it, or the reverse",
+        ),
+        ("/contradictions", "contradiction", "Actors on different sides saying opposite things about a claim"),
+    ):
+        api.get(path, summary=summary, response_model=Page[ChangeRecord], responses=LIST_RESPONSES)(_changes(kind))
 
 
 def _event_routes(api: APIRouter) -> None:
@@ -626,7 +624,7 @@ def _analyze(request: Request, record: Record, document: Document) -> AnalysisRe
             ) from None
     if isinstance(result, Failure):
         raise HTTPException(422, result.reason)
-    return views.analysis(result)
+    return analysis_record(result)
 
 
 def _printable(text: str) -> str:

@@ -26,10 +26,6 @@ BOTTOM = 40
 MARK_RADIUS = 8
 
 
-def _day(row: TimelineRecord) -> dt.date | None:
-    return row.when
-
-
 def speaker_of(row: StatementRecord) -> str:
     return row.actor_name or row.speaker_name or row.speaker_text or "(unattributed)"
 
@@ -41,7 +37,7 @@ def layout(timeline: list[TimelineRecord]) -> dict[str, Any]:
     for row in timeline:
         if speaker_of(row) not in speakers:
             speakers.append(speaker_of(row))
-    days = [d for d in (_day(r) for r in timeline) if d is not None]
+    days = [r.when for r in timeline if r.when is not None]
     first, last = (min(days), max(days)) if days else (None, None)
     if first is not None and first == last:
         first, last = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
@@ -57,11 +53,11 @@ def layout(timeline: list[TimelineRecord]) -> dict[str, Any]:
     seen_at: dict[tuple[float, float], int] = {}
     for row in timeline:
         y = TOP + ROW_HEIGHT * speakers.index(speaker_of(row)) + ROW_HEIGHT / 2
-        x = x_of(_day(row))
+        x = x_of(row.when)
         # statements on the same day by the same speaker sit side by side
         n = seen_at.get((x, y), 0)
         seen_at[(x, y)] = n + 1
-        points.append({"row": row, "x": x + n * (MARK_RADIUS * 2 + 2), "y": y, "day": _day(row)})
+        points.append({"row": row, "x": x + n * (MARK_RADIUS * 2 + 2), "y": y, "day": row.when})
     ticks = []
     if first is not None:
         for i in range(5):

@@ -7,12 +7,10 @@ from __future__ import annotations
 from onrecord.record import Record
 from onrecord.records import (
     ActorPageRecord,
-    AnalysisRecord,
     ArticlePageRecord,
     ClaimPageRecord,
     HomeRecord,
     SearchRecord,
-    analysis_record,
     article_record,
 )
 
@@ -44,12 +42,6 @@ def article(record: Record, article_id: str, *, full_refs: bool = False) -> Arti
         headline=[s for s in said if s.in_headline],
         events=record.events(article_id=found.id, limit=ARTICLE_STATEMENTS),
     )
-
-
-def analysis(result) -> AnalysisRecord:
-    """An analysis not stored (the paste-and-analyse page, POST /api/analyze)
-    as the records of a stored article."""
-    return analysis_record(result)
 
 
 def claim(record: Record, claim_id: str, *, limit: int = CLAIM_STATEMENTS, offset: int = 0) -> ClaimPageRecord | None:

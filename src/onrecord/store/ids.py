@@ -46,6 +46,12 @@ def new_claim_id(article_id: str, local_claim_id: str) -> str:
     return "clm_" + sha256(f"{article_id}\x00{local_claim_id}")[:16]
 
 
+def actor_of_side(side: str) -> str | None:
+    """The actor a side names ("actor:act_..."), or None for a state, an
+    organisation or a pair of sides ("a | b")."""
+    return side.removeprefix("actor:") if side.startswith("actor:") and "|" not in side else None
+
+
 def change_id(claim_id: str, change: Reversal) -> str:
     return sha256(
         f"{claim_id}\x00{change.side}\x00{change.kind}\x00{change.from_stance.value}\x00{change.to_stance.value}"

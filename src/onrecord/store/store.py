@@ -35,12 +35,14 @@ from onrecord.model import (
 from onrecord.records import (
     ActorRecord,
     ChangeRecord,
+    ChangeStatementRecord,
     ClaimRecord,
     EventRecord,
     PositionRecord,
     ReadModel,
     StatementRecord,
     TimelineRecord,
+    change_statement,
     event_record,
 )
 from onrecord.store import ids, migrate
@@ -597,9 +599,7 @@ class Store:
                 "actor": r.actor,
                 "side": r.side,
                 "first_affirmation": r.first_affirmation,
-                "actor_id": r.side.removeprefix("actor:")
-                if r.side.startswith("actor:") and "|" not in r.side
-                else None,
+                "actor_id": ids.actor_of_side(r.side),
                 "claim_id": claim_id,
                 "from_stance": r.from_stance.value,
                 "to_stance": r.to_stance.value,
@@ -1173,38 +1173,15 @@ def _change_records(conn: Connection, rows: Sequence[Row]) -> list[ChangeRecord]
     return [ChangeRecord.from_row(r) for r in found]
 
 
-def _change_statements(conn: Connection, statement_ids: set[str]) -> dict[str, dict[str, Any]]:
+def _change_statements(conn: Connection, statement_ids: set[str]) -> dict[str, ChangeStatementRecord]:
     """What a change shows of each of its statements, by id."""
-    details: dict[str, dict[str, Any]] = {}
     if not statement_ids:
-        return details
-    rows = conn.execute(
-        select(
-            statements.c.id,
-            statements.c.article_id,
-            statements.c.speaker_name,
-            statements.c.stance,
-            statements.c.content_text,
-            statements.c.said_on,
-            statements.c.said_until,
-            articles.c.published,
-            articles.c.title,
-        )
-        .select_from(statements.join(articles, statements.c.article_id == articles.c.id))
-        .where(statements.c.id.in_(sorted(statement_ids)))
-    ).all()
+        return {}
+    rows = conn.execute(_statement_rows().where(statements.c.id.in_(sorted(statement_ids)))).all()
     event_days = _event_days(conn, {row.article_id for row in rows})
-    for row in rows:
-        details[row.id] = {
-            "statement": row.id,
-            "article": row.article_id,
-            "article_title": row.title,
-            "speaker": row.speaker_name,
-            "stance": row.stance,
-            "text": row.content_text,
-            "date": _iso(row.said_on or row.said_until or event_days.get(row.article_id) or row.published),
-        }
-    return details
+    return {
+        row.id: change_statement(StatementRecord.from_row(row._mapping), event_days.get(row.article_id)) for row in rows
+    }
 
 
 def _claim_rows() -> Any:
