@@ -184,6 +184,9 @@ def test_claims_commands(db_url, tmp_path):
     assert reversal["claim_text"] == claim["text"]
     for item in reversal["before"] + reversal["after"]:
         assert set(item) >= {"article", "date", "text", "speaker", "stance"}
+    # the text view shows each statement's day as a date, not a format spec applied to one
+    shown = run("reversals", "--db", db_url).stdout
+    assert all(item["date"] in shown for item in reversal["before"] + reversal["after"] if item["date"])
     assert run("reversals", "--db", db_url, "--since", "2026-01-01", "--format", "json").stdout.strip() == "[]"
     assert "deny" in run("timeline", claim["id"], "--db", db_url).stdout
     assert (

@@ -641,7 +641,7 @@ def _print_reversals(found: list[ChangeRecord], output_format: str) -> None:
         for label, items in (("before", r.before), ("after", r.after)):
             for item in items:
                 out.print(
-                    f"    {label:6} {item.date or 'undated':>10}  {escape(item.speaker or '?')}: "
+                    f"    {label:6} {item.date.isoformat() if item.date else 'undated':>10}  {escape(item.speaker or '?')}: "
                     f"{escape(item.text)} [dim]({item.article})[/]",
                     highlight=False,
                 )
