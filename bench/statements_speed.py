@@ -13,9 +13,10 @@ from __future__ import annotations
 import sys
 import time
 
-from onrecord.analysis import PIPE_BATCH_SIZE, Analyzer
+from onrecord.analysis import Analyzer
 from onrecord.ingest.draft import IngestOptions, finish
 from onrecord.ingest.jsonl import jsonl_draft
+from onrecord.settings import DEFAULT_SETTINGS
 
 
 def main(paths: list[str], repeats: int = 3) -> None:
@@ -37,7 +38,7 @@ def main(paths: list[str], repeats: int = 3) -> None:
             times.append(time.perf_counter() - start)
         return min(times)
 
-    parse = best(lambda: list(nlp.pipe((a.text for a in articles), batch_size=PIPE_BATCH_SIZE)))
+    parse = best(lambda: list(nlp.pipe((a.text for a in articles), batch_size=DEFAULT_SETTINGS.limits.pipe_batch_size)))
     full = best(lambda: list(analyzer.analyze_articles(articles)))
     print(f"{len(articles)} articles, {words:,} words; best of {repeats} runs, one process")
     for label, seconds in (("(a) bare spaCy parse", parse), ("(b) full analysis", full)):

@@ -306,18 +306,20 @@ def test_a_dripping_server_is_cut_off_at_the_deadline_and_the_next_source_goes_o
     assert elapsed < 15, elapsed
 
 
-def test_the_fetch_deadline_defaults_to_a_minute_and_has_an_environment_form(monkeypatch):
-    monkeypatch.delenv("ONRECORD_FETCH_DEADLINE", raising=False)
+def test_the_fetch_deadline_defaults_to_a_minute_and_has_an_environment_form():
+    from onrecord.settings import Settings
+
     assert IngestOptions().fetch_deadline == 60
-    monkeypatch.setenv("ONRECORD_FETCH_DEADLINE", "7.5")
-    assert IngestOptions().fetch_deadline == 7.5
+    assert IngestOptions.from_settings(Settings.load(environ={})).fetch_deadline == 60
+    chosen = Settings.load(environ={"ONRECORD_FETCH_DEADLINE": "7.5"})
+    assert IngestOptions.from_settings(chosen).fetch_deadline == 7.5
 
 
-def test_a_smaller_time_limit_bounds_the_fetch_too(monkeypatch):
-    monkeypatch.setenv("ONRECORD_TIME_LIMIT", "1.5")
+def test_a_smaller_time_limit_bounds_the_fetch_too():
     with serving({"/drip": drip_body}) as server:
         started = time.monotonic()
-        [item] = list(read_sources([server + "/drip"], IngestOptions(allow_private=True, fetch_deadline=60)))
+        options = IngestOptions(allow_private=True, fetch_deadline=60, time_limit=1.5)
+        [item] = list(read_sources([server + "/drip"], options))
         elapsed = time.monotonic() - started
     assert isinstance(item, Failure) and "took longer than" in item.reason and "time limit" in item.reason, item
     assert elapsed < 15, elapsed
@@ -326,7 +328,7 @@ def test_a_smaller_time_limit_bounds_the_fetch_too(monkeypatch):
 def test_the_cli_fetch_deadline_option(tmp_path, monkeypatch):
     from onrecord.cli import app
 
-    monkeypatch.setenv("ONRECORD_FETCH_DEADLINE", "60")  # the CLI sets it: restored after the test
+    monkeypatch.delenv("ONRECORD_FETCH_DEADLINE", raising=False)
     with serving({"/drip": drip_body, "/page": ("text/html", PAGE)}) as server:
         started = time.monotonic()
         result = CliRunner().invoke(

@@ -14,8 +14,9 @@ from conftest import distinct_article, html_page
 from onrecord.analysis import Analyzer
 from onrecord.ingest.draft import IngestOptions
 from onrecord.ingest.sources import given_article, read_sources
-from onrecord.limits import ENVIRONMENT, DocumentTimeout, document_seconds, time_limit
+from onrecord.limits import DocumentTimeout, time_limit
 from onrecord.model import Article, Failure
+from onrecord.settings import Settings, SettingsError
 
 SLOW_PAGE = Path(__file__).parent / "fuzz_regressions" / "readers-slow-html-page.bin"
 
@@ -87,40 +88,41 @@ def test_a_limit_inside_a_limit_keeps_the_outer_one():
                 spin(5)
 
 
-def test_the_limit_comes_from_the_environment(monkeypatch):
-    monkeypatch.setenv(ENVIRONMENT, "2.5")
-    assert document_seconds() == 2.5
-    monkeypatch.setenv(ENVIRONMENT, "soon")
-    with pytest.raises(ValueError, match=ENVIRONMENT):
-        document_seconds()
-    monkeypatch.delenv(ENVIRONMENT)
-    assert document_seconds() == 60
+def test_the_limit_comes_from_the_settings_and_their_environment_form(tmp_path):
+    assert Settings.load(environ={}).limits.document_seconds == 60
+    assert Settings.load(environ={"ONRECORD_TIME_LIMIT": "2.5"}).limits.document_seconds == 2.5
+    with pytest.raises(SettingsError, match="limits.document_seconds"):
+        Settings.load(environ={"ONRECORD_TIME_LIMIT": "soon"})
+    config = tmp_path / "onrecord.toml"
+    config.write_text("[limits]\ndocument_seconds = 7\n")
+    assert Settings.load(config, environ={}).limits.document_seconds == 7
+    # the environment wins over the file, an option over both
+    assert Settings.load(config, environ={"ONRECORD_TIME_LIMIT": "3"}).limits.document_seconds == 3
+    chosen = Settings.load(config, environ={"ONRECORD_TIME_LIMIT": "3"}, overrides={"limits.document_seconds": 1})
+    assert chosen.limits.document_seconds == 1
+    assert IngestOptions.from_settings(chosen).time_limit == 1
 
 
 def test_reading_over_the_limit_is_a_failure_and_the_next_document_reads(tmp_path, monkeypatch):
     page = tmp_path / "page.html"
     # 4,000 sentences: about 180 ms to read here, nine times the limit
     page.write_text(html_page(distinct_article(3, sentences=4000), title="Minister denies report"))
-    monkeypatch.setenv(ENVIRONMENT, "0.02")
-    [item] = read_sources([str(page)], IngestOptions())
+    [item] = read_sources([str(page)], IngestOptions(time_limit=0.02))
     assert isinstance(item, Failure) and "reading the HTML took longer than the time limit" in item.reason
-    monkeypatch.setenv(ENVIRONMENT, "0")  # no limit
-    [item] = read_sources([str(page)], IngestOptions())
+    [item] = read_sources([str(page)], IngestOptions(time_limit=0))  # no limit
     assert isinstance(item, Article) and item.title == "Minister denies report"
 
 
 @pytest.mark.slow
-def test_analysis_over_the_limit_is_a_failure_and_the_batch_goes_on(monkeypatch):
-    analyzer = Analyzer()
+def test_analysis_over_the_limit_is_a_failure_and_the_batch_goes_on():
+    limited = Analyzer(settings=Settings().replace(**{"limits.document_seconds": 0.05}))
     # 100 sentences: about 0.6 s of analysis after the parse, twelve times the limit
     texts = [distinct_article(n, sentences=100) for n in (1, 2)]
     articles = [given_article(text, f"a{n}", IngestOptions()) for n, text in enumerate(texts)]
-    monkeypatch.setenv(ENVIRONMENT, "0.05")
-    results = list(analyzer.analyze_items(articles))
+    results = list(limited.analyze_items(articles))
     assert [type(r).__name__ for r in results] == ["Failure", "Failure"]
     assert all(r.stage == "analyze" and "the analysis took longer" in r.reason for r in results)
-    monkeypatch.delenv(ENVIRONMENT)
-    results = list(analyzer.analyze_items(articles))
+    results = list(Analyzer().analyze_items(articles))
     assert [r.article.source_ref for r in results] == ["a0", "a1"]
     assert all(r.statements for r in results)
 
@@ -147,8 +149,8 @@ def test_the_api_answers_a_document_over_the_limit_with_its_reason(monkeypatch, 
 
     from onrecord.api.app import create_app
 
-    monkeypatch.setenv(ENVIRONMENT, "0.05")  # the analysis of 100 sentences takes about 0.6 s
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'api.db'}", token="t")) as client:
+    limited = Settings().replace(**{"limits.document_seconds": 0.05})  # the analysis of 100 sentences takes ~0.6 s
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'api.db'}", token="t", settings=limited)) as client:
         response = client.post(
             "/api/analyze", json={"text": distinct_article(5, sentences=100)}, headers={"Authorization": "Bearer t"}
         )

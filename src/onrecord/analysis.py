@@ -25,15 +25,10 @@ from onrecord.ingest.errors import IngestError
 from onrecord.ingest.sources import given_article
 from onrecord.limits import DocumentTimeout, time_limit
 from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Span, Statement
-from onrecord.nlp.pipeline import WINDOW_CHARS, load_pipeline, parseable, windows
+from onrecord.nlp.pipeline import load_pipeline, parseable, windows
 from onrecord.nlp.speakers import ActorDraft, SpeakerResolver, to_actors
 from onrecord.nlp.statements import FoundStatement, StatementFinder
-
-# Articles parsed together by spaCy's nlp.pipe.
-PIPE_BATCH_SIZE = 32
-# Windows of a long article parsed together: the parse's memory grows with the
-# characters parsed at once, and a batch of ordinary articles holds about this many.
-WINDOW_PIPE_BATCH = 4
+from onrecord.settings import DEFAULT_SETTINGS, Settings
 
 
 @dataclass
@@ -77,18 +72,24 @@ class Analysis:
 
 
 class Analyzer:
-    """Runs the NLP stages over articles, with one loaded pipeline."""
+    """Runs the NLP stages over articles, with one loaded pipeline and the
+    settings of every stage (`Settings`; the defaults when none are given).
+    The model is `model`, else the settings', else $ONRECORD_MODEL, else
+    the default English pipeline."""
 
-    def __init__(self, model: str | None = None) -> None:
-        self.nlp = load_pipeline(model)
+    def __init__(self, model: str | None = None, *, settings: Settings | None = None) -> None:
+        self.settings = settings if settings is not None else DEFAULT_SETTINGS
+        self.nlp = load_pipeline(model or self.settings.model)
+        self._batch = self.settings.limits.pipe_batch_size
+        self._window = self.settings.limits.window_chars
 
     def _parsed(self, articles: list[Article]) -> Iterator[tuple[Doc, Doc | None]]:
         """Each article's parse and its headline's (None without a title).
         The headlines of a batch are parsed together: one `nlp.pipe` over
         short titles costs less than half of parsing them one by one."""
-        headlines = [_headline(article) for article in articles]
-        texts = self.nlp.pipe((_text_to_parse(article) for article in articles), batch_size=PIPE_BATCH_SIZE)
-        titled = self.nlp.pipe((h for h in headlines if h is not None), batch_size=PIPE_BATCH_SIZE)
+        headlines = [_headline(article, self._window) for article in articles]
+        texts = self.nlp.pipe((_text_to_parse(article) for article in articles), batch_size=self._batch)
+        titled = self.nlp.pipe((h for h in headlines if h is not None), batch_size=self._batch)
         return ((doc, next(titled) if headline is not None else None) for doc, headline in zip(texts, headlines))
 
     def _parses(self, articles: list[Article]) -> Iterator[tuple[Doc, Doc | None] | Exception]:
@@ -119,7 +120,7 @@ class Analyzer:
         """Analyses in input order, with failures passed through in their
         place; an article the parse or the analysis fails on becomes a
         failure too, and the batch goes on."""
-        for batch in _batched(items, PIPE_BATCH_SIZE):
+        for batch in _batched(items, self._batch):
             results = self._analyses([item for item in batch if isinstance(item, Article)])
             for item in batch:
                 yield item if isinstance(item, Failure) else next(results)
@@ -129,7 +130,7 @@ class Analyzer:
         length parsed together, a longer one in windows."""
         together: list[Article] = []
         for article in articles:
-            if len(article.text) <= WINDOW_CHARS:
+            if len(article.text) <= self._window:
                 together.append(article)
                 continue
             yield from self._analyses_together(together)
@@ -143,27 +144,32 @@ class Analyzer:
                 yield _failure(article, parsed)
                 continue
             doc, title_doc = parsed
-            yield _analysis_or_failure(article, partial(_limited, partial(analyze_doc, doc, article, title_doc)))
+            work = partial(analyze_doc, doc, article, title_doc, self.settings)
+            yield _analysis_or_failure(article, partial(self._limited, work))
 
     def _analysis_in_windows(self, article: Article) -> Analysis:
         """The record of a long article, parsed and analysed a window at a
         time (memory and time grow with the window, not the article); the
         time limit holds for each window's analysis."""
         text = _text_to_parse(article)
-        headline = _headline(article)
+        headline = _headline(article, self._window)
         title_doc = self.nlp(headline) if headline is not None else None
-        pieces = list(windows(text))
-        docs = self.nlp.pipe((piece for _, piece in pieces), batch_size=WINDOW_PIPE_BATCH)
+        pieces = list(windows(text, self._window))
+        docs = self.nlp.pipe((piece for _, piece in pieces), batch_size=self.settings.limits.window_pipe_batch)
         merged = WindowMerger(article)
         for (offset, piece), doc in zip(pieces, docs):
             window = replace(article, text=article.text[offset : offset + len(piece)])
             heading = title_doc if offset == 0 else None
-            part = _limited(partial(analyze_doc, doc, window, heading))
+            part = self._limited(partial(analyze_doc, doc, window, heading, self.settings))
             merged.add(offset, piece, part)
         return merged.analysis
 
     def analyze_article(self, article: Article) -> Analysis:
         return next(self.analyze_articles([article]))
+
+    def _limited(self, work: Callable[[], Analysis]) -> Analysis:
+        with time_limit("the analysis", self.settings.limits.document_seconds):
+            return work()
 
 
 def _text_to_parse(article: Article) -> str:
@@ -182,11 +188,11 @@ def _title_key(line: str) -> str:
     return " ".join(line.casefold().split()).rstrip(".!?:;,")
 
 
-def _headline(article: Article) -> str | None:
+def _headline(article: Article, most_chars: int) -> str | None:
     """What the parser is given of the title: sentence-cased, runs of
     punctuation blanked; None without a title, or for one too long to be a
-    headline."""
-    if not article.title or len(article.title) > WINDOW_CHARS:
+    headline (over `most_chars`)."""
+    if not article.title or len(article.title) > most_chars:
         return None
     return parseable(sentence_case(article.title, _body(article)))
 
@@ -196,11 +202,6 @@ def _body(article: Article) -> str:
     (whose words would all look like names)."""
     first, newline, rest = article.text.partition("\n")
     return rest if article.title and newline and _title_key(first) == _title_key(article.title) else article.text
-
-
-def _limited(work: Callable[[], Analysis]) -> Analysis:
-    with time_limit("the analysis"):
-        return work()
 
 
 def _analysis_or_failure(article: Article, work: Callable[[], Analysis]) -> Analysis | Failure:
@@ -325,20 +326,22 @@ def _renamed_side(side: str | None, actor_ids: dict[str, str]) -> str | None:
     return side
 
 
-def analyze_doc(doc: Doc, article: Article, title_doc: Doc | None = None) -> Analysis:
+def analyze_doc(
+    doc: Doc, article: Article, title_doc: Doc | None = None, settings: Settings = DEFAULT_SETTINGS
+) -> Analysis:
     """The record of one parsed article: statements and their speakers (and,
     given the parse of its sentence-cased headline, the headline's
     statements). `doc` is the parse of `article.text` or of a copy of the
     same length (`parseable`)."""
-    finder = StatementFinder(doc)
+    finder = StatementFinder(doc, settings.statements)
     found = finder.find()
-    resolver = SpeakerResolver(doc, finder.paragraph_index)
+    resolver = SpeakerResolver(doc, finder.paragraph_index, settings.speakers)
     resolved = resolver.resolve(found)
     headline_found: list[tuple[FoundStatement, str, tuple[str | None, ActorDraft | None]]] = []
     if title_doc is not None:
         title = article.title
         assert title is not None, "a headline is parsed only from a title"
-        for item in StatementFinder(title_doc).find():
+        for item in StatementFinder(title_doc, settings.statements).find():
             if item.speaker is not None:
                 # the sentence-cased copy has the title's offsets: texts come from the title itself
                 name, actor = resolver.resolve_mention(item.speaker)
@@ -355,7 +358,7 @@ def analyze_doc(doc: Doc, article: Article, title_doc: Doc | None = None) -> Ana
         _statement(f"h{number}", item, title, name, actor, actor_ids)
         for number, (item, title, (name, actor)) in enumerate(headline_found, start=1)
     ]
-    claims, reversals = annotate(doc, statements, headline, actors, article.published, title_doc)
+    claims, reversals = annotate(doc, statements, headline, actors, article.published, title_doc, settings.claims)
     events = code_events(doc, statements, actors)
     return Analysis(
         article=article,
@@ -420,6 +423,7 @@ def analyze(
     url: str | None = None,
     title: str | None = None,
     model: str | None = None,
+    settings: Settings | None = None,
 ) -> Analysis:
     """Analyse one article given as plain text or HTML, without a store.
 
@@ -428,10 +432,9 @@ def analyze(
     when no article text can be found.
     """
     # No language filter here: the caller asked for this text to be analysed.
-    article = given_article(
-        text_or_html, url or "<text>", IngestOptions(languages=()), url=url, title=title, published=published
-    )
-    return Analyzer(model).analyze_article(article)
+    options = IngestOptions.from_settings(settings or DEFAULT_SETTINGS, languages=())
+    article = given_article(text_or_html, url or "<text>", options, url=url, title=title, published=published)
+    return Analyzer(model, settings=settings).analyze_article(article)
 
 
 def _batched(items: Iterable, size: int) -> Iterator[tuple]:

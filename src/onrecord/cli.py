@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import re
 import sys
@@ -35,6 +36,7 @@ from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.errors import IngestError
 from onrecord.model import Article, Failure
 from onrecord.nlp.errors import ModelNotFound
+from onrecord.settings import CONFIG_ENVIRONMENT, Settings, SettingsError
 
 if TYPE_CHECKING:
     from onrecord.record import IngestReport, Record
@@ -100,7 +102,12 @@ PublishedOption = Annotated[
     str | None,
     typer.Option("--published", help="Publication date (YYYY-MM-DD) for every input; overrides what the input says."),
 ]
-LangOption = Annotated[str, typer.Option("--lang", help="Accepted languages, comma-separated; 'any' accepts all.")]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang", help="Accepted languages, comma-separated; 'any' accepts all [default: en, ingest.languages]."
+    ),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print a line for every article.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first input that fails.")]
@@ -124,6 +131,10 @@ TimeLimitOption = Annotated[
         help="Seconds one document may take to read, and again to analyse; 0: no limit [default: 60].",
     ),
 ]
+MaxBytesOption = Annotated[
+    int | None,
+    typer.Option("--max-bytes", min=1, help="Size cap per input document [default: 20000000, ingest.max_bytes]."),
+]
 FetchDeadlineOption = Annotated[
     float | None,
     typer.Option(
@@ -142,20 +153,20 @@ def _workers(value: int | None) -> int:
     return value or default_workers()
 
 
-def _set_time_limit(seconds: float | None) -> None:
-    # through the environment, so that pool workers and local Ray actors see it too
-    from onrecord.limits import ENVIRONMENT
-
-    if seconds is not None:
-        os.environ[ENVIRONMENT] = f"{seconds:g}"
+# The settings file of this run (--config, else $ONRECORD_CONFIG), set by
+# the main callback before any command runs.
+_config_path: str | None = None
 
 
-def _set_fetch_deadline(seconds: float | None) -> None:
-    # through the environment, as the time limit, so that every reader's IngestOptions sees it
-    from onrecord.ingest.draft import FETCH_DEADLINE_ENVIRONMENT
-
-    if seconds is not None:
-        os.environ[FETCH_DEADLINE_ENVIRONMENT] = f"{seconds:g}"
+def _settings(time_limit: float | None = None, fetch_deadline: float | None = None, **overrides: Any) -> Settings:
+    """The settings of this command: the file, the environment, then its
+    own options (None: not given). They travel to pool workers and Ray
+    actors as values, never through the environment."""
+    try:
+        given = {"limits.document_seconds": time_limit, "ingest.fetch_deadline": fetch_deadline, **overrides}
+        return Settings.load(_config_path, overrides=given)
+    except SettingsError as exc:
+        raise _usage_error(str(exc)) from None
 
 
 def _usage_error(message: str) -> typer.Exit:
@@ -163,7 +174,10 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def _languages(lang: str) -> tuple[str, ...]:
+def _languages(lang: str | None) -> tuple[str, ...] | None:
+    """--lang as a tuple (empty: any language); None when not given (the settings')."""
+    if lang is None:
+        return None
     return () if lang.strip().lower() in ("any", "all", "") else tuple(x.strip() for x in lang.split(",") if x.strip())
 
 
@@ -174,11 +188,12 @@ def _date_option(value: str | None, name: str) -> dt.date | None:
         raise typer.BadParameter(str(exc), param_hint=name) from None
 
 
-def _open_record(db: str | None, model: str | None = None):
+def _open_record(db: str | None, model: str | None = None, settings: Settings | None = None):
     from onrecord.record import Record
 
+    settings = settings if settings is not None else _settings()
     try:
-        return Record(db, model=model)
+        return Record(db, model=model, settings=settings)
     except Exception as exc:  # noqa: BLE001 - any driver error: say which database and why
         raise _usage_error(f"cannot open the store {db or '(default)'}: {type(exc).__name__}: {exc}") from None
 
@@ -274,8 +289,8 @@ def ingest(
     sources: Annotated[list[str], typer.Argument(help="Files, folders, http(s) URLs, or - for standard input.")],
     db: DbOption = None,
     published: PublishedOption = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
-    lang: LangOption = "en",
+    max_bytes: MaxBytesOption = None,
+    lang: LangOption = None,
     analyze: Annotated[
         bool, typer.Option("--analyze/--no-analyze", help="Find statements and actors in what is stored.")
     ] = True,
@@ -298,8 +313,11 @@ def ingest(
         typer.Option("--allow-private", help="Fetch URLs on loopback and private networks too (refused by default)."),
     ] = False,
     shard_lines: Annotated[
-        int, typer.Option("--shard-lines", min=1, help="Ray: lines of a JSONL file per shard.")
-    ] = 200,
+        int | None,
+        typer.Option(
+            "--shard-lines", min=1, help="Ray: lines of a JSONL file per shard [default: 200, run.lines_per_shard]."
+        ),
+    ] = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -311,11 +329,9 @@ def ingest(
     a syndicated copy: linked to the original). Bad inputs are reported,
     recorded, and the rest goes on."""
     date = _date_option(published, "--published")
-    _set_time_limit(time_limit)
-    _set_fetch_deadline(fetch_deadline)
     if engine not in ("local", "ray"):
         raise typer.BadParameter("must be local or ray", param_hint="--engine")
-    record = _open_record(db, model=model)
+    record = _open_record(db, model=model, settings=_settings(time_limit, fetch_deadline))
     progress = _RichProgress(quiet=quiet, verbose=verbose)
     options: dict[str, Any] = dict(
         published=date,
@@ -786,8 +802,9 @@ def serve(
 
     from onrecord.api.app import create_app
 
+    settings = _settings()
     try:
-        web = create_app(db, model=model)
+        web = create_app(db, model=model, settings=settings)
     except Exception as exc:  # noqa: BLE001 - any driver error: say which database and why
         raise _usage_error(f"cannot open the store {db or '(default)'}: {type(exc).__name__}: {exc}") from None
     if not web.state.token:
@@ -797,10 +814,13 @@ def serve(
         return
     # several processes: each builds its own app over the same store (uvicorn's factory)
     web.state.record.close()
+    # uvicorn's worker processes build the app from the environment they inherit
     if db:
         os.environ["ONRECORD_DB"] = db
     if model:
         os.environ["ONRECORD_MODEL"] = model
+    if _config_path:
+        os.environ[CONFIG_ENVIRONMENT] = os.path.abspath(_config_path)
     uvicorn.run(
         "onrecord.api.app:app_from_environment",
         factory=True,
@@ -853,8 +873,7 @@ def reanalyze(
     quiet: QuietOption = False,
 ) -> None:
     """Find statements again in every stored article (after an upgrade of onrecord)."""
-    _set_time_limit(time_limit)
-    with _open_record(db, model=model) as record:
+    with _open_record(db, model=model, settings=_settings(time_limit)) as record:
         try:
             report = record.reanalyze(workers=_workers(workers))
         except ModelNotFound as exc:
@@ -904,15 +923,14 @@ def analyze(
             "--lang", help="Accepted languages, comma-separated; 'any' (the default here) analyses every text given."
         ),
     ] = "any",
-    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Size cap per input document.")] = 20_000_000,
+    max_bytes: MaxBytesOption = None,
     time_limit: TimeLimitOption = None,
     fetch_deadline: FetchDeadlineOption = None,
     strict: StrictOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Analyse articles without a store and print their record."""
-    _set_time_limit(time_limit)
-    _set_fetch_deadline(fetch_deadline)
+    settings = _settings(time_limit, fetch_deadline)
     from onrecord.analysis import Analyzer
     from onrecord.ingest.draft import IngestOptions
     from onrecord.ingest.sources import read_sources
@@ -920,11 +938,11 @@ def analyze(
 
     if output_format not in ("text", "json", "jsonl", "record"):
         raise typer.BadParameter("must be text, json, jsonl or record", param_hint="--format")
-    options = IngestOptions(
-        published=_date_option(published, "--published"), languages=_languages(lang), max_bytes=max_bytes
+    options = IngestOptions.from_settings(
+        settings, published=_date_option(published, "--published"), languages=_languages(lang), max_bytes=max_bytes
     )
     try:
-        analyzer = Analyzer(model)
+        analyzer = Analyzer(model, settings=settings)
     except ModelNotFound as exc:
         raise _usage_error(str(exc)) from None
     failed = 0
@@ -1071,7 +1089,7 @@ def _pipeline(model: str | None):
     from onrecord.nlp.pipeline import load_pipeline
 
     try:
-        return load_pipeline(model)
+        return load_pipeline(model or _settings().model)
     except ModelNotFound as exc:
         raise _usage_error(str(exc)) from None
 
@@ -1127,11 +1145,12 @@ def group(
     model: ModelOption = None,
 ) -> None:
     """Group texts by the claim they make: texts with the same claim id say the same thing."""
-    from onrecord.claims.matching import GROUP_THRESHOLD, group_texts
+    from onrecord.claims.matching import group_texts
 
     rows, bad = _read_jsonl_input(input_path, ("text",))
     nlp = _pipeline(model)
-    labels = group_texts(nlp.pipe(r["text"] for r in rows), threshold if threshold is not None else GROUP_THRESHOLD)
+    chosen = threshold if threshold is not None else _settings().claims.group_threshold
+    labels = group_texts(nlp.pipe(r["text"] for r in rows), chosen)
     numbering: dict[int, str] = {}
     for row, label in zip(rows, labels):
         claim = numbering.setdefault(label, f"c{len(numbering) + 1}")
@@ -1172,9 +1191,35 @@ def main_options(
     version: Annotated[
         bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Print the version and exit.")
     ] = False,
+    config: Annotated[
+        str | None,
+        typer.Option(
+            "--config",
+            envvar=CONFIG_ENVIRONMENT,
+            help="Settings file (TOML) for every threshold and option; see `onrecord settings`.",
+        ),
+    ] = None,
 ) -> None:
     """onrecord: who said what, when, about which claim, and when they changed their story."""
+    global _config_path
+    _config_path = config or None
+
+
+@app.command("settings")
+def show_settings(
+    notes: Annotated[
+        bool, typer.Option("--notes/--no-notes", help="Say what each value is and how it was chosen.")
+    ] = True,
+) -> None:
+    """Print the settings in force (defaults, --config file, environment) as a
+    TOML file, each value with how it was calibrated: a file to start from."""
+    sys.stdout.write(_settings().to_toml(notes=notes))
 
 
 def main() -> None:
+    # trafilatura and htmldate log every page they find hard; the command
+    # line reports failures itself, once, with the input's name. (Set here,
+    # by the application, not at import: a library leaves logging to its host.)
+    for name in ("trafilatura", "htmldate"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     app()

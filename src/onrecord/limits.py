@@ -13,20 +13,14 @@ lxml parse) finishes first; the size caps bound those.
 from __future__ import annotations
 
 import ctypes
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from onrecord.ingest.errors import IngestError
 
-# Seconds one document may take in one stage (reading, or analysis after the
-# parse). The slowest pathological input of tests/test_hostile_input.py
-# (thousands of quotation marks) takes 7 s and the first date lookup of a
-# process about 3-7 s (dateparser compiles its locale tables); a real article
-# takes well under one. 60 s leaves room for a loaded machine.
-DEFAULT_SECONDS = 60.0
-ENVIRONMENT = "ONRECORD_TIME_LIMIT"
+# The limit itself is a setting (settings.LimitSettings.document_seconds,
+# with how it was chosen), given to each reader and to the Analyzer.
 # After the limit has passed, the interruption repeats this often until the
 # work stops: a library's `except Exception` may swallow one, and one that
 # lands where Python cannot raise (a garbage-collector callback, a __del__)
@@ -40,18 +34,6 @@ class DocumentTimeout(IngestError):
     """A document took longer than the time limit."""
 
 
-def document_seconds() -> float:
-    """The limit in force: ONRECORD_TIME_LIMIT (0 turns it off), else 60 s."""
-    value = os.environ.get(ENVIRONMENT)
-    if not value:
-        return DEFAULT_SECONDS
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError(f"{ENVIRONMENT} must be a number of seconds, not {value!r}") from None
-    return max(seconds, 0.0)
-
-
 def _interrupt(thread_id: int, exception: type[BaseException] | None) -> None:
     """Raise `exception` in that thread at its next bytecode (None: take
     back one not raised yet)."""
@@ -61,10 +43,9 @@ def _interrupt(thread_id: int, exception: type[BaseException] | None) -> None:
 
 
 @contextmanager
-def time_limit(what: str, seconds: float | None = None) -> Iterator[None]:
-    """Raise `DocumentTimeout` in the block once it has run `seconds`
-    (default: `document_seconds()`). A limit inside a limit keeps the outer one."""
-    seconds = document_seconds() if seconds is None else seconds
+def time_limit(what: str, seconds: float) -> Iterator[None]:
+    """Raise `DocumentTimeout` in the block once it has run `seconds` (0: no
+    limit). A limit inside a limit keeps the outer one."""
     if seconds <= 0 or getattr(_limited, "active", False):
         yield
         return
@@ -91,7 +72,7 @@ def time_limit(what: str, seconds: float | None = None) -> Iterator[None]:
             raise
         raise DocumentTimeout(
             f"{what} took longer than the time limit of {seconds:g} s per document"
-            f" ({ENVIRONMENT} or --time-limit to change it)"
+            " (--time-limit, ONRECORD_TIME_LIMIT or limits.document_seconds in a settings file to change it)"
         ) from None
     finally:
         with guard:

@@ -26,6 +26,7 @@ from onrecord.records import (
     StatementRecord,
     TimelineRecord,
 )
+from onrecord.settings import DEFAULT_SETTINGS, Settings
 from onrecord.store import AddResult, Store
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class _Writer:
         self.in_flight: set[str] = set()  # article ids queued or submitted, whose results are not stored yet
         self.queued: list[Article] = []
         self.ready: list[Analysis | Failure] = []
+        self.batch = record.settings.limits.analyze_batch
 
     def __enter__(self) -> _Writer:
         return self
@@ -80,7 +82,7 @@ class _Writer:
             return
         self.in_flight.add(article.id)
         self.queued.append(article)
-        if len(self.queued) >= ANALYZE_BATCH:
+        if len(self.queued) >= self.batch:
             self.submit_queued()
 
     def submit_queued(self) -> None:
@@ -110,7 +112,7 @@ class _Writer:
     def _take(self, results: Iterable[Analysis | Failure]) -> None:
         for result in results:
             self.ready.append(result)
-            if len(self.ready) >= ANALYZE_BATCH:
+            if len(self.ready) >= self.batch:
                 self._flush()
 
     def _flush(self) -> None:
@@ -178,18 +180,17 @@ class IngestProgress:
         """Called when a source has been read to its end."""
 
 
-# Articles parsed together when an ingest analyses what it stored: large
-# enough for nlp.pipe to batch well, small enough that a killed run loses
-# little analysis (stored articles are never lost; they are analysed next run).
-ANALYZE_BATCH = 32
-
-
 class Record:
-    """The record kept in one store (SQLite file or PostgreSQL URL)."""
+    """The record kept in one store (SQLite file or PostgreSQL URL), read
+    and analysed under `settings` (the defaults when none are given): `db`
+    and `model`, when given, win over the settings' own."""
 
-    def __init__(self, db: str | None = None, *, model: str | None = None) -> None:
-        self.store = Store(db)
-        self.model = model
+    def __init__(self, db: str | None = None, *, model: str | None = None, settings: Settings | None = None) -> None:
+        self.settings = settings if settings is not None else DEFAULT_SETTINGS
+        self.store = Store(
+            db or self.settings.db, main_event_days=self.settings.claims.main_event_days_before_publication
+        )
+        self.model = model or self.settings.model
         self._analyzer: Analyzer | None = None
 
     @property
@@ -198,7 +199,7 @@ class Record:
         if self._analyzer is None:
             from onrecord.analysis import Analyzer
 
-            self._analyzer = Analyzer(self.model)
+            self._analyzer = Analyzer(self.model, settings=self.settings)
         return self._analyzer
 
     def close(self) -> None:
@@ -216,7 +217,7 @@ class Record:
         *,
         published: str | dt.date | None = None,
         max_bytes: int | None = None,
-        languages: Iterable[str] = ("en",),
+        languages: Iterable[str] | None = None,
         strict: bool = False,
         analyze: bool = True,
         progress: IngestProgress | None = None,
@@ -230,12 +231,13 @@ class Record:
         run stored but did not analyse, each in its place in the input, so
         that the store ends as an uninterrupted run's. With `workers` > 1
         the analysis runs in that many processes
-        (`onrecord.run.local.PoolRunner`); the record is the same."""
-        options = IngestOptions(
+        (`onrecord.run.local.PoolRunner`); the record is the same.
+        `max_bytes` and `languages` default to the settings'."""
+        options = self.ingest_options(
             published=parse_user_date(published),
-            languages=tuple(languages),
+            languages=languages,
             allow_private=allow_private,
-            **({"max_bytes": max_bytes} if max_bytes else {}),
+            max_bytes=max_bytes or None,
         )
         from onrecord.ingest.sources import expand_sources, read_articles  # the readers: only ingestion needs them
 
@@ -249,11 +251,17 @@ class Record:
                 entries.append((ref, partial(read_articles, ref, kind, options)))
         return self._ingest(entries, strict=strict, analyze=analyze, progress=progress, workers=workers)
 
+    def ingest_options(self, *, languages: Iterable[str] | None = None, **choices: Any) -> IngestOptions:
+        """The ingest options of this record's settings, with `choices` (None: the settings')."""
+        return IngestOptions.from_settings(
+            self.settings, languages=tuple(languages) if languages is not None else None, **choices
+        )
+
     def ingest_documents(
         self,
         documents: Iterable[dict[str, Any]],
         *,
-        languages: Iterable[str] = ("en",),
+        languages: Iterable[str] | None = None,
         analyze: bool = True,
     ) -> IngestReport:
         """Store documents given in memory, each a dict with `text` or
@@ -261,7 +269,7 @@ class Record:
         POST /ingest receives). Bad documents are failures, as for files."""
         from onrecord.ingest.sources import read_given_document
 
-        options = IngestOptions(languages=tuple(languages))
+        options = self.ingest_options(languages=languages)
         entries: list[tuple[str, Reader]] = []
         for number, document in enumerate(documents, start=1):
             ref = document.get("url") or f"<document {number}>"
@@ -269,7 +277,7 @@ class Record:
         return self._ingest(entries, strict=False, analyze=analyze, progress=None)
 
     def ingest_urls(
-        self, urls: Iterable[str], *, languages: Iterable[str] = ("en",), analyze: bool = True
+        self, urls: Iterable[str], *, languages: Iterable[str] | None = None, analyze: bool = True
     ) -> IngestReport:
         """Fetch and store http(s) URLs only (what the API's POST /ingest
         receives), from public addresses only. Anything else (a path, "-",
@@ -278,7 +286,7 @@ class Record:
         from onrecord.ingest.sources import read_articles
         from onrecord.ingest.urls import check_fetchable_url
 
-        options = IngestOptions(languages=tuple(languages))  # allow_private stays off
+        options = self.ingest_options(languages=languages)  # allow_private stays off
         entries: list[tuple[str, Reader]] = []
         for url in urls:
             reason = check_fetchable_url(url)
@@ -309,7 +317,7 @@ class Record:
                         self.store.record_failure(item)
                         report.failures.append(item)
                     else:
-                        result = self.store.add_article(item)
+                        result = self.store.add_article(item, self.settings.ingest.near_duplicate_jaccard)
                         report.counts[result.status] += 1
                         if analyze:
                             self._queue_in_turn(writer, item, result)
@@ -351,7 +359,7 @@ class Record:
 
     def _analyze_pending(self, writer: _Writer) -> None:
         after = None
-        while pending := self.store.articles_to_analyze(limit=ANALYZE_BATCH, after=after):
+        while pending := self.store.articles_to_analyze(limit=self.settings.limits.analyze_batch, after=after):
             writer.submit(pending)
             after = pending[-1].id
         writer.finish()
@@ -372,7 +380,7 @@ class Record:
         elif workers == 1:
             runner = InlineRunner(self.analyzer)
         else:
-            runner = PoolRunner(workers, self.model, lambda: self.analyzer)
+            runner = PoolRunner(workers, self.model, lambda: self.analyzer, settings=self.settings)
         return _Writer(self, runner, report)
 
     def save_results(self, results: list[Analysis | Failure], submitted: dict[str, str], report: IngestReport) -> None:
@@ -390,7 +398,8 @@ class Record:
             article_id = submitted.get(failure.source_ref)
             if article_id:
                 self.store.save_analysis(article_id, [], [])
-        touched = self.store.save_analyses(analyses, same_claim=same_signature) if analyses else set()
+        same_claim = partial(same_signature, min_shared=self.settings.claims.min_shared_across_articles)
+        touched = self.store.save_analyses(analyses, same_claim=same_claim) if analyses else set()
         self.update_reversals(touched)
         report.counts["analyzed"] += len(analyses)
 
@@ -404,7 +413,7 @@ class Record:
         marks = self.store.stale_marks(claim_ids)  # read before the statements: a later mark survives
         for claim_id in claim_ids:
             said, people, days = self.store.claim_evidence(claim_id)
-            found = find_reversals(said, [Claim(id=claim_id, text="")], people, _day_of(days))
+            found = find_reversals(said, [Claim(id=claim_id, text="")], people, _day_of(days), self.settings.claims)
             self.store.replace_reversals(claim_id, found, marked_at=marks.get(claim_id))
 
     def update_stale_reversals(self) -> int:
@@ -474,13 +483,14 @@ class Record:
         from onrecord.claims.propositions import proposition, same_signature
 
         doc = self.analyzer.nlp(claim_text)
-        prop = proposition(doc, 0, len(claim_text))
+        claim_settings = self.settings.claims
+        prop = proposition(doc, 0, len(claim_text), snap_threshold=claim_settings.predicate_snap_threshold)
         found = self.store.find_claims(
             prop.frame.name if prop.frame else None,
             sorted(prop.participants),
             sorted(prop.recipients),
             claim_text,
-            same_signature,
+            partial(same_signature, min_shared=claim_settings.min_shared_across_articles),
         )
         checked = []
         for match in found:

@@ -61,10 +61,10 @@ from onrecord.records import (
     TimelineRecord,
     analysis_record,
 )
+from onrecord.settings import DEFAULT_SETTINGS, Settings
 
-MAX_BODY_BYTES = 5_000_000  # a request body over this is refused (413): a long article is ~100 kB
+MAX_BODY_BYTES = DEFAULT_SETTINGS.api.max_body_bytes  # a request body over this is refused (413)
 MAX_TEXT_CHARS = 2_000_000
-MAX_PASTE_BYTES = 1024 * 1024  # the paste-and-analyse form's text; longer texts go through POST /api/analyze
 MAX_PAGE = 500
 MAX_OFFSET = 1_000_000
 MAX_DOCUMENTS = 100  # per POST /api/ingest
@@ -228,17 +228,25 @@ class _GuardedApp(FastAPI):
 
 
 def create_app(
-    db: str | None = None, *, token: str | None = None, model: str | None = None, max_body_bytes: int = MAX_BODY_BYTES
+    db: str | None = None,
+    *,
+    token: str | None = None,
+    model: str | None = None,
+    max_body_bytes: int | None = None,
+    settings: Settings | None = None,
 ) -> FastAPI:
-    """The app over the store at `db`. `token` (else ONRECORD_API_TOKEN)
-    guards the writes; without one, writes are refused."""
-    record = Record(db, model=model)
+    """The app over the store at `db` (else the settings'). `token` (else
+    ONRECORD_API_TOKEN) guards the writes; without one, writes are refused.
+    `settings` (the defaults when not given) rule the analysis and the
+    request size limits."""
+    settings = settings if settings is not None else DEFAULT_SETTINGS
+    record = Record(db, model=model, settings=settings)
     app = _GuardedApp(
         title="onrecord",
         version=__version__,
         description="Who said what, when, about which claim, and when they changed their story.",
     )
-    app.max_body_bytes = max_body_bytes
+    app.max_body_bytes = max_body_bytes or settings.api.max_body_bytes
     app.state.record = record
     app.state.token = token if token is not None else (os.environ.get("ONRECORD_API_TOKEN") or None)
     app.state.analysis_lock = threading.Lock()  # one parse at a time: the spaCy pipeline is shared
@@ -251,9 +259,10 @@ def create_app(
 
 
 def app_from_environment() -> FastAPI:
-    """The app over the store named by ONRECORD_DB: what each process of
-    `onrecord serve --workers N` builds (uvicorn's app factory)."""
-    return create_app(os.environ.get("ONRECORD_DB") or None, model=os.environ.get("ONRECORD_MODEL") or None)
+    """The app under the settings the environment names (ONRECORD_CONFIG,
+    ONRECORD_DB, ONRECORD_MODEL): what each process of `onrecord serve
+    --workers N` builds (uvicorn's app factory)."""
+    return create_app(settings=Settings.load())
 
 
 def _record(request: Request) -> Record:
@@ -598,14 +607,13 @@ def _write_routes(api: APIRouter) -> None:
 
 
 def _analyze(request: Request, record: Record, document: Document) -> AnalysisRecord:
-    from onrecord.ingest.draft import IngestOptions
     from onrecord.ingest.sources import given_article
 
     try:
         article = given_article(
             document.content(),
             document.url or "<request>",
-            IngestOptions(languages=()),
+            record.ingest_options(languages=()),
             url=document.url,
             title=document.title,
             published=document.published,
@@ -823,10 +831,9 @@ def _analyze_pages(pages: APIRouter) -> None:
     ):
         # open to every reader: it stores nothing, and the size cap above and
         # the per-document time limit of the analysis bound what it costs
-        if len(text.encode("utf-8", "surrogatepass")) > MAX_PASTE_BYTES:
-            raise HTTPException(
-                413, f"the pasted text is over {MAX_PASTE_BYTES} bytes: send longer texts to POST /api/analyze"
-            )
+        most = record.settings.api.max_paste_bytes
+        if len(text.encode("utf-8", "surrogatepass")) > most:
+            raise HTTPException(413, f"the pasted text is over {most} bytes: send longer texts to POST /api/analyze")
         context: dict[str, Any] = {"result": None, "text": text, "published": published, "error": None}
         try:
             _utf8(text)

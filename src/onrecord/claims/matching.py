@@ -18,6 +18,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from onrecord.nlp.cues import cue_lexicon
+from onrecord.settings import DEFAULT_SETTINGS
 
 # Words that tell how a claim is reported, not what it says (with every
 # reporting cue of nlp/data/cues.tsv).
@@ -38,12 +39,11 @@ REPORTING_WORDS = {
     "story",
     "new",
 }
-# Mean cosine similarity between two groups above which they are one claim.
-# Calibrated on emergent_group_dev (2,071 headlines, 240 claims) with
-# bench/group_calibration.py: B-cubed F1 0.852 at 0.14, 0.847 at 0.16, 0.831
-# at 0.12 (a flat top); features were chosen on the same data: entities as
-# extra terms lowered F1 (0.72), plain word forms gave 0.838.
-GROUP_THRESHOLD = 0.14
+# Mean cosine similarity between two groups above which they are one claim:
+# a setting, calibrated on emergent_group_dev (settings.ClaimSettings.group_threshold).
+# Features were chosen on the same data: entities as extra terms lowered
+# B-cubed F1 (0.72), plain word forms gave 0.838.
+GROUP_THRESHOLD = DEFAULT_SETTINGS.claims.group_threshold
 
 
 @lru_cache(maxsize=1)

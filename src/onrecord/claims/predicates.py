@@ -18,16 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-# Lowest cosine similarity at which a word outside the data files takes the
-# group of its nearest listed word. Calibrated with
-# bench/predicate_calibration.py, leaving each of the 365 one-word entries of
-# predicates.tsv and frames.tsv out in turn (2026-12-02): the nearest group
-# (key and sign) was right for 95% of the 157 words assigned at 0.60, 94% of
-# 138 at 0.65, 96.5% of 115 at 0.70, 89% of 201 at 0.50. The model works on
-# word pieces, so some of its near neighbours only look alike ("acquire" and
-# "inquire" 0.71) and antonyms sit close ("sell" and "buy" 0.44): only
-# near-synonyms are let through.
-SNAP_THRESHOLD = 0.70
+from onrecord.settings import DEFAULT_SETTINGS
+
+# The lowest similarity at which a word outside the data files takes the
+# group of its nearest listed word is a setting, with its calibration
+# (settings.ClaimSettings.predicate_snap_threshold). The model works on word
+# pieces, so some near neighbours only look alike ("acquire" and "inquire"
+# 0.71) and antonyms sit close ("sell" and "buy" 0.44).
+SNAP_THRESHOLD = DEFAULT_SETTINGS.claims.predicate_snap_threshold
 
 
 @dataclass(frozen=True)
@@ -77,13 +75,14 @@ def word_lists() -> dict[str, frozenset[str]]:
     return {name: frozenset(w[0].strip() for w in _rows(f"{name}_predicates.txt")) for name in ("generic", "light")}
 
 
-def predicate_of(lemma: str) -> Predicate:
-    """The predicate of a word: listed, snapped to a near-synonym, or its own."""
+def predicate_of(lemma: str, snap_threshold: float = SNAP_THRESHOLD) -> Predicate:
+    """The predicate of a word: listed, snapped to a near-synonym (at least
+    `snap_threshold` similar), or its own."""
     lemma = lemma.lower()
     found = lexicon().get(lemma)
     if found is not None:
         return found
-    snapped = nearest_listed(lemma)
+    snapped = nearest_listed(lemma, snap_threshold)
     if snapped is not None:
         return snapped
     return Predicate("w:" + lemma[:30], "", 1, listed=False)

@@ -30,6 +30,7 @@ from onrecord.claims.predicates import Predicate, lexicon, predicate_of, word_li
 from onrecord.nlp.geo import gazetteer
 from onrecord.nlp.identity import name_titles
 from onrecord.nlp.speakers import names_organisation
+from onrecord.settings import DEFAULT_SETTINGS
 
 # Nouns whose content is another statement's claim: "called the accusations
 # false" denies whatever was alleged just before.
@@ -247,6 +248,7 @@ def proposition(
     speaker_key: str | None = None,
     speaker_name: str | None = None,
     speaker_kind: str | None = None,
+    snap_threshold: float = DEFAULT_SETTINGS.claims.predicate_snap_threshold,
 ) -> Proposition:
     """The proposition of the content between two character offsets.
     `speaker_key` is the participant the speaker's side is ("N:halvorsen"):
@@ -262,7 +264,7 @@ def proposition(
         prop.anaphoric = points_back
         return prop
     prop.predicate = predicate
-    prop.frame = predicate_of(word_key(predicate))
+    prop.frame = predicate_of(word_key(predicate), snap_threshold)
     prop.negated = any(c.dep_ == "neg" for c in predicate.children) or any(
         c.dep_ == "neg" for c in predicate.head.children if predicate.dep_ in ("xcomp", "ccomp", "acomp")
     )
@@ -852,28 +854,26 @@ def claim_text(prop: Proposition, fallback: str) -> str:
     return " ".join(parts)
 
 
-# Across articles one shared word is chance ("the state paid" in two unrelated
-# stories); two shared participants, or a shared name or country when one side
-# has only one, make the same claim. (Seen on the 181 pages of the shared
-# extraction set, where one shared participant merged unrelated claims.) Who
-# acts ("A:" terms) is one of the two at most: on polnear_train, claims tied
-# only by their speaker and a verb ("Trump ... win") made 34 of 41 reversals,
-# none of them real.
-MIN_SHARED_ACROSS_ARTICLES = 2
-
-
 def same_signature(
-    terms: list[str], recipients: list[str], other_terms: list[str], other_recipients: list[str]
+    terms: list[str],
+    recipients: list[str],
+    other_terms: list[str],
+    other_recipients: list[str],
+    min_shared: int = DEFAULT_SETTINGS.claims.min_shared_across_articles,
 ) -> bool:
     """Whether two claims of one frame from different articles, known by their
-    participants and recipients (as the store keeps them), are the same claim."""
+    participants and recipients (as the store keeps them), are the same claim.
+    Across articles one shared word is chance ("the state paid" in two
+    unrelated stories): `min_shared` shared participants, or a shared name or
+    country when one side has only one, make the same claim; who acts ("A:"
+    terms) counts once at most."""
     if keys_clash(set(recipients), set(other_recipients)) or keys_clash(years(terms), years(other_terms)):
         return False
     mine, theirs = set(terms), set(other_terms)
     shared = {t for t in mine & theirs if not t.startswith(("A:", "R:"))} - years(terms)  # a year alone is no tie
     # who acts in both is no tie by itself ("A:" marks a claim's agents)
     about = {t for t in shared if not ("A:" + t in mine and "A:" + t in theirs)}
-    if len(about) >= MIN_SHARED_ACROSS_ARTICLES:
+    if len(about) >= min_shared:
         return True
     # the same agent doing the same to the same ("R:" marks the predicate's own
     # arguments: "run for mayor", not any word of the sentence)

@@ -35,10 +35,9 @@ from onrecord.model import Actor, ActorType, Claim, Reversal, Stance, Statement
 from onrecord.nlp.dates import statement_time
 from onrecord.nlp.geo import gazetteer
 from onrecord.nlp.statements import DOCUMENT_NOUNS
+from onrecord.settings import DEFAULT_SETTINGS, ClaimSettings
 
 STATE_SECTORS = {"GOV", "MIL"}
-# How many paragraphs back "the accusations" looks for the claim it denies.
-ANAPHORA_REACH_PARAGRAPHS = 2
 POLAR = {Stance.AFFIRM, Stance.DENY}
 SOFTER = {Stance.CONDITIONAL, Stance.QUALIFY}
 FLIPPED = {Stance.AFFIRM: Stance.DENY, Stance.DENY: Stance.AFFIRM}
@@ -60,6 +59,7 @@ def side_of(
     fallback: str | None,
     organisations: Sequence[Actor] = (),
     subject: Actor | None = None,
+    settings: ClaimSettings = DEFAULT_SETTINGS.claims,
 ) -> Side | None:
     """Whom a speaker speaks for: a state official for the state, a
     spokesperson or executive for the organisation their role names ("port
@@ -75,7 +75,7 @@ def side_of(
     if actor.type.value == "country":
         return Side(f"org:{actor.name.lower().removeprefix('the ')}", actor.name)  # a country the gazetteer lacks
     if actor.type.value == "person":
-        return _person_side(actor, organisations, subject)
+        return _person_side(actor, organisations, subject, settings)
     if actor.type.value in ("organization", "group"):
         words = _words(actor.name)
         if words & side_roles()["state"] and not (
@@ -98,14 +98,17 @@ def side_of(
         ):
             # "the government", "the interior ministry", "a government spokesman"
             return _government(
-                actor, [o.name for o in organisations], {w for w in actor.name.split() if w[:1].isupper()}
+                actor,
+                [o.name for o in organisations],
+                {w for w in actor.name.split() if w[:1].isupper()},
+                settings.demonym_prefix,
             )
         if (
             subject is not None
             and words
             and words <= generic_organisations() | side_roles()["organisation"] | side_roles()["title"]
         ):
-            return side_of(subject, None)  # "the company", "a club spokesman", "the provost"
+            return side_of(subject, None, settings=settings)  # "the company", "a club spokesman", "the provost"
         employer = _employer_of_role_name(actor.name)  # "Halvorsen Group's chief executive"
         name = employer or actor.name
         return Side(f"org:{name.lower().removeprefix('the ')}", name)
@@ -129,12 +132,12 @@ def _words(text: str) -> set[str]:
     return {w.lower().removesuffix("'s").removesuffix("’s") for w in re.findall(r"[\w'’-]+", text)}
 
 
-# A demonym shares this many first letters with its country's name
-# ("Aravian", "Aravia"; "Kestrian", "Kestria"). Read on the reversal cases.
-DEMONYM_PREFIX = 5
-
-
-def _government(actor: Actor, places: Sequence[str] = (), proper: Collection[str] = frozenset()) -> Side:
+def _government(
+    actor: Actor,
+    places: Sequence[str] = (),
+    proper: Collection[str] = frozenset(),
+    demonym_prefix: int = DEFAULT_SETTINGS.claims.demonym_prefix,
+) -> Side:
     """A state's side when its country is known; else the country a word of
     the role names ("Aravian foreign minister" in a story naming Aravia),
     else "the government" of the story (a country the gazetteer does not know)."""
@@ -144,15 +147,15 @@ def _government(actor: Actor, places: Sequence[str] = (), proper: Collection[str
     for word in proper:
         for place in places:
             if (
-                len(word) >= DEMONYM_PREFIX
+                len(word) >= demonym_prefix
                 and " " not in place
-                and place[:DEMONYM_PREFIX].lower() == word[:DEMONYM_PREFIX].lower()
+                and place[:demonym_prefix].lower() == word[:demonym_prefix].lower()
             ):
                 return Side(f"org:{place.lower()}", place)
     return Side("org:government", "the government")
 
 
-def _person_side(actor: Actor, organisations: Sequence[Actor], subject: Actor | None) -> Side:
+def _person_side(actor: Actor, organisations: Sequence[Actor], subject: Actor | None, settings: ClaimSettings) -> Side:
     """Whom a person speaks for, from their roles (and the titles in their
     name, "Deputy Governor Milena Havel"): the organisation a role names
     ("chief executive of Orvin Motors", "Ledgerly spokeswoman", "council
@@ -179,9 +182,9 @@ def _person_side(actor: Actor, organisations: Sequence[Actor], subject: Actor | 
     if organisation is not None:
         return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
     if role_words & side_roles()["state"]:
-        return _government(actor, [o.name for o in organisations], proper)
+        return _government(actor, [o.name for o in organisations], proper, settings.demonym_prefix)
     if subject is not None and role_words & (side_roles()["organisation"] | generic_organisations()):
-        return side_of(subject, None) or Side(f"actor:{actor.id}", actor.name)
+        return side_of(subject, None, settings=settings) or Side(f"actor:{actor.id}", actor.name)
     return Side(f"actor:{actor.id}", actor.name)
 
 
@@ -242,20 +245,18 @@ def order_key(statement: Statement, event_day: dt.date | None, position: int) ->
 
 Fallback = Callable[[Statement], "dt.date | None"]
 
-# How long before its publication an article's main event can be: a story
-# reports what was said that day or the day before ("said on Monday" in
-# Tuesday's paper). The latest day the statements give is the main event's,
-# but not earlier than this: a follow-up that only dates what was said
-# before ("two days after telling supporters she had not lost") reports
-# its undated statements as news, not as that earlier day's. Read on the
-# reversal cases (tests/data/reversal_cases), where follow-ups dated only
-# their back-references.
-MAIN_EVENT_DAYS_BEFORE_PUBLICATION = 1
 
-
-def main_event_day(latest_given: dt.date | None, published: dt.date | None) -> dt.date | None:
-    """The day an article's undated statements are taken to be from."""
-    floor = published - dt.timedelta(days=MAIN_EVENT_DAYS_BEFORE_PUBLICATION) if published else None
+def main_event_day(
+    latest_given: dt.date | None,
+    published: dt.date | None,
+    days_before_publication: int = DEFAULT_SETTINGS.claims.main_event_days_before_publication,
+) -> dt.date | None:
+    """The day an article's undated statements are taken to be from: the
+    latest day the statements give, but not earlier than a few days before
+    publication (a story reports what was said that day or the day before;
+    a follow-up that only dates what was said before reports its undated
+    statements as news, not as that earlier day's)."""
+    floor = published - dt.timedelta(days=days_before_publication) if published else None
     days = [d for d in (latest_given, floor) if d is not None]
     return max(days) if days else None
 
@@ -267,18 +268,20 @@ def annotate(
     actors: list[Actor],
     published: dt.date | None,
     title_doc: Doc | None = None,
+    settings: ClaimSettings = DEFAULT_SETTINGS.claims,
 ) -> tuple[list[Claim], list[Reversal]]:
     """Give every statement its stance, time and claim; return the
     article's claims and the reversals within it. Headline statements'
     spans index `title_doc`."""
     by_id = {a.id: a for a in actors}
     _assign_times(doc, statements, published)
-    _assign_sides(doc, statements + headline, actors, by_id, title_doc.text if title_doc is not None else None)
-    props = _assign_stances(doc, statements, headline, by_id, title_doc)
-    claims = _assign_claims(statements, headline, props)
+    title = title_doc.text if title_doc is not None else None
+    _assign_sides(doc, statements + headline, actors, by_id, title, settings)
+    props = _assign_stances(doc, statements, headline, by_id, title_doc, settings)
+    claims = _assign_claims(statements, headline, props, settings)
     dated = [s.date for s in statements if s.date] + [s.date_end for s in statements if s.date_end]
-    event_day = main_event_day(max(dated) if dated else None, published)
-    return claims, find_reversals(statements, claims, by_id, lambda s: event_day)
+    event_day = main_event_day(max(dated) if dated else None, published, settings.main_event_days_before_publication)
+    return claims, find_reversals(statements, claims, by_id, lambda s: event_day, settings)
 
 
 def _assign_times(doc: Doc, statements: list[Statement], published: dt.date | None) -> None:
@@ -316,7 +319,12 @@ def _assign_times(doc: Doc, statements: list[Statement], published: dt.date | No
 
 
 def _assign_sides(
-    doc: Doc, statements: list[Statement], actors: list[Actor], by_id: dict[str, Actor], title: str | None = None
+    doc: Doc,
+    statements: list[Statement],
+    actors: list[Actor],
+    by_id: dict[str, Actor],
+    title: str | None,
+    settings: ClaimSettings,
 ) -> None:
     organisations = [a for a in actors if a.type.value in ("organization", "group", "country") and a.name[:1].isupper()]
     # organisations the text names without quoting them can still be whom a
@@ -347,20 +355,13 @@ def _assign_sides(
         actor = by_id.get(s.actor_id) if s.actor_id else None
         if actor is not None and actor.represents in by_id:
             actor = by_id[actor.represents]  # a lawyer's or spokesperson's words are their principal's position
-        side = side_of(actor, s.speaker_name if actor is None else actor.name, organisations, subject)
+        side = side_of(actor, s.speaker_name if actor is None else actor.name, organisations, subject, settings)
         if side is not None:
             s.side, s.side_name = side.key, side.name
-    _name_after_role(statements, by_id)
+    _name_after_role(statements, by_id, settings.role_then_name_paragraphs)
 
 
-# How many paragraphs after a speaker known only by a role ("Halvorsen
-# Group's chief executive said ...") a newly named person can still be that
-# speaker ("..., Ingrid Sæther told reporters"). Read on the reversal cases'
-# newswire articles, where the name follows in the next paragraph.
-ROLE_THEN_NAME_PARAGRAPHS = 1
-
-
-def _name_after_role(statements: list[Statement], by_id: dict[str, Actor]) -> None:
+def _name_after_role(statements: list[Statement], by_id: dict[str, Actor], reach_paragraphs: int) -> None:
     """Newswire introduces a speaker by role, then quotes them by name in the
     next paragraph: the first person named there with no role of their own,
     speaking for no one, speaks for the role's organisation."""
@@ -380,7 +381,7 @@ def _name_after_role(statements: list[Statement], by_id: dict[str, Actor]) -> No
             and s.side == f"actor:{actor.id}"
             and s.paragraph_index is not None
             and pending.paragraph_index is not None
-            and 0 < s.paragraph_index - pending.paragraph_index <= ROLE_THEN_NAME_PARAGRAPHS
+            and 0 < s.paragraph_index - pending.paragraph_index <= reach_paragraphs
         ):
             for other in statements:
                 if other.actor_id == actor.id:
@@ -410,7 +411,12 @@ def _subject_organisation(doc: Doc, organisations: list[Actor], title: str | Non
 
 
 def _assign_stances(
-    doc: Doc, statements: list[Statement], headline: list[Statement], by_id: dict[str, Actor], title_doc: Doc | None
+    doc: Doc,
+    statements: list[Statement],
+    headline: list[Statement],
+    by_id: dict[str, Actor],
+    title_doc: Doc | None,
+    settings: ClaimSettings,
 ) -> dict[str, Proposition]:
     """Each statement's stance, and its content's proposition (by statement id)."""
     props: dict[str, Proposition] = {}
@@ -427,6 +433,7 @@ def _assign_stances(
                 speaker_key(s, actor),
                 s.side_name or s.speaker_name,
                 _speaker_kind(s, actor),
+                settings.predicate_snap_threshold,
             )
             if source and s.content.span
             else Proposition()
@@ -437,12 +444,12 @@ def _assign_stances(
 
 
 def _assign_claims(
-    statements: list[Statement], headline: list[Statement], props: dict[str, Proposition]
+    statements: list[Statement], headline: list[Statement], props: dict[str, Proposition], settings: ClaimSettings
 ) -> list[Claim]:
     """Each statement joins the first claim it matches, in text order; "the
     accusations" joins the claim it points back to; a bare "the supply" the
     same speaker's claim of that frame."""
-    grouping = _ClaimGrouping(statements)
+    grouping = _ClaimGrouping(statements, settings)
     spans: set[tuple] = set()
     for s in statements + headline:
         span = (s in headline, tuple(s.content.span[:2]) if s.content.span else None)
@@ -458,8 +465,9 @@ def _assign_claims(
 class _ClaimGrouping:
     """The claims of one article as its statements join them."""
 
-    def __init__(self, statements: list[Statement]) -> None:
+    def __init__(self, statements: list[Statement], settings: ClaimSettings) -> None:
         self.statements = statements
+        self.settings = settings
         self.claims: list[Claim] = []
         self.members: dict[str, list[Statement]] = {}
         self.props: dict[str, list[Proposition]] = {}
@@ -480,7 +488,7 @@ class _ClaimGrouping:
     def claim_for(self, s: Statement, p: Proposition) -> Claim | None:
         """The claim already found that the statement joins, if any."""
         if p.anaphoric:
-            pointed = _pointed_claim_id(s, self.statements)
+            pointed = _pointed_claim_id(s, self.statements, self.settings.anaphora_reach_paragraphs)
             return next((c for c in self.claims if c.id == pointed), None)
         frame = p.frame
         if frame is None:
@@ -544,38 +552,22 @@ def _signature(p: Proposition) -> set[str]:
     return terms | ({"A:" + p.agent} if p.agent else set()) | {"R:" + k for k in p.arguments if not k.startswith("M:")}
 
 
-# Words of this many letters or more, their first STEM_LETTERS compared
-# ("talks", "talking"), are words of substance. Read on the reversal cases
-# and polnear_train's judged reversals (bench/judged/): of the 19 judged
-# false, 8 paired statements that share no such word.
-SUBSTANCE_LETTERS = 3
-STEM_LETTERS = 5
-
-
-def _substance(statement: Statement) -> frozenset[str]:
-    return _substance_of(statement.content.text, f"{statement.speaker_name or ''} {statement.side_name or ''}")
+def _substance(statement: Statement, settings: ClaimSettings) -> frozenset[str]:
+    names = f"{statement.speaker_name or ''} {statement.side_name or ''}"
+    return _substance_of(statement.content.text, names, settings.substance_letters, settings.stem_letters)
 
 
 @lru_cache(maxsize=20000)
-def _substance_of(text: str, names: str) -> frozenset[str]:
+def _substance_of(text: str, names: str, substance_letters: int, stem_letters: int) -> frozenset[str]:
     """Computed once a statement, not once a pair of them."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     own = {w.lower() for w in re.findall(r"[^\W\d_]+", names)}
     return frozenset(
-        w.lower()[:STEM_LETTERS]
+        w.lower()[:stem_letters]
         for w in re.findall(r"[^\W\d_]+", text)
-        if len(w) >= SUBSTANCE_LETTERS and w.lower() not in STOP_WORDS and w.lower() not in own
+        if len(w) >= substance_letters and w.lower() not in STOP_WORDS and w.lower() not in own
     )
-
-
-# Lowest similarity of two statements' words (wordllama, mean of word
-# vectors) at which they say something of one thing without sharing a word
-# ("no talks were taking place", "we have been negotiating with Karsland":
-# 0.24). Read on 7 pairs from the reversal cases and the judged PolNeAR
-# reversals: related pairs 0.24 to 0.78, unrelated ones -0.23 to 0.18. A
-# first reading, on little data: bench/judged/ is where to check it.
-SAME_THING_SIMILARITY = 0.20
 
 
 def _one_passage(a: Statement, b: Statement) -> bool:
@@ -591,14 +583,15 @@ def _one_passage(a: Statement, b: Statement) -> bool:
     )  # "three weeks after saying ..." dates them apart
 
 
-def _about_the_same(a: Statement, b: Statement) -> bool:
+def _about_the_same(a: Statement, b: Statement, settings: ClaimSettings) -> bool:
     """Whether two statements of one claim say something of one thing: a
     shared word of substance besides their speakers' names, or words close
     in meaning. A claim can gather statements that only its matching ties
     together; a change of position is between two about one thing."""
-    if _substance(a) & _substance(b):
+    if _substance(a, settings) & _substance(b, settings):
         return True
-    return _similarity(a.content.text, b.content.text) >= SAME_THING_SIMILARITY
+    # "no talks were taking place" and "we have been negotiating with Karsland": 0.24
+    return _similarity(a.content.text, b.content.text) >= settings.same_thing_similarity
 
 
 def _similarity(text: str, other: str) -> float:
@@ -653,13 +646,13 @@ def _name_words(name: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", name.lower()) if w not in ("the", "of", "and", "for")}
 
 
-def _pointed_claim_id(statement: Statement, statements: list[Statement]) -> str | None:
+def _pointed_claim_id(statement: Statement, statements: list[Statement], reach_paragraphs: int) -> str | None:
     """The claim "the accusations" means: that of the nearest statement before
     it, in this paragraph or the last few, that has one."""
     if statement not in statements:
         return None
     for other in reversed(statements[: statements.index(statement)]):
-        if (statement.paragraph_index or 0) - (other.paragraph_index or 0) > ANAPHORA_REACH_PARAGRAPHS:
+        if (statement.paragraph_index or 0) - (other.paragraph_index or 0) > reach_paragraphs:
             break
         if other.claim_id:
             return other.claim_id
@@ -689,7 +682,11 @@ def _merge_short_names(by_side: dict[str, list[Statement]], names: dict[str, str
 
 
 def find_reversals(
-    statements: list[Statement], claims: list[Claim], actors: dict[str, Actor], event_day: Fallback
+    statements: list[Statement],
+    claims: list[Claim],
+    actors: dict[str, Actor],
+    event_day: Fallback,
+    settings: ClaimSettings = DEFAULT_SETTINGS.claims,
 ) -> list[Reversal]:
     """Reversals, softenings and contradictions of each side on each claim,
     in time order. `statements` are in text (or article) order; `event_day`
@@ -702,17 +699,19 @@ def find_reversals(
     reversals: list[Reversal] = []
     for claim in claims:
         said = [s for s in statements if s.claim_id == claim.id and s.stance in POLAR | SOFTER]
-        by_side, names = _sides(said, actors)
+        by_side, names = _sides(said, actors, settings)
         for side_key, items in by_side.items():
             items.sort(key=key)
-            change = _change_of_side(claim.id, Side(side_key, names[side_key]), items, key)
+            change = _change_of_side(claim.id, Side(side_key, names[side_key]), items, key, settings)
             if change is not None:
                 reversals.append(change)
         reversals.extend(_contradictions(claim.id, by_side, names))
     return reversals
 
 
-def _sides(said: list[Statement], actors: dict[str, Actor]) -> tuple[dict[str, list[Statement]], dict[str, str]]:
+def _sides(
+    said: list[Statement], actors: dict[str, Actor], settings: ClaimSettings
+) -> tuple[dict[str, list[Statement]], dict[str, str]]:
     """The statements of each side (by side key), and each side's name."""
     by_side: dict[str, list[Statement]] = {}
     names: dict[str, str] = {}
@@ -720,7 +719,7 @@ def _sides(said: list[Statement], actors: dict[str, Actor]) -> tuple[dict[str, l
         side = (
             Side(s.side, s.side_name or s.side)
             if s.side
-            else side_of(actors.get(s.actor_id) if s.actor_id else None, s.speaker_name)
+            else side_of(actors.get(s.actor_id) if s.actor_id else None, s.speaker_name, settings=settings)
         )
         if side is not None:
             by_side.setdefault(side.key, []).append(s)
@@ -730,13 +729,13 @@ def _sides(said: list[Statement], actors: dict[str, Actor]) -> tuple[dict[str, l
 
 
 def _change_of_side(
-    claim_id: str, side: Side, items: list[Statement], key: Callable[[Statement], tuple]
+    claim_id: str, side: Side, items: list[Statement], key: Callable[[Statement], tuple], settings: ClaimSettings
 ) -> Reversal | None:
     """The first change of one side's stance on a claim (`items` in time
     order, each with a stance): a reversal between affirming and denying, or
     a denial softened to a qualification."""
     first = next((s for s in items if s.stance in POLAR), None)
-    later = _first_change(items, first, key) if first is not None else None
+    later = _first_change(items, first, key, settings) if first is not None else None
     if first is None or first.stance is None or later is None or later.stance is None:
         return None
     earlier = [s for s in items if s.stance == first.stance and key(s)[:2] < key(later)[:2]]
@@ -761,7 +760,9 @@ def _change_of_side(
     )
 
 
-def _first_change(items: list[Statement], first: Statement, key: Callable[[Statement], tuple]) -> Statement | None:
+def _first_change(
+    items: list[Statement], first: Statement, key: Callable[[Statement], tuple], settings: ClaimSettings
+) -> Statement | None:
     """The first statement after `first` of the opposite stance (else, after
     a denial, of a softer one) that an earlier statement of the first stance
     backs: they say something of the same."""
@@ -778,7 +779,7 @@ def _first_change(items: list[Statement], first: Statement, key: Callable[[State
         """An earlier statement of the first stance says something of what
         `later` says: they share a word of substance."""
         return any(
-            _about_the_same(e, later)
+            _about_the_same(e, later, settings)
             for e in items
             if e.stance == first.stance and sooner(e, later) and not _one_passage(e, later)
         )

@@ -13,10 +13,8 @@ import re
 import dateparser
 
 from onrecord.ingest.errors import IngestError
+from onrecord.settings import DEFAULT_SETTINGS
 
-# A dateline is a short line: a date, perhaps with a time, a weekday and a
-# "Published"/"Updated" label. Longer lines are sentences that mention a date.
-MAX_DATELINE_WORDS = 10
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 _LABEL = re.compile(r"^\s*(published|posted|updated|last updated|first published|date)\s*(on|at)?\s*:?\s*", re.I)
 _DATE_SETTINGS = {
@@ -28,9 +26,9 @@ _DATE_SETTINGS = {
 }
 
 
-def parse_dateline(line: str) -> dt.date | None:
+def parse_dateline(line: str, most_words: int = DEFAULT_SETTINGS.ingest.max_dateline_words) -> dt.date | None:
     """The date of a dateline such as "Published November 6, 2022 10:04 GMT", else None."""
-    if len(line.split()) > MAX_DATELINE_WORDS or not _YEAR.search(line):
+    if len(line.split()) > most_words or not _YEAR.search(line):
         return None
     candidate = _LABEL.sub("", line).strip(" |-–—")
     parsed = dateparser.parse(candidate, languages=["en"], settings=_DATE_SETTINGS)

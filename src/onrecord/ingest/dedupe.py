@@ -14,6 +14,7 @@ import struct
 import numpy as np
 
 from onrecord.ingest.identity import normalise_text
+from onrecord.settings import DEFAULT_SETTINGS
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -24,13 +25,9 @@ NUM_PERM = 128
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 # Estimated Jaccard similarity of 5-word shingles above which two texts are
-# one article. Calibrated with bench/dedupe_calibration.py on the shared
-# extraction set (181 pages): a page's gold body and trafilatura's extraction
-# of it (the same story with different boilerplate) are positives, every pair
-# of different pages a negative. With 32x4 bands, 0.5 finds 178 of the 181
-# copies (0.983) and no false pair; unrelated pages never exceed 0.164, so 0.5
-# keeps a wide margin for same-topic stories. See docs/benchmarks.md.
-NEAR_DUPLICATE_JACCARD = 0.5
+# one article: a setting, calibrated with bench/dedupe_calibration.py
+# (settings.IngestSettings.near_duplicate_jaccard; see docs/benchmarks.md).
+NEAR_DUPLICATE_JACCARD = DEFAULT_SETTINGS.ingest.near_duplicate_jaccard
 SEED = 1
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from onrecord.ingest.decode import storable
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.identity import article_id, canonical_url, content_hash
 from onrecord.ingest.language import detect_language
 from onrecord.model import Article, DateSource
+from onrecord.settings import DEFAULT_SETTINGS, IngestSettings, Settings
+
+_INGEST = DEFAULT_SETTINGS.ingest
 
 
 @dataclass
@@ -31,41 +34,36 @@ class Draft:
     url_fetched: bool = False
 
 
-FETCH_DEADLINE_SECONDS = 60.0
-FETCH_DEADLINE_ENVIRONMENT = "ONRECORD_FETCH_DEADLINE"
-
-
-def fetch_deadline_seconds() -> float:
-    """The total time one fetch may take: ONRECORD_FETCH_DEADLINE (0: none), else 60 s."""
-    value = os.environ.get(FETCH_DEADLINE_ENVIRONMENT)
-    if not value:
-        return FETCH_DEADLINE_SECONDS
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        raise ValueError(f"{FETCH_DEADLINE_ENVIRONMENT} must be a number of seconds, not {value!r}") from None
-
-
 @dataclass(frozen=True)
 class IngestOptions:
-    """Choices that apply to every input of a run."""
+    """Choices that apply to every input of a run: the settings' values
+    (`from_settings`), some of them changed for this run by its options."""
 
     published: dt.date | None = None  # --published: overrides or supplies the date
-    max_bytes: int = 20_000_000  # per input document (a page, a feed, a WARC record)
-    languages: tuple[str, ...] = ("en",)  # empty: accept any language
-    fetch_timeout: float = 20.0  # per read of a fetch
+    max_bytes: int = _INGEST.max_bytes  # per input document (a page, a feed, a WARC record)
+    languages: tuple[str, ...] = _INGEST.languages  # empty: accept any language
+    fetch_timeout: float = _INGEST.fetch_timeout  # per read of a fetch
     # --fetch-deadline: a whole fetch, redirects included; the time limit per document bounds it too
-    fetch_deadline: float = field(default_factory=fetch_deadline_seconds)
+    fetch_deadline: float = _INGEST.fetch_deadline
     allow_private: bool = False  # --allow-private: fetch from loopback and private addresses too
+    time_limit: float = DEFAULT_SETTINGS.limits.document_seconds  # --time-limit: seconds to read one document
+    settings: IngestSettings = field(default=_INGEST)  # the thresholds of what is an article
 
-
-# Fewer words than this is a page's leftovers ("Home", "Page not found"), not
-# an article. Set low so that short wire items and feed summaries still pass.
-MIN_WORDS = 5
-# A text this long whose language cannot be identified is not readable text
-# (mis-decoded bytes, mixed scripts): py3langid is sure of English from about
-# 60 characters on, so 200 leaves a wide margin.
-GARBLED_MIN_CHARS = 200
+    @classmethod
+    def from_settings(cls, settings: Settings, **choices: Any) -> IngestOptions:
+        """The options of a run under `settings`; `choices` (None: not given)
+        change single options."""
+        ingest = settings.ingest
+        values: dict[str, Any] = {
+            "max_bytes": ingest.max_bytes,
+            "languages": ingest.languages,
+            "fetch_timeout": ingest.fetch_timeout,
+            "fetch_deadline": ingest.fetch_deadline,
+            "time_limit": settings.limits.document_seconds,
+            "settings": ingest,
+        }
+        values.update({name: value for name, value in choices.items() if value is not None})
+        return cls(**values)
 
 
 def make_storable(draft: Draft) -> None:
@@ -86,15 +84,15 @@ def finish(draft: Draft, options: IngestOptions) -> Article:
     words = len(draft.text.split())
     if words == 0:
         raise IngestError("no article text found")
-    if words < MIN_WORDS:
+    if words < options.settings.min_words:
         raise IngestError(f"no article text found (only {words} word{'s' if words > 1 else ''})")
-    language = detect_language(draft.text)
+    language = detect_language(draft.text, options.settings)
     if options.languages:
         if language is not None and language not in options.languages:
             raise IngestError(
                 f"language is {language!r}, not one of {', '.join(options.languages)} (--lang to accept it)"
             )
-        if language is None and len(draft.text) >= GARBLED_MIN_CHARS:
+        if language is None and len(draft.text) >= options.settings.garbled_min_chars:
             raise IngestError(
                 "cannot identify the language: garbled, wrongly decoded or mixed text (--lang any to accept it)"
             )

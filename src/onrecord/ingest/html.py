@@ -9,7 +9,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import itertools
-import logging
 import re
 
 import trafilatura
@@ -22,11 +21,7 @@ from onrecord.ingest.identity import normalise_text
 from onrecord.ingest.text import split_paragraphs
 from onrecord.limits import DocumentTimeout, time_limit
 from onrecord.model import DateSource
-
-# trafilatura and htmldate log every page they find hard; onrecord reports
-# failures itself, once, with the input's name.
-for _name in ("trafilatura", "htmldate"):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
+from onrecord.settings import DEFAULT_SETTINGS
 
 # libxml2 checks each attribute of an element against those before it: an
 # element with 100,000 attributes took 9 s a parse, in one C call the time
@@ -122,12 +117,15 @@ def _cut_attributes(match: re.Match[str]) -> str:
     return tag[: attributes[MAX_ATTRIBUTES - 1].end()] + ">"
 
 
-def read_html(html: str, source_ref: str, url: str | None = None) -> Draft:
+def read_html(
+    html: str, source_ref: str, url: str | None = None, seconds: float = DEFAULT_SETTINGS.limits.document_seconds
+) -> Draft:
+    """The page's main text and metadata, read within `seconds` (0: no limit)."""
     if not html.strip():
         raise IngestError("empty input")
     # lxml refuses NUL and lone surrogates (a JSONL or API document may hold them)
     html = bound_attributes(storable(html))
-    with time_limit("reading the HTML"):
+    with time_limit("reading the HTML", seconds):
         return _read_html(html, source_ref, url)
 
 

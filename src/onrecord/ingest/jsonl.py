@@ -13,12 +13,19 @@ from onrecord.ingest.errors import IngestError
 from onrecord.ingest.html import read_html
 from onrecord.ingest.identity import metadata_url
 from onrecord.model import DateSource, Failure
+from onrecord.settings import DEFAULT_SETTINGS
 
 
-def read_jsonl(lines: Iterable[str | IngestError], source_ref: str, first_line: int = 1) -> Iterator[Draft | Failure]:
+def read_jsonl(
+    lines: Iterable[str | IngestError],
+    source_ref: str,
+    first_line: int = 1,
+    seconds: float = DEFAULT_SETTINGS.limits.document_seconds,
+) -> Iterator[Draft | Failure]:
     """A `Draft` per line; a `Failure` for a line that cannot be read (given
     here as an `IngestError` in its place) or is not a usable object. Lines
-    are numbered from `first_line` (a slice of a file keeps the file's numbers)."""
+    are numbered from `first_line` (a slice of a file keeps the file's
+    numbers); a line's HTML is read within `seconds`."""
     for number, line in enumerate(lines, start=first_line):
         ref = f"{source_ref}#{number}"
         if isinstance(line, IngestError):
@@ -27,12 +34,12 @@ def read_jsonl(lines: Iterable[str | IngestError], source_ref: str, first_line: 
         if not line.strip():
             continue
         try:
-            yield jsonl_draft(line, ref)
+            yield jsonl_draft(line, ref, seconds)
         except IngestError as exc:
             yield Failure(ref, str(exc))
 
 
-def jsonl_draft(line: str, source_ref: str) -> Draft:
+def jsonl_draft(line: str, source_ref: str, seconds: float = DEFAULT_SETTINGS.limits.document_seconds) -> Draft:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -48,7 +55,7 @@ def jsonl_draft(line: str, source_ref: str) -> Draft:
     if text is not None:
         draft = Draft(text=text, source_ref=source_ref, url=url)
     elif html is not None:
-        draft = read_html(html, source_ref, url=url)
+        draft = read_html(html, source_ref, url=url, seconds=seconds)
     else:
         raise IngestError("the object has neither `text` nor `html`")
     if isinstance(obj.get("title"), str) and obj["title"].strip():

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-# Below this many characters the identifier guesses (a headline can look
-# Italian); such texts get no language rather than a wrong one. Counted in
-# characters, not words, so that Chinese or Japanese text is still identified.
-# Chosen by hand on short test sentences: from about 60 characters (a dozen
-# English words) py3langid was right on every one tried.
-MIN_CHARS = 60
-# Normalised probability under which the answer is "unknown". py3langid is
-# confident (> 0.99) on a paragraph of any major language; mixed or garbled
-# text falls well below this.
-MIN_CONFIDENCE = 0.8
-SAMPLE_CHARS = 5000
+from onrecord.settings import DEFAULT_SETTINGS, IngestSettings
+
+SAMPLE_CHARS = 5000  # the identifier is as sure of a page's first 5,000 characters as of the whole
 
 
 @lru_cache(maxsize=1)
@@ -24,10 +16,12 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language, or None when it cannot tell."""
+def detect_language(text: str, settings: IngestSettings = DEFAULT_SETTINGS.ingest) -> str | None:
+    """ISO 639-1 code of the text's language, or None when it cannot tell:
+    the text is too short to tell (a headline can look Italian), or the
+    identifier is not sure enough (mixed or garbled text)."""
     sample = text[:SAMPLE_CHARS]
-    if len(sample.strip()) < MIN_CHARS:
+    if len(sample.strip()) < settings.language_min_chars:
         return None
     language, confidence = _identifier().classify(sample)
-    return language if confidence >= MIN_CONFIDENCE else None
+    return language if confidence >= settings.language_min_confidence else None

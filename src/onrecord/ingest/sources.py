@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from onrecord.ingest.decode import GZIP_MAGIC, decode_text, maybe_gunzip, read_capped
-from onrecord.ingest.draft import FETCH_DEADLINE_ENVIRONMENT, Draft, IngestOptions, finish
+from onrecord.ingest.draft import Draft, IngestOptions, finish
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.feeds import looks_like_feed, read_feed
 from onrecord.ingest.html import looks_like_html, read_html
@@ -26,8 +26,7 @@ from onrecord.ingest.jsonl import read_jsonl
 from onrecord.ingest.text import clean_plain_text
 from onrecord.ingest.urls import fetch, is_url
 from onrecord.ingest.warc import looks_like_warc, read_warc
-from onrecord.limits import ENVIRONMENT as TIME_LIMIT_ENVIRONMENT
-from onrecord.limits import document_seconds, time_limit
+from onrecord.limits import time_limit
 from onrecord.model import Article, DateSource, Failure
 
 
@@ -233,7 +232,7 @@ def read_jsonl_slice(ref: str, start: int, stop: int | None, options: IngestOpti
     def drafts() -> Iterator[Draft | Failure]:
         with _open_maybe_gzip(ref) as stream:
             lines = itertools.islice(_capped_lines(stream, options.max_bytes), start, stop)
-            yield from read_jsonl(lines, ref, first_line=start + 1)
+            yield from read_jsonl(lines, ref, first_line=start + 1, seconds=options.time_limit)
 
     return _finished(ref, drafts(), options)
 
@@ -276,10 +275,10 @@ def read_source(ref: str, kind: InputKind | None, options: IngestOptions) -> Ite
         yield from read_document(data, "-", kind or sniff_kind(data[:8192]), options)
     elif kind is InputKind.WARC:
         with _open_regular(ref) as stream:
-            yield from read_warc(stream, ref, options.max_bytes)
+            yield from read_warc(stream, ref, options.max_bytes, options.time_limit)
     elif kind is InputKind.JSONL:
         with _open_maybe_gzip(ref) as stream:
-            yield from read_jsonl(_capped_lines(stream, options.max_bytes), ref)
+            yield from read_jsonl(_capped_lines(stream, options.max_bytes), ref, seconds=options.time_limit)
     else:
         with _open_regular(ref) as stream:
             data = maybe_gunzip(read_capped(stream, options.max_bytes, "file"), options.max_bytes)
@@ -297,15 +296,15 @@ def read_document(
 ) -> Iterator[Draft | Failure]:
     """One document already in memory, of a known kind."""
     if kind is InputKind.WARC:
-        yield from read_warc(io.BytesIO(data), ref, options.max_bytes)
+        yield from read_warc(io.BytesIO(data), ref, options.max_bytes, options.time_limit)
     elif kind is InputKind.FEED:
         yield from read_feed(data, ref)
     elif kind is InputKind.JSONL:
-        yield from read_jsonl(decode_text(data, charset).splitlines(), ref)
+        yield from read_jsonl(decode_text(data, charset).splitlines(), ref, seconds=options.time_limit)
     elif kind is InputKind.HTML:
-        yield read_html(decode_text(data, charset), ref, url=url)
+        yield read_html(decode_text(data, charset), ref, url=url, seconds=options.time_limit)
     else:
-        yield text_draft(decode_text(data, charset), ref, url=url)
+        yield text_draft(decode_text(data, charset), ref, url=url, options=options)
 
 
 def given_article(
@@ -325,7 +324,11 @@ def given_article(
 
     if not isinstance(content, str) or not content.strip():
         raise IngestError("empty document: give its text or html")
-    draft = read_html(content, ref, url=url) if looks_like_html(content) else text_draft(content, ref, url=url)
+    draft = (
+        read_html(content, ref, url=url, seconds=options.time_limit)
+        if looks_like_html(content)
+        else text_draft(content, ref, url=url, options=options)
+    )
     if title:
         draft.title = title
     date = parse_user_date(published)
@@ -352,9 +355,10 @@ def read_given_document(document: dict, ref: str, options: IngestOptions) -> Ite
         yield Failure(ref, f"unexpected error ({type(exc).__name__}: {exc})")
 
 
-def text_draft(raw: str, ref: str, url: str | None = None) -> Draft:
-    with time_limit("reading the text"):
-        cleaned = clean_plain_text(raw)
+def text_draft(raw: str, ref: str, url: str | None = None, options: IngestOptions | None = None) -> Draft:
+    options = options or IngestOptions()
+    with time_limit("reading the text", options.time_limit):
+        cleaned = clean_plain_text(raw, options.settings)
     return Draft(
         text=cleaned.text,
         source_ref=ref,
@@ -401,11 +405,11 @@ def _read_url(url: str, options: IngestOptions) -> Iterator[Draft | Failure]:
 def _fetch_deadline(options: IngestOptions) -> tuple[float | None, str]:
     """The total time a fetch may take, and the setting it comes from: the
     fetch deadline, or the time limit per document when that is smaller."""
-    limit, deadline = document_seconds(), options.fetch_deadline
+    limit, deadline = options.time_limit, options.fetch_deadline
     if limit > 0 and (deadline <= 0 or limit < deadline):
-        return limit, f"the time limit per document (--time-limit or {TIME_LIMIT_ENVIRONMENT})"
+        return limit, "the time limit per document (--time-limit, ONRECORD_TIME_LIMIT or limits.document_seconds)"
     if deadline > 0:
-        return deadline, f"the fetch deadline (--fetch-deadline or {FETCH_DEADLINE_ENVIRONMENT})"
+        return deadline, "the fetch deadline (--fetch-deadline, ONRECORD_FETCH_DEADLINE or ingest.fetch_deadline)"
     return None, ""
 
 

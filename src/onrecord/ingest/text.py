@@ -13,12 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from onrecord.ingest.dates import parse_dateline
-
-# A headline is a short line that does not read as a sentence of the body.
-# Limits set from headline lengths of the shared extraction set's pages
-# (ground-truth titles: under 25 words and 200 characters for all but outliers).
-MAX_TITLE_WORDS = 25
-MAX_TITLE_CHARS = 200
+from onrecord.settings import DEFAULT_SETTINGS, IngestSettings
 
 _BYLINE = re.compile(r"^by\s+(?P<names>[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?[A-Z][\w.'’-]*){0,11})\s*$", re.I)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
@@ -79,9 +74,10 @@ def remove_boilerplate(paragraphs: list[str]) -> list[str]:
     return kept
 
 
-def looks_like_headline(line: str) -> bool:
+def looks_like_headline(line: str, settings: IngestSettings = DEFAULT_SETTINGS.ingest) -> bool:
+    """A short line that does not read as a sentence of the body."""
     words = line.split()
-    if not words or len(words) > MAX_TITLE_WORDS or len(line) > MAX_TITLE_CHARS:
+    if not words or len(words) > settings.max_title_words or len(line) > settings.max_title_chars:
         return False
     if line[0] in "\"“‘'«(":
         return False
@@ -94,13 +90,13 @@ def looks_like_headline(line: str) -> bool:
     return not line.endswith((".", ",", ";", ":")) or line.endswith("...")
 
 
-def clean_plain_text(raw: str) -> CleanText:
+def clean_plain_text(raw: str, settings: IngestSettings = DEFAULT_SETTINGS.ingest) -> CleanText:
     """Turn scraped plain text into a clean article: title, byline, dateline
     taken off the top, boilerplate paragraphs removed, one blank line between
     paragraphs."""
     paragraphs = split_paragraphs(raw)
     result = CleanText(text="")
-    if len(paragraphs) > 1 and looks_like_headline(paragraphs[0]):
+    if len(paragraphs) > 1 and looks_like_headline(paragraphs[0], settings):
         result.title = paragraphs.pop(0)
     # A byline and a dateline may follow the headline, in either order.
     for _ in range(2):
@@ -111,7 +107,7 @@ def clean_plain_text(raw: str) -> CleanText:
             result.authors = split_names(byline.group("names"))
             paragraphs.pop(0)
             continue
-        date = parse_dateline(paragraphs[0]) if result.published is None else None
+        date = parse_dateline(paragraphs[0], settings.max_dateline_words) if result.published is None else None
         if date is not None:
             result.published = date
             paragraphs.pop(0)

@@ -17,6 +17,7 @@ from onrecord.ingest.errors import IngestError
 from onrecord.ingest.html import read_html
 from onrecord.ingest.identity import metadata_url
 from onrecord.model import Failure
+from onrecord.settings import DEFAULT_SETTINGS
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -86,9 +87,12 @@ def looks_like_warc(head: bytes) -> bool:
     return head.startswith(b"WARC/")
 
 
-def read_warc(stream: BinaryIO, source_ref: str, max_bytes: int) -> Iterator[Draft | Failure]:
+def read_warc(
+    stream: BinaryIO, source_ref: str, max_bytes: int, seconds: float = DEFAULT_SETTINGS.limits.document_seconds
+) -> Iterator[Draft | Failure]:
     """Yield a `Draft` per HTML response and a `Failure` per bad record; a
-    truncated or corrupt file yields what came before it, then a `Failure`."""
+    truncated or corrupt file yields what came before it, then a `Failure`.
+    Each record is read within `seconds`."""
     number = 0
     try:
         for record in _BoundedArchiveIterator(stream):
@@ -110,7 +114,7 @@ def read_warc(stream: BinaryIO, source_ref: str, max_bytes: int) -> Iterator[Dra
                 yield Failure(ref, f"truncated or corrupt WARC: the file ends inside this record ({target})")
                 return
             try:
-                yield read_html(decode_text(payload, _charset(content_type)), ref, url=url)
+                yield read_html(decode_text(payload, _charset(content_type)), ref, url=url, seconds=seconds)
             except IngestError as exc:
                 yield Failure(ref, f"{exc} ({target})")
     except WarcHeaderTooLarge:

@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from onrecord.nlp.errors import ModelNotFound
+from onrecord.settings import DEFAULT_SETTINGS
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -177,11 +178,8 @@ def parseable(text: str) -> str:
 
 
 # A text longer than this is parsed and analysed in windows of about this
-# size, cut at paragraph breaks: spaCy refuses texts over nlp.max_length
-# (1,000,000 characters), its memory grows with the text parsed at once, and
-# the analysis after the parse grows faster than the text (40,000 characters
-# took 3.5 times as long as 20,000). Nearly every news article is shorter.
-WINDOW_CHARS = 25_000
+# size, cut at paragraph breaks (settings.LimitSettings.window_chars says why).
+WINDOW_CHARS = DEFAULT_SETTINGS.limits.window_chars
 # Where a window may end, best first: a blank line, a line break, a sentence, a word.
 _WINDOW_BREAKS = ("\n\n", "\n", ". ", " ")
 

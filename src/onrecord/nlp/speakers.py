@@ -25,6 +25,7 @@ from onrecord.model import Actor, ActorType
 from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of, sector_of_role
 from onrecord.nlp.identity import name_titles
 from onrecord.nlp.statements import DOCUMENT_NOUNS, FoundStatement, mention_span
+from onrecord.settings import DEFAULT_SETTINGS, SpeakerSettings
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "mx", "rev", "reverend"}
 # Words that tell a person's gender when they stand before or beside the name.
@@ -78,7 +79,6 @@ MASCULINE = {
     "widower",
     "dad",
 }
-MIN_GENDER_VOTES = 2
 PRONOUN_GENDER = {
     "he": "m",
     "him": "m",
@@ -92,8 +92,6 @@ PRONOUN_GENDER = {
 PERSONAL_PRONOUNS = {"he", "she", "him", "her"}
 PLURAL_PRONOUNS = {"they", "them"}
 THING_PRONOUNS = {"it"}
-# How many paragraphs back a pronoun looks first for its person (then further).
-PRONOUN_REACH_PARAGRAPHS = 3
 # A description headed by one of these ("the company said") is the
 # organisation the article last named; a document ("a release from X",
 # "figures from the national statistics office") speaks for whoever it names.
@@ -149,10 +147,6 @@ PLACE_NOUNS = {
     "municipality",
     "nation",
 }
-# How far back "says the cheerful shopkeeper" looks for the person just quoted.
-DESCRIPTION_REACH_PARAGRAPHS = 2
-# How many paragraphs back "the company" looks for the organisation it means.
-ORGANISATION_REACH_PARAGRAPHS = 6
 
 
 @dataclass
@@ -184,8 +178,9 @@ class PersonMention:
 class SpeakerResolver:
     """Builds an article's actors and resolves statement speakers to them."""
 
-    def __init__(self, doc: Doc, paragraph_index) -> None:
+    def __init__(self, doc: Doc, paragraph_index, settings: SpeakerSettings = DEFAULT_SETTINGS.speakers) -> None:
         self.doc = doc
+        self.settings = settings
         self.paragraph_index = paragraph_index
         self.gazetteer = gazetteer()
         self.persons: list[ActorDraft] = []
@@ -259,7 +254,7 @@ class SpeakerResolver:
         # enough to cost more than it gained).
         for actor in self.persons:
             tally = votes.get(id(actor), {})
-            if actor.gender is None and len(tally) == 1 and max(tally.values()) >= MIN_GENDER_VOTES:
+            if actor.gender is None and len(tally) == 1 and max(tally.values()) >= self.settings.min_gender_votes:
                 actor.gender = next(iter(tally))
 
     def _person_for(self, name: str) -> ActorDraft:
@@ -476,7 +471,7 @@ class SpeakerResolver:
             if ent.label_ == "ORG":
                 key = _norm(_strip_det(ent.text))
                 counts[key] = counts.get(key, 0) + 1
-                if paragraph - self.paragraph_index(ent.start_char) <= ORGANISATION_REACH_PARAGRAPHS:
+                if paragraph - self.paragraph_index(ent.start_char) <= self.settings.organisation_reach_paragraphs:
                     latest[key] = ent
         if not latest:
             return None
@@ -537,7 +532,7 @@ class SpeakerResolver:
             if (
                 mention.char < at
                 and mention.speaks_here
-                and paragraph - mention.paragraph <= DESCRIPTION_REACH_PARAGRAPHS
+                and paragraph - mention.paragraph <= self.settings.description_reach_paragraphs
             ):
                 return mention.actor
         return None
@@ -551,7 +546,7 @@ class SpeakerResolver:
         before = self.mentions[: bisect.bisect_left([m.char for m in self.mentions], at)]
         if gender is not None:
             before = [m for m in before if m.actor.gender in (None, gender)]
-        near = [m for m in before if paragraph - m.paragraph <= PRONOUN_REACH_PARAGRAPHS]
+        near = [m for m in before if paragraph - m.paragraph <= self.settings.pronoun_reach_paragraphs]
         for pool in (
             [m for m in near if m.subject],
             [m for m in near if len(_words(m.actor.name)) > 1 or m.actor.speaks],

@@ -29,6 +29,7 @@ from onrecord.model import StatementKind
 from onrecord.nlp.cues import Cue, cue_lexicon, cue_of, nominal_cue_of
 from onrecord.nlp.geo import is_role_noun
 from onrecord.nlp.quotes import ALL_QUOTE_MARKS, Quote, find_quotes
+from onrecord.settings import DEFAULT_SETTINGS, StatementSettings
 
 CharSpan = tuple[int, int]
 # what a cue says: the content's spans, its quotations, and the frame that found it
@@ -37,9 +38,6 @@ Content = tuple[list[CharSpan], list[Quote], str]
 NO_CONTENT: Content = ([], [], "")
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-# A quotation this short inside a sentence is a quoted fragment (scare quotes,
-# a phrase: "absolutely false"), not a statement of its own.
-MIN_QUOTE_WORDS = 4
 # Content in an object or a to-infinitive is taken only for these speech
 # acts: "acknowledged the supply", "denied the report", "urged X to act",
 # "pledged to act". For other cues ("confirmed the wedding", "praised the
@@ -47,13 +45,7 @@ MIN_QUOTE_WORDS = 4
 # ggt_dev 2 of 45 object-frame and 5 of 25 to-frame finds were quotes.
 OBJECT_FRAME_ACTS = {"admit", "deny", "confirm"}
 TO_FRAME_ACTS = {"demand", "promise"}
-# Indirect content shorter than this is not a statement ("they are").
-MIN_INDIRECT_WORDS = 3
 FIRST_PERSON = {"i", "we", "me", "us"}
-# How far (in tokens) a cue may sit after a quotation's end, or before its
-# start, to be its attribution: '"...," the minister of state for the
-# environment said' fits in 12.
-MAX_CUE_DISTANCE = 12
 
 
 @dataclass
@@ -79,8 +71,9 @@ class FoundStatement:
 class StatementFinder:
     """Finds statements in one parsed article."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, settings: StatementSettings = DEFAULT_SETTINGS.statements) -> None:
         self.doc = doc
+        self.settings = settings
         self.text = doc.text
         self.quotes = find_quotes(self.text)
         self._quote_starts = [q.start for q in self.quotes]
@@ -196,7 +189,7 @@ class StatementFinder:
             return  # the writer speaking in the first person is not a reported statement
         if statement.kind is StatementKind.INDIRECT and statement.frame not in ("object", "gerund", "call"):
             words = sum(len(re.findall(r"\w+", self.text[s:e])) for s, e in statement.content)
-            if words < MIN_INDIRECT_WORDS:
+            if words < self.settings.min_indirect_words:
                 return
         statement.sentence_index = self.sentence_index(statement.start)
         statement.paragraph_index = self.paragraph_index(statement.start)
@@ -562,7 +555,7 @@ class StatementFinder:
         """A free quotation opening just after token `right`, over , : and
         similar (any length when it `continuing` one before the cue)."""
         i = right + 1
-        limit = min(len(self.doc), right + MAX_CUE_DISTANCE)
+        limit = min(len(self.doc), right + self.settings.max_cue_distance)
         while i < limit:
             token = self.doc[i]
             q = self.quote_at(token.idx)
@@ -572,7 +565,7 @@ class StatementFinder:
                     or self.text[self.doc[i - 1].idx : token.idx].strip(" ,:\u2014-") == ""
                     or self.doc[i - 1].text in (":", ",")
                 )
-                long_enough = self.quote_words(self.quotes[q]) >= MIN_QUOTE_WORDS or continuing
+                long_enough = self.quote_words(self.quotes[q]) >= self.settings.min_quote_words or continuing
                 return self.quotes[q] if q not in self._taken_quotes and introduced and long_enough else None
             if not (token.is_punct or token.is_space) or token.text in (".", "!", "?"):
                 # only punctuation may stand between a cue and the quotation it introduces
@@ -646,7 +639,7 @@ class StatementFinder:
             if index in self._taken_quotes or quote.single:
                 continue
             opens_paragraph = quote.start == self.paragraph_start(quote.start)
-            if self.quote_words(quote) < MIN_QUOTE_WORDS and not opens_paragraph:
+            if self.quote_words(quote) < self.settings.min_quote_words and not opens_paragraph:
                 continue
             statement = (
                 self._attribute_by_cue(quote)
@@ -690,7 +683,7 @@ class StatementFinder:
         span = self.doc.char_span(quote.start, quote.end, alignment_mode="expand")
         return (
             span is not None
-            and self.quote_words(quote) >= MIN_QUOTE_WORDS
+            and self.quote_words(quote) >= self.settings.min_quote_words
             and any(t.pos_ in ("VERB", "AUX") for t in span)
         )
 
@@ -701,7 +694,7 @@ class StatementFinder:
         after = self.doc.char_span(quote.end, min(len(self.text), quote.end + 120), alignment_mode="expand")
         candidates: list[Token] = []
         if after is not None:
-            for token in after[:MAX_CUE_DISTANCE]:
+            for token in after[: self.settings.max_cue_distance]:
                 if token.text in (".", "!", "?") or self.in_quote(token):
                     break
                 candidates.append(token)

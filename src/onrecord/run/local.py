@@ -23,14 +23,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Protocol
 
 from onrecord.model import Article, Failure
+from onrecord.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
     from onrecord.analysis import Analysis, Analyzer
-
-# Batches in flight per worker: enough that a worker never waits for the
-# next batch while the writer stores the last (measured with
-# bench/scale_throughput.py: 2 per worker gave the same speed as 4).
-IN_FLIGHT_PER_WORKER = 2
 
 
 def default_workers() -> int:
@@ -74,10 +70,11 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 PARENT_POLL_SECONDS = 0.5  # how often a worker without its parent's sentinel looks for its parent
 
 
-def _start_worker(model: str | None, parent_pid: int, kernel_signal: bool) -> None:
-    """A pool worker's initializer: bound to its parent's life, then the pipeline."""
+def _start_worker(model: str | None, settings: Settings, parent_pid: int, kernel_signal: bool) -> None:
+    """A pool worker's initializer: bound to its parent's life, then the
+    pipeline, under the parent's settings (handed over, not re-read)."""
     _exit_with_parent(parent_pid, kernel_signal)
-    _load_pipeline(model)
+    _load_pipeline(model, settings)
 
 
 def _exit_with_parent(parent_pid: int, kernel_signal: bool) -> None:
@@ -109,11 +106,11 @@ def _watch_parent(parent_pid: int, sentinel) -> None:
     os._exit(1)
 
 
-def _load_pipeline(model: str | None) -> None:
+def _load_pipeline(model: str | None, settings: Settings) -> None:
     global _WORKER_ANALYZER
     from onrecord.analysis import Analyzer
 
-    _WORKER_ANALYZER = Analyzer(model)
+    _WORKER_ANALYZER = Analyzer(model, settings=settings)
 
 
 def _analyze_batch(batch: list[Article]) -> list[Analysis | Failure]:
@@ -126,9 +123,17 @@ class PoolRunner:
     cannot wait: an input of one batch is analysed here, without paying for
     starting the pool."""
 
-    def __init__(self, workers: int, model: str | None, inline_analyzer: Callable[[], Analyzer] | None = None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        model: str | None,
+        inline_analyzer: Callable[[], Analyzer] | None = None,
+        *,
+        settings: Settings = DEFAULT_SETTINGS,
+    ) -> None:
         self.workers = workers
         self.model = model
+        self.settings = settings
         self.inline_analyzer = inline_analyzer  # a callable giving this process's Analyzer, for a lone batch
         self.pool: ProcessPoolExecutor | None = None
         self.held: list[Article] | None = None  # the first batch, held back while no pool runs: it may be the only one
@@ -147,7 +152,7 @@ class PoolRunner:
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self.model, os.getpid(), in_main_thread),
+            initargs=(self.model, self.settings, os.getpid(), in_main_thread),
         )
         return self.pool
 
@@ -161,7 +166,9 @@ class PoolRunner:
             self.held = None
         self.pending.append(pool.submit(_analyze_batch, batch))
         # hand back what is done, oldest first; wait when too much is in flight
-        while self.pending and (self.pending[0].done() or len(self.pending) > self.workers * IN_FLIGHT_PER_WORKER):
+        while self.pending and (
+            self.pending[0].done() or len(self.pending) > self.workers * self.settings.run.in_flight_per_worker
+        ):
             yield from self.pending.popleft().result()
 
     def finish(self) -> Iterator[Analysis | Failure]:

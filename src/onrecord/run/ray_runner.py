@@ -31,16 +31,15 @@ from typing import TYPE_CHECKING, Any
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.draft import IngestOptions
 from onrecord.model import Article, Failure
+from onrecord.settings import DEFAULT_SETTINGS, IngestSettings, Settings
 
 if TYPE_CHECKING:
     from onrecord.analysis import Analysis, Analyzer
 
 # How much one actor takes at a time: a slice of a JSONL file, or a group of
-# small files. 200 news articles is ~1 minute of analysis on one core:
-# small enough that a killed run loses little, large enough that Ray's
-# per-task cost (~10 ms) is nothing.
-LINES_PER_SHARD = 200
-FILES_PER_SHARD = 200
+# small files (settings.RunSettings says how the sizes were chosen).
+LINES_PER_SHARD = DEFAULT_SETTINGS.run.lines_per_shard
+FILES_PER_SHARD = DEFAULT_SETTINGS.run.files_per_shard
 RESULT_FORMAT = 1  # bumped when the pickled payload changes: older shards are redone
 
 
@@ -72,7 +71,9 @@ def _shard_id(refs: Iterable[str], start: int | None, stop: int | None) -> str:
     return digest.hexdigest()[:24]
 
 
-def plan_shards(sources: Iterable[str], lines_per_shard: int = LINES_PER_SHARD) -> tuple[list[Shard], list[Failure]]:
+def plan_shards(
+    sources: Iterable[str], lines_per_shard: int = LINES_PER_SHARD, files_per_shard: int = FILES_PER_SHARD
+) -> tuple[list[Shard], list[Failure]]:
     """The shards of the input, in input order, and the sources that cannot
     be read at all."""
     from onrecord.ingest.sources import InputKind, count_lines, expand_sources
@@ -104,7 +105,7 @@ def plan_shards(sources: Iterable[str], lines_per_shard: int = LINES_PER_SHARD) 
                 shards.append(Shard(_shard_id([ref], start, stop), (ref,), (kind.value,), start, stop))
         else:
             group.append((ref, kind.value if kind else None))
-            if len(group) >= FILES_PER_SHARD:
+            if len(group) >= files_per_shard:
                 close_group()
     close_group()
     return shards, failures
@@ -123,6 +124,7 @@ def read_shard(shard: Shard, options: IngestOptions) -> Iterator[Article | Failu
 def _options_dict(options: IngestOptions) -> dict[str, Any]:
     out = asdict(options)
     out["published"] = options.published.isoformat() if options.published else None
+    out["settings"] = options.settings.model_dump()
     return out
 
 
@@ -132,6 +134,7 @@ def _options(values: dict[str, Any]) -> IngestOptions:
             **values,
             "published": parse_user_date(values.get("published")),
             "languages": tuple(values.get("languages") or ()),
+            "settings": IngestSettings.model_validate(values["settings"]),
         }
     )
 
@@ -202,10 +205,19 @@ class ShardAnalyzer:
     """A Ray actor's work: loads the pipeline once, then analyses the shards
     it is given, a batch (of one shard) at a time."""
 
-    def __init__(self, model: str | None, options: dict[str, Any], shards_dir: str, analyze: bool = True) -> None:
+    def __init__(
+        self,
+        model: str | None,
+        options: dict[str, Any],
+        shards_dir: str,
+        analyze: bool = True,
+        settings: dict[str, Any] | None = None,
+    ) -> None:
         from onrecord.analysis import Analyzer
 
-        self.analyzer = Analyzer(model) if analyze else None
+        # the driver's settings, handed over as their values (not re-read from a file here)
+        chosen = Settings.model_validate(settings) if settings is not None else DEFAULT_SETTINGS
+        self.analyzer = Analyzer(model, settings=chosen) if analyze else None
         self.options = _options(options)
         self.shards_dir = Path(shards_dir)
 
@@ -261,9 +273,9 @@ def ingest_with_ray(
     shards_dir: str | Path | None = None,
     published=None,
     max_bytes: int | None = None,
-    languages: Iterable[str] = ("en",),
+    languages: Iterable[str] | None = None,
     progress=None,
-    lines_per_shard: int = LINES_PER_SHARD,
+    lines_per_shard: int | None = None,
     strict: bool = False,
     analyze: bool = True,
     allow_private: bool = False,
@@ -272,16 +284,15 @@ def ingest_with_ray(
     store. Returns the IngestReport, as `Record.ingest` does, with the same
     options: `strict` stops at the first bad input (in input order),
     `analyze=False` only reads and stores, `allow_private` lets URLs on
-    private networks be fetched."""
+    private networks be fetched. Shard sizes, `languages` and `max_bytes`
+    default to the record's settings."""
     from onrecord.record import IngestProgress, IngestReport
 
-    options = IngestOptions(
-        published=parse_user_date(published),
-        languages=tuple(languages),
-        allow_private=allow_private,
-        **({"max_bytes": max_bytes} if max_bytes else {}),
+    options = record.ingest_options(
+        published=parse_user_date(published), languages=languages, allow_private=allow_private, max_bytes=max_bytes
     )
-    shards, unreadable = plan_shards(sources, lines_per_shard)
+    run = record.settings.run
+    shards, unreadable = plan_shards(sources, lines_per_shard or run.lines_per_shard, run.files_per_shard)
     folder = Path(shards_dir) if shards_dir else _default_shards_dir(record)
     if not analyze:
         folder = folder / "unanalysed"  # shards of articles alone are not an analysed run's
@@ -352,6 +363,7 @@ def _analysed_on_ray(record, todo: list, folder: Path, options: IngestOptions, a
             "options": _options_dict(options),
             "shards_dir": str(folder),
             "analyze": analyze,
+            "settings": record.settings.model_dump(),
         },
     )
     return analysed.iter_rows()
@@ -373,12 +385,12 @@ def load_shard(
                 return
             continue
         if kind == "article":  # read only (--no-analyze)
-            result = record.store.add_article(payload)
+            result = record.store.add_article(payload, record.settings.ingest.near_duplicate_jaccard)
             report.counts[result.status] += 1
             progress.item(payload, result)
             continue
         article, failure = payload if kind == "analysis_failure" else (payload.article, None)
-        result = record.store.add_article(article)
+        result = record.store.add_article(article, record.settings.ingest.near_duplicate_jaccard)
         report.counts[result.status] += 1
         progress.item(article, result)
         if article.id in queued:  # already on its way to the store

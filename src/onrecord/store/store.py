@@ -45,6 +45,7 @@ from onrecord.records import (
     change_statement,
     event_record,
 )
+from onrecord.settings import DEFAULT_SETTINGS
 from onrecord.store import ids, migrate
 from onrecord.store.engine import make_engine, resolve_url
 from onrecord.store.schema import (
@@ -137,8 +138,17 @@ class Store:
     """A record store at a database URL (see `engine.resolve_url`). Opening
     it brings the schema up to date."""
 
-    def __init__(self, url: str | None = None, *, upgrade: bool = True) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        upgrade: bool = True,
+        main_event_days: int = DEFAULT_SETTINGS.claims.main_event_days_before_publication,
+    ) -> None:
         self.url = resolve_url(url)
+        # how long before publication an article's main event can be
+        # (timeline.main_event_day): undated statements are placed by it
+        self.main_event_days = main_event_days
         self.engine = make_engine(self.url)
         if upgrade:
             migrate.upgrade(self.engine)
@@ -158,7 +168,7 @@ class Store:
 
     # -- writing ----------------------------------------------------------
 
-    def add_article(self, article: Article) -> AddResult:
+    def add_article(self, article: Article, near_duplicate_jaccard: float = NEAR_DUPLICATE_JACCARD) -> AddResult:
         """Store an article once. The same canonical URL or the same normalised
         text is a duplicate and is not stored again; a near-duplicate is stored
         with `duplicate_of` pointing at the article it copies. Each call is one
@@ -168,7 +178,8 @@ class Store:
         (`url_fetched`); one that a document merely names (a feed entry's link)
         is kept under a key of its own, so it cannot pre-empt the real page
         when that is fetched later. A named URL whose page is already stored
-        is a duplicate of it."""
+        is a duplicate of it. A text at least `near_duplicate_jaccard` like a
+        stored one (estimated Jaccard similarity of shingles) is a near-duplicate."""
         sig = signature(article.text)
         keys = band_keys(sig)
         url_hash, same_url = _url_keys(article)
@@ -177,7 +188,7 @@ class Store:
                 existing = self._exact_duplicate(conn, article.content_hash, same_url)
                 if existing is not None:
                     return AddResult("duplicate", existing)
-                original = self._near_duplicate_of(conn, sig, keys)
+                original = self._near_duplicate_of(conn, sig, keys, near_duplicate_jaccard)
                 conn.execute(articles.insert().values(**_article_row(article, url_hash, sig, original)))
                 conn.execute(
                     article_bands.insert(),
@@ -202,11 +213,11 @@ class Store:
         return conn.execute(select(articles.c.id).where(condition).limit(1)).scalar()
 
     @staticmethod
-    def _near_duplicate_of(conn: Connection, sig: bytes, keys: list[int]) -> str | None:
+    def _near_duplicate_of(conn: Connection, sig: bytes, keys: list[int], threshold: float) -> str | None:
         candidates = conn.execute(
             _NEAR_DUPLICATE_CANDIDATES, {f"key{band}": key for band, key in enumerate(keys)}
         ).all()
-        best, best_score = None, NEAR_DUPLICATE_JACCARD
+        best, best_score = None, threshold
         for candidate in candidates:
             score = similarity(sig, candidate.minhash)
             if score >= best_score:
@@ -552,7 +563,7 @@ class Store:
                     statements.c.content_start,
                 )
             ).all()
-            event_days = _event_days(conn, {row.article_id for row in rows})
+            event_days = _event_days(conn, {row.article_id for row in rows}, self.main_event_days)
         said = [_statement_from_row(row) for row in rows]
         people = {
             row.actor_id: Actor(
@@ -938,7 +949,7 @@ class Store:
             rows = [
                 dict(row._mapping) for row in conn.execute(_statement_rows().where(statements.c.claim_id == claim_id))
             ]
-            event_days = _event_days(conn, {row["article_id"] for row in rows})
+            event_days = _event_days(conn, {row["article_id"] for row in rows}, self.main_event_days)
         for row in rows:
             row["when"] = _timeline_day(row, event_days)
         rows.sort(key=_timeline_order)
@@ -963,7 +974,7 @@ class Store:
         )
         with self.engine.connect() as conn:
             ordered = [dict(row._mapping) for row in conn.execute(keys)]
-            event_days = _event_days(conn, {row["article_id"] for row in ordered})
+            event_days = _event_days(conn, {row["article_id"] for row in ordered}, self.main_event_days)
             for row in ordered:
                 row["when"] = _timeline_day(row, event_days)
             ordered.sort(key=_timeline_order)
@@ -1004,7 +1015,7 @@ class Store:
         if since is None:  # the day of a change is its statements' day, known only once they are read
             q = q.limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            found = _change_records(conn, conn.execute(q).all())
+            found = _change_records(conn, conn.execute(q).all(), self.main_event_days)
         if since:
             found = [r for r in found if any(s.date is not None and s.date >= since for s in r.after)]
             found = found[offset : offset + limit]
@@ -1066,7 +1077,7 @@ class Store:
                 if last is not None:
                     q = q.where(key > last)
                 rows = conn.execute(q).all()
-                yield from _records_of(what, conn, rows)
+                yield from _records_of(what, conn, rows, self.main_event_days)
                 if len(rows) < batch:
                     return
                 last = rows[-1].id
@@ -1121,7 +1132,7 @@ class Store:
             }
 
 
-def _records_of(what: str, conn: Connection, rows: Sequence[Row]) -> list[Any]:
+def _records_of(what: str, conn: Connection, rows: Sequence[Row], main_event_days: int) -> list[Any]:
     if what == "statements":
         return [StatementRecord.from_row(row._mapping) for row in rows]
     if what == "claims":
@@ -1129,7 +1140,7 @@ def _records_of(what: str, conn: Connection, rows: Sequence[Row]) -> list[Any]:
     if what == "events":
         return [event_record(row._mapping, row.article_text) for row in rows]
     if what == "reversals":
-        return _change_records(conn, rows)
+        return _change_records(conn, rows, main_event_days)
     return [ActorRecord.from_row(row._mapping) for row in rows]
 
 
@@ -1163,22 +1174,26 @@ def _change_rows() -> Any:
     )
 
 
-def _change_records(conn: Connection, rows: Sequence[Row]) -> list[ChangeRecord]:
+def _change_records(conn: Connection, rows: Sequence[Row], main_event_days: int) -> list[ChangeRecord]:
     """Change rows as records, with the statements before and after."""
     found = [dict(row._mapping) for row in rows]
-    details = _change_statements(conn, {i for r in found for i in list(r["before"]) + list(r["after"])})
+    details = _change_statements(
+        conn, {i for r in found for i in list(r["before"]) + list(r["after"])}, main_event_days
+    )
     for r in found:
         r["before"] = [details[i] for i in r["before"] if i in details]
         r["after"] = [details[i] for i in r["after"] if i in details]
     return [ChangeRecord.from_row(r) for r in found]
 
 
-def _change_statements(conn: Connection, statement_ids: set[str]) -> dict[str, ChangeStatementRecord]:
+def _change_statements(
+    conn: Connection, statement_ids: set[str], main_event_days: int
+) -> dict[str, ChangeStatementRecord]:
     """What a change shows of each of its statements, by id."""
     if not statement_ids:
         return {}
     rows = conn.execute(_statement_rows().where(statements.c.id.in_(sorted(statement_ids)))).all()
-    event_days = _event_days(conn, {row.article_id for row in rows})
+    event_days = _event_days(conn, {row.article_id for row in rows}, main_event_days)
     return {
         row.id: change_statement(StatementRecord.from_row(row._mapping), event_days.get(row.article_id)) for row in rows
     }
@@ -1255,7 +1270,7 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _event_days(conn: Connection, article_ids: set[str]) -> dict[str, dt.date]:
+def _event_days(conn: Connection, article_ids: set[str], days_before_publication: int) -> dict[str, dt.date]:
     """Each article's main event day: the latest day its statements give, but
     not long before it was published (timeline.main_event_day). An undated
     statement ("had previously denied") is placed by it."""
@@ -1270,7 +1285,10 @@ def _event_days(conn: Connection, article_ids: set[str]) -> dict[str, dt.date]:
         .where(articles.c.id.in_(sorted(article_ids)))
         .group_by(articles.c.id, articles.c.published)
     ).all()
-    days = {article_id: main_event_day(_as_date(given), _as_date(published)) for article_id, published, given in rows}
+    days = {
+        article_id: main_event_day(_as_date(given), _as_date(published), days_before_publication)
+        for article_id, published, given in rows
+    }
     return {article_id: day for article_id, day in days.items() if day is not None}
 
 
