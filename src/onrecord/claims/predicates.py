@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from onrecord import lexicons
 from onrecord.settings import DEFAULT_SETTINGS
 
 # The lowest similarity at which a word outside the data files takes the
@@ -42,9 +42,8 @@ class Predicate:
         return self.key
 
 
-def _rows(name: str) -> list[list[str]]:
-    source = resources.files("onrecord.claims").joinpath(f"data/{name}").read_text("utf-8")
-    return [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
+def _rows(name: str, fields: int = 3) -> list[tuple[str, ...]]:
+    return [row.fields for row in lexicons.rows("onrecord.claims", name, least=fields, most=fields)]
 
 
 @lru_cache(maxsize=1)
@@ -56,9 +55,9 @@ def lexicon() -> dict[str, Predicate]:
         verbs[name] = verb
         for lemma in lemmas.split(","):
             table.setdefault(lemma.strip(), Predicate(name, verb, 1, framed=True, own_verb=verb))
-    rows = _rows("predicates.tsv")
-    opposite_of = {row[2].strip(): row[1].strip() for row in rows if row[0] == "~"}
-    groups = [row for row in rows if row[0] != "~"]
+    listed = _rows("predicates.tsv")
+    opposite_of = {row[2]: row[1] for row in listed if row[0] == "~"}
+    groups = [row for row in listed if row[0] != "~"]
     for name, verb, _ in groups:
         verbs.setdefault(name, verb)
     for name, verb, lemmas in groups:
@@ -72,7 +71,7 @@ def lexicon() -> dict[str, Predicate]:
 def word_lists() -> dict[str, frozenset[str]]:
     """generic: predicates that say nothing of their own ("be", "have", "say");
     light: heads whose complement holds the predicate ("plans to sell")."""
-    return {name: frozenset(w[0].strip() for w in _rows(f"{name}_predicates.txt")) for name in ("generic", "light")}
+    return {name: lexicons.words("onrecord.claims", f"{name}_predicates.txt") for name in ("generic", "light")}
 
 
 def predicate_of(lemma: str, snap_threshold: float = SNAP_THRESHOLD) -> Predicate:

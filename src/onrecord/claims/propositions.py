@@ -22,10 +22,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord import lexicons
 from onrecord.claims.predicates import Predicate, lexicon, predicate_of, word_lists
 from onrecord.nlp.geo import gazetteer
 from onrecord.nlp.identity import name_titles
@@ -236,8 +236,7 @@ def _subject_above(predicate: Token) -> Token | None:
 @lru_cache(maxsize=1)
 def generic_organisations() -> frozenset[str]:
     """ "company", "council", "club": a body named by what it is (data/generic_organisations.txt)."""
-    source = resources.files("onrecord.claims").joinpath("data/generic_organisations.txt").read_text("utf-8")
-    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+    return lexicons.words("onrecord.claims", "generic_organisations.txt")
 
 
 def proposition(
@@ -687,9 +686,7 @@ def _key(token: Token, speaker_country: str | None) -> str | None:
 @lru_cache(maxsize=1)
 def name_first_words() -> dict[str, str]:
     """First words of organisation names keyed "whole" or as a "prefix" (data/name_first_words.tsv)."""
-    source = resources.files("onrecord.claims").joinpath("data/name_first_words.tsv").read_text("utf-8")
-    rows = [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
-    return {word.strip(): how.strip() for word, how in rows}
+    return {row[0]: row[1] for row in lexicons.rows("onrecord.claims", "name_first_words.tsv", least=2)}
 
 
 def name_key(words: list[str], kind: str | None) -> str:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc
 
+from onrecord import lexicons
 from onrecord.model import Stance, Statement
 
 SIGNALS = ("deny", "hedge", "question", "confirm")
@@ -49,14 +49,11 @@ class Signals:
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, re.Pattern[str]]:
     phrases: dict[str, list[str]] = {s: [] for s in SIGNALS}
-    source = resources.files("onrecord.claims").joinpath("data/stance_lexicon.tsv").read_text("utf-8")
-    for line in source.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        signal, phrase = line.split("\t", 1)
+    for row in lexicons.rows("onrecord.claims", "stance_lexicon.tsv", least=2, most=2):
+        signal, phrase = row.fields
         if signal not in phrases:
-            raise ValueError(f"stance_lexicon.tsv: unknown signal {signal!r}")
-        pattern = re.escape(phrase.strip()).replace(r"\*", r"\w*").replace(r"\?", "?").replace(r"\ ", r"\s+")
+            raise row.error(f"unknown signal {signal!r}")
+        pattern = re.escape(phrase).replace(r"\*", r"\w*").replace(r"\?", "?").replace(r"\ ", r"\s+")
         phrases[signal].append(pattern)
     return {
         signal: re.compile(r"(?<![\w'’])(?:" + "|".join(sorted(p, key=len, reverse=True)) + r")(?![\w'’])", re.I)
@@ -103,8 +100,7 @@ def text_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
 
 @lru_cache(maxsize=2)
 def _word_list(name: str) -> frozenset[str]:
-    source = resources.files("onrecord.claims").joinpath(f"data/{name}").read_text("utf-8")
-    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+    return lexicons.words("onrecord.claims", name)
 
 
 def _negators() -> frozenset[str]:

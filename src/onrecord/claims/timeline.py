@@ -17,10 +17,10 @@ import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc
 
+from onrecord import lexicons
 from onrecord.claims.propositions import (
     Proposition,
     claim_text,
@@ -120,10 +120,9 @@ def side_roles() -> dict[str, frozenset[str]]:
     """The role words of data/side_roles.tsv by whom their holder speaks for:
     "state", "organisation", "personal" (themselves, whatever the role names),
     or "title" (what someone is, not whom for)."""
-    source = resources.files("onrecord.claims").joinpath("data/side_roles.tsv").read_text("utf-8")
-    rows = [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
+    table = lexicons.rows("onrecord.claims", "side_roles.tsv", least=2)
     return {
-        kind: frozenset(word for word, role in rows if role.strip() == kind)
+        kind: frozenset(row[0] for row in table if row[1] == kind)
         for kind in ("state", "organisation", "title", "personal")
     }
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from onrecord import lexicons
 from onrecord.claims.stance import withheld_speech_act
 from onrecord.model import Actor, Event, Stance, Statement
 from onrecord.nlp.geo import gazetteer, sector_of
@@ -107,8 +107,7 @@ GOAL_CODES = {"141", "142", "143", "144", "145", "104", "024", "034", "083", "12
 
 @lru_cache(maxsize=1)
 def goal_digits() -> dict[str, str]:
-    source = resources.files("onrecord.events").joinpath("data/goals.tsv").read_text("utf-8")
-    return dict(line.split("\t")[:2] for line in source.splitlines() if line.strip() and not line.startswith("#"))
+    return {row[0]: row[1] for row in lexicons.rows("onrecord.events", "goals.tsv", least=2)}
 
 
 def with_goal(code: str, token: Token) -> str:
@@ -131,11 +130,8 @@ def _goal(token: Token) -> str | None:
 @lru_cache(maxsize=1)
 def mode_table() -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
-    source = resources.files("onrecord.events").joinpath("data/modes.tsv").read_text("utf-8")
-    for line in source.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        act, *codes = [f.strip() for f in line.split("\t")]
+    for row in lexicons.rows("onrecord.events", "modes.tsv"):
+        act, *codes = row.fields
         table[act] = {mode: code for mode, code in zip(MODES, codes) if code != "-"}
     return table
 
@@ -165,11 +161,8 @@ DEMAND = Pattern("100", "", False, None, frozenset())
 @lru_cache(maxsize=1)
 def patterns() -> dict[tuple[str, bool], list[Pattern]]:
     index: dict[tuple[str, bool], list[Pattern]] = {}
-    source = resources.files("onrecord.events").joinpath("data/patterns.tsv").read_text("utf-8")
-    for line in source.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = [f.strip() for f in line.split("\t")]
+    for row in lexicons.rows("onrecord.events", "patterns.tsv", least=2):
+        fields = row.fields
         code, lemma = fields[0], fields[1]
         condition = fields[2] if len(fields) > 2 else ""
         noun = lemma.startswith("n:")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from onrecord import lexicons
 
 # CAMEO's quad classes by root: verbal and material cooperation, verbal and
 # material conflict.
@@ -37,12 +38,9 @@ class Code:
 @lru_cache(maxsize=1)
 def cameo_codes() -> dict[str, Code]:
     table: dict[str, Code] = {}
-    source = resources.files("onrecord.events").joinpath("data/cameo_codes.tsv").read_text("utf-8")
     header = None
-    for line in source.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = line.split("\t")
+    for line in lexicons.rows("onrecord.events", "cameo_codes.tsv"):
+        fields = line.fields
         if header is None:
             header = fields
             continue

@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
+from onrecord import lexicons
 from onrecord.ingest.dates import parse_dateline
 from onrecord.settings import DEFAULT_SETTINGS, IngestSettings
 
@@ -37,14 +37,11 @@ class BoilerplateRule:
 @lru_cache(maxsize=1)
 def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
     rules = []
-    source = resources.files("onrecord.ingest").joinpath("data/boilerplate.tsv").read_text("utf-8")
-    for line in source.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        action, pattern = line.split("\t", 1)
+    for row in lexicons.rows("onrecord.ingest", "boilerplate.tsv", least=2, most=2):
+        action, pattern = row.fields
         if action not in ("drop", "cut"):
-            raise ValueError(f"boilerplate.tsv: unknown action {action!r}")
-        rules.append(BoilerplateRule(action, re.compile(pattern.strip(), re.IGNORECASE)))
+            raise row.error(f"unknown action {action!r}")
+        rules.append(BoilerplateRule(action, re.compile(pattern, re.IGNORECASE)))
     return tuple(rules)
 
 

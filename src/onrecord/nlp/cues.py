@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Token
+
+from onrecord import lexicons
 
 FRAMES = {"that", "gerund", "object", "to", "call", "quote", "plea"}
 
@@ -22,14 +23,11 @@ class Cue:
 @lru_cache(maxsize=1)
 def cue_lexicon() -> dict[str, Cue]:
     lexicon: dict[str, Cue] = {}
-    source = resources.files("onrecord.nlp").joinpath("data/cues.tsv").read_text("utf-8")
-    for number, line in enumerate(source.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        lemma, speech_act, frames = (field.strip() for field in line.split("\t"))
+    for row in lexicons.rows("onrecord.nlp", "cues.tsv", least=3, most=3):
+        lemma, speech_act, frames = row.fields
         frame_set = frozenset(frames.split(","))
         if lemma in lexicon or not frame_set <= FRAMES:
-            raise ValueError(f"cues.tsv line {number}: duplicate lemma or unknown frame: {line!r}")
+            raise row.error(f"duplicate lemma or unknown frame: {lemma!r} {frames!r}")
         lexicon[lemma] = Cue(lemma, speech_act, frame_set)
     return lexicon
 

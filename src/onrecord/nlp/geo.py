@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from onrecord import lexicons
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ class Gazetteer:
 
 
 def _read_tsv(name: str) -> list[list[str]]:
-    source = resources.files("onrecord.nlp").joinpath(f"data/{name}").read_text("utf-8")
-    return [line.split("\t") for line in source.splitlines() if line.strip() and not line.startswith("#")]
+    return [list(row.fields) for row in lexicons.rows("onrecord.nlp", name)]
 
 
 @lru_cache(maxsize=1)

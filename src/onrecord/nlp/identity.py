@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from onrecord import lexicons
 
 # Generational suffixes, not surnames ("Martin Luther King Jr.").
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -20,8 +21,7 @@ NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 @lru_cache(maxsize=1)
 def name_titles() -> frozenset[str]:
-    source = resources.files("onrecord.nlp").joinpath("data/name_titles.txt").read_text("utf-8")
-    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+    return lexicons.words("onrecord.nlp", "name_titles.txt")
 
 
 def actor_key(name: str, kind: str = "person") -> str:

@@ -11,11 +11,11 @@ import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from onrecord import lexicons
 from onrecord.nlp.errors import ModelNotFound
 from onrecord.settings import DEFAULT_SETTINGS
 
@@ -69,8 +69,7 @@ def keep_titles_whole(nlp: Language) -> None:
 
 @lru_cache(maxsize=1)
 def title_abbreviations() -> tuple[str, ...]:
-    source = resources.files("onrecord.nlp").joinpath("data/title_abbreviations.txt").read_text("utf-8")
-    return tuple(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
+    return lexicons.entries("onrecord.nlp", "title_abbreviations.txt")
 
 
 PARAGRAPH_COMPONENT = "onrecord_paragraph_breaks"

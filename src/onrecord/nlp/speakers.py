@@ -17,10 +17,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord import lexicons
 from onrecord.model import Actor, ActorType
 from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of, sector_of_role
 from onrecord.nlp.identity import name_titles
@@ -641,14 +641,12 @@ def to_actors(drafts: list[ActorDraft]) -> tuple[list[Actor], dict[int, str]]:
 
 @lru_cache(maxsize=1)
 def speech_documents() -> frozenset[str]:
-    source = resources.files("onrecord.nlp").joinpath("data/speech_documents.txt").read_text("utf-8")
-    return frozenset(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
+    return lexicons.words("onrecord.nlp", "speech_documents.txt")
 
 
 @lru_cache(maxsize=1)
 def representatives() -> frozenset[str]:
-    source = resources.files("onrecord.nlp").joinpath("data/representatives.txt").read_text("utf-8")
-    return frozenset(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
+    return lexicons.words("onrecord.nlp", "representatives.txt")
 
 
 def person_name(ent: Span) -> str:
@@ -722,8 +720,7 @@ def names_organisation(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def organisation_words() -> frozenset[str]:
-    source = resources.files("onrecord.nlp").joinpath("data/organisation_words.txt").read_text("utf-8")
-    return frozenset(w.strip() for w in source.splitlines() if w.strip() and not w.startswith("#"))
+    return lexicons.words("onrecord.nlp", "organisation_words.txt")
 
 
 def _is_person_entity(ent: Span) -> bool:

@@ -20,10 +20,10 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from onrecord import lexicons
 from onrecord.ingest.text import remove_boilerplate
 from onrecord.model import StatementKind
 from onrecord.nlp.cues import Cue, cue_lexicon, cue_of, nominal_cue_of
@@ -753,11 +753,7 @@ class StatementFinder:
 
 
 # Documents and data that speak for whoever made them ("the report says").
-DOCUMENT_NOUNS = frozenset(
-    line.strip()
-    for line in resources.files("onrecord.nlp").joinpath("data/document_nouns.txt").read_text("utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-)
+DOCUMENT_NOUNS = lexicons.words("onrecord.nlp", "document_nouns.txt")
 # Words that open a sentence as its subject without naming anyone ("Many said").
 QUANTIFIERS = {"many", "most", "some", "few", "several", "both", "all", "each", "others", "more", "fewer", "such"}
 NOT_SPEAKERS = {
@@ -811,8 +807,7 @@ def _speaker_from_subject(token: Token, verb: Token, subject: Token, agent: Toke
 
 @lru_cache(maxsize=1)
 def claim_nouns() -> frozenset[str]:
-    source = resources.files("onrecord.nlp").joinpath("data/claim_nouns.txt").read_text("utf-8")
-    return frozenset(line.strip() for line in source.splitlines() if line.strip() and not line.startswith("#"))
+    return lexicons.words("onrecord.nlp", "claim_nouns.txt")
 
 
 def can_speak(token: Token, any_noun: bool = False, documents: bool = False) -> bool:
