@@ -331,46 +331,79 @@ def analyze_doc(
 ) -> Analysis:
     """The record of one parsed article: statements and their speakers (and,
     given the parse of its sentence-cased headline, the headline's
-    statements). `doc` is the parse of `article.text` or of a copy of the
-    same length (`parseable`)."""
+    statements), their claims and changes of position, and events. `doc` is
+    the parse of `article.text` or of a copy of the same length (`parseable`)."""
+    found = find_statements(doc, article.text, settings, title_doc, article.title)
+    claims, reversals = annotate(
+        doc, found.statements, found.headline, found.actors, article.published, title_doc, settings.claims
+    )
+    return Analysis(
+        article=article,
+        sentences=found.sentences,
+        statements=found.statements,
+        headline=found.headline,
+        actors=found.actors,
+        claims=claims,
+        events=code_events(doc, found.statements, found.actors),
+        reversals=[r for r in reversals if r.kind != "contradiction"],
+        contradictions=[r for r in reversals if r.kind == "contradiction"],
+    )
+
+
+@dataclass
+class FoundStatements:
+    """A document's statements (and its headline's), with their speakers
+    resolved to the document's actors."""
+
+    statements: list[Statement]
+    headline: list[Statement]
+    actors: list[Actor]
+    sentences: int
+
+
+def find_statements(
+    doc: Doc,
+    text: str,
+    settings: Settings = DEFAULT_SETTINGS,
+    title_doc: Doc | None = None,
+    title: str | None = None,
+) -> FoundStatements:
+    """The statements of a parsed text and the actors who make them; given
+    the parse of its headline and the headline itself, the headline's too
+    (their spans index the title). `text` is what the statements quote: the
+    text parsed, or the text the parse was made of a same-length copy of."""
     finder = StatementFinder(doc, settings.statements)
     found = finder.find()
     resolver = SpeakerResolver(doc, finder.paragraph_index, settings.speakers)
     resolved = resolver.resolve(found)
-    headline_found: list[tuple[FoundStatement, str, tuple[str | None, ActorDraft | None]]] = []
-    if title_doc is not None:
-        title = article.title
-        assert title is not None, "a headline is parsed only from a title"
-        for item in StatementFinder(title_doc, settings.statements).find():
-            if item.speaker is not None:
-                # the sentence-cased copy has the title's offsets: texts come from the title itself
-                name, actor = resolver.resolve_mention(item.speaker)
-                if actor is not None:
-                    actor.speaks = True
-                headline_found.append((item, title, (name, actor)))
+    # the headline's speakers are resolved before the actors are listed: a
+    # speaker only the headline names is an actor too
+    in_headline = _headline_found(title_doc, resolver, settings) if title_doc is not None and title else []
     actors, actor_ids = to_actors(resolver.actors())
-    # the article's own text: the parse's may have runs of punctuation blanked (same offsets)
     statements = [
-        _statement(f"s{number}", item, article.text, name, actor, actor_ids)
+        _statement(f"s{number}", item, text, name, actor, actor_ids)
         for number, (item, (name, actor)) in enumerate(zip(found, resolved), start=1)
     ]
     headline = [
-        _statement(f"h{number}", item, title, name, actor, actor_ids)
-        for number, (item, title, (name, actor)) in enumerate(headline_found, start=1)
+        _statement(f"h{number}", item, title or "", name, actor, actor_ids)
+        for number, (item, (name, actor)) in enumerate(in_headline, start=1)
     ]
-    claims, reversals = annotate(doc, statements, headline, actors, article.published, title_doc, settings.claims)
-    events = code_events(doc, statements, actors)
-    return Analysis(
-        article=article,
-        sentences=len(finder.sentences),
-        statements=statements,
-        headline=headline,
-        actors=actors,
-        claims=claims,
-        events=events,
-        reversals=[r for r in reversals if r.kind != "contradiction"],
-        contradictions=[r for r in reversals if r.kind == "contradiction"],
-    )
+    return FoundStatements(statements, headline, actors, len(finder.sentences))
+
+
+def _headline_found(
+    title_doc: Doc, resolver: SpeakerResolver, settings: Settings
+) -> list[tuple[FoundStatement, tuple[str | None, ActorDraft | None]]]:
+    """The headline's statements with a speaker, resolved among the
+    article's people (the sentence-cased copy has the title's offsets)."""
+    found = []
+    for item in StatementFinder(title_doc, settings.statements).find():
+        if item.speaker is not None:
+            name, actor = resolver.resolve_mention(item.speaker)
+            if actor is not None:
+                actor.speaks = True
+            found.append((item, (name, actor)))
+    return found
 
 
 def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, actor_ids) -> Statement:
