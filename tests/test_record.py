@@ -166,8 +166,10 @@ def test_statements_are_filtered_under_the_apis_parameter_names(tmp_path):
         def get(self, path, **kwargs):
             return lambda function: routes.append(function) or function
 
-    _statement_routes(Collect())
+    listings: list = []
+    _statement_routes(Collect(), listings)
     [route] = routes
+    assert [listing.handler for listing in listings] == [route]  # the web page's handler is the API's
     api_names = set(inspect.signature(route).parameters) - {"request", "record", "limit", "offset", "format"}
     assert api_names == set(STATEMENT_FILTERS)
     with Record(f"sqlite:///{tmp_path / 's.db'}") as record:

@@ -494,6 +494,9 @@ def statements(
     stance: Annotated[str | None, typer.Option(help="affirm, deny, qualify, question, conditional or neutral.")] = None,
     claim: Annotated[str | None, typer.Option(help="Only this claim's statements (claim id).")] = None,
     article: Annotated[str | None, typer.Option(help="Only this article's statements.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Only statements in this outlet's articles (as `stats` lists them).")
+    ] = None,
     since: Annotated[str | None, typer.Option(help="Said on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Said on or before (YYYY-MM-DD).")] = None,
     q: Annotated[str | None, typer.Option("--q", "-q", help="Words the statement contains (full text).")] = None,
@@ -517,6 +520,7 @@ def statements(
             stance=stance,
             claim=claim,
             article=article,
+            source=source,
             since=_date_option(since, "--since"),
             until=_date_option(until, "--until"),
             q=q,
@@ -534,7 +538,9 @@ def statements(
             + (f" [dim]({affiliation})[/]" if affiliation else "")
             + f" [magenta]{escape(row.cue_text or '—')}[/][dim]/{row.cue_class or '-'} {row.kind}{headline}[/]: "
             + escape(row.content_text)
-            + f" [dim]— {escape(row.article_title or row.article_id)}, {where}[/]",
+            + f" [dim]— {escape(row.article_title or row.article_id)}"
+            + (f", {escape(row.article_source)}" if row.article_source else "")
+            + f", {where}[/]",
             highlight=False,
         )
     if not found:

@@ -44,6 +44,7 @@ STATEMENT_FILTERS = {
     "stance": "stance",
     "claim": "claim_id",
     "article": "article_id",
+    "source": "source",
     "since": "since",
     "until": "until",
     "q": "query",

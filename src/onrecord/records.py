@@ -97,6 +97,7 @@ class StatementRecord(ReadModel):
     article_title: str | None = None
     article_url: str | None = None
     article_published: dt.date | None = None
+    article_source: str | None = None  # the outlet: the page's site name, else its URL's host
 
 
 class TimelineRecord(StatementRecord):
@@ -400,7 +401,9 @@ class _UnstoredRecords:
 
         art = self.article
         row = statement_row(art.id, s, self.actor_ids, in_headline, self.claim_ids)
-        row.update(article_title=art.title, article_url=art.url, article_published=art.published)
+        row.update(
+            article_title=art.title, article_url=art.url, article_published=art.published, article_source=art.source
+        )
         actor = self.actors.get(s.actor_id) if s.actor_id else None
         if actor is not None:
             row.update(

@@ -17,10 +17,12 @@ linked from it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any, Literal, overload
 from urllib.parse import unquote_to_bytes, urlencode
@@ -250,8 +252,9 @@ def create_app(
     app.state.record = record
     app.state.token = token if token is not None else (os.environ.get("ONRECORD_API_TOKEN") or None)
     app.state.analysis_lock = threading.Lock()  # one parse at a time: the spaCy pipeline is shared
-    app.include_router(_api_routes())
-    app.include_router(_page_routes())
+    listings: list[Listing] = []
+    app.include_router(_api_routes(listings))
+    app.include_router(_page_routes(listings))
     app.mount("/static", StaticFiles(directory=str(resources.files("onrecord.api").joinpath("static"))), name="static")
     _error_handlers(app)
     app.router.on_shutdown.append(record.close)
@@ -330,15 +333,38 @@ def _found(value: Any, what: str) -> Any:
     return value
 
 
-def _api_routes() -> APIRouter:
+@dataclass(frozen=True)
+class Listing:
+    """A list resource: one handler answers both its API route (`/api/PATH`:
+    a Page as JSON, or CSV) and its web page (`/PATH`: the same Page as
+    HTML, with the same filters and paging), so the two cannot drift."""
+
+    path: str
+    template: str
+    title: str
+    handler: Callable[..., Any]
+
+
+def _listed(api: APIRouter, listings: list[Listing], path: str, template: str, title: str, **route: Any):
+    """Register a list handler under /api and note it for its web page."""
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        api.get(path, responses=LIST_RESPONSES, **route)(handler)
+        listings.append(Listing(path, template, title, handler))
+        return handler
+
+    return register
+
+
+def _api_routes(listings: list[Listing]) -> APIRouter:
     api = APIRouter(prefix="/api")
     _overview_routes(api)
-    _article_routes(api)
-    _statement_routes(api)
-    _actor_routes(api)
-    _claim_routes(api)
-    _change_routes(api)
-    _event_routes(api)
+    _article_routes(api, listings)
+    _statement_routes(api, listings)
+    _actor_routes(api, listings)
+    _claim_routes(api, listings)
+    _change_routes(api, listings)
+    _event_routes(api, listings)
     _write_routes(api)
     return api
 
@@ -363,14 +389,17 @@ def _overview_routes(api: APIRouter) -> None:
         return views.search(record, q, full_refs=_full_refs(request))
 
 
-def _article_routes(api: APIRouter) -> None:
+def _article_routes(api: APIRouter, listings: list[Listing]) -> None:
     """Articles: listed, searched, one with its statements."""
 
-    @api.get(
+    @_listed(
+        api,
+        listings,
         "/articles",
+        "articles.html",
+        "Articles",
         summary="Articles, newest first, or best match first for a full-text query",
         response_model=Page[ArticleRecord],
-        responses=LIST_RESPONSES,
     )
     def articles(
         request: Request,
@@ -384,9 +413,8 @@ def _article_routes(api: APIRouter) -> None:
         format: OutputFormat = "json",
     ) -> Any:
         found = record.articles(query=q, source=source, since=since, until=until, limit=limit, offset=offset)
-        return _page(
-            request, [views.article_record(a, full_refs=_full_refs(request)) for a in found], limit, offset, format
-        )
+        full = _full_refs(request) and request.url.path.startswith("/api/")
+        return _page(request, [views.article_record(a, full_refs=full) for a in found], limit, offset, format)
 
     @api.get(
         "/articles/{article_id}",
@@ -397,14 +425,17 @@ def _article_routes(api: APIRouter) -> None:
         return _found(views.article(record, article_id, full_refs=_full_refs(request)), "article")
 
 
-def _statement_routes(api: APIRouter) -> None:
+def _statement_routes(api: APIRouter, listings: list[Listing]) -> None:
     """Statements, filtered."""
 
-    @api.get(
+    @_listed(
+        api,
+        listings,
         "/statements",
-        summary="Statements, filtered; q keeps those containing every word",
+        "statements.html",
+        "Statements",
+        summary="Statements, filtered; q keeps those containing every word; source is the article's outlet",
         response_model=Page[StatementRecord],
-        responses=LIST_RESPONSES,
     )
     def statements(
         request: Request,
@@ -417,6 +448,7 @@ def _statement_routes(api: APIRouter) -> None:
         stance: Stance | None = None,
         claim: ShortText = None,
         article: ShortText = None,
+        source: ShortText = None,
         since: Day = None,
         until: Day = None,
         q: ShortText = None,
@@ -433,6 +465,7 @@ def _statement_routes(api: APIRouter) -> None:
             stance=stance,
             claim=claim,
             article=article,
+            source=source,
             since=since,
             until=until,
             q=q,
@@ -442,11 +475,17 @@ def _statement_routes(api: APIRouter) -> None:
         return _page(request, found, limit, offset, format)
 
 
-def _actor_routes(api: APIRouter) -> None:
+def _actor_routes(api: APIRouter, listings: list[Listing]) -> None:
     """Actors: listed, one with its positions."""
 
-    @api.get(
-        "/actors", summary="Actors, the most quoted first", response_model=Page[ActorRecord], responses=LIST_RESPONSES
+    @_listed(
+        api,
+        listings,
+        "/actors",
+        "actors.html",
+        "Actors",
+        summary="Actors, the most quoted first",
+        response_model=Page[ActorRecord],
     )
     def actors(
         request: Request,
@@ -470,14 +509,17 @@ def _actor_routes(api: APIRouter) -> None:
         return _found(views.actor(record, actor_id), "actor")
 
 
-def _claim_routes(api: APIRouter) -> None:
+def _claim_routes(api: APIRouter, listings: list[Listing]) -> None:
     """Claims: listed, one with a page of its timeline."""
 
-    @api.get(
+    @_listed(
+        api,
+        listings,
         "/claims",
+        "claims.html",
+        "Claims",
         summary="Claims, the most discussed first",
         response_model=Page[ClaimRecord],
-        responses=LIST_RESPONSES,
     )
     def claims(
         request: Request,
@@ -520,7 +562,7 @@ def _claim_routes(api: APIRouter) -> None:
         return Page(items=found.timeline, total=found.total, limit=limit, offset=offset, next=found.next)
 
 
-def _change_routes(api: APIRouter) -> None:
+def _change_routes(api: APIRouter, listings: list[Listing]) -> None:
     """Changes of position and contradictions."""
 
     def _changes(kind: str):
@@ -539,25 +581,36 @@ def _change_routes(api: APIRouter) -> None:
 
         return route
 
-    for path, kind, summary in (
+    for path, kind, title, summary in (
         (
             "/reversals",
             "reversal",
+            "Changes of position",
             "Changes of position: an actor that denied a claim and then affirmed it, or the reverse",
         ),
-        ("/contradictions", "contradiction", "Actors on different sides saying opposite things about a claim"),
+        (
+            "/contradictions",
+            "contradiction",
+            "Contradictions",
+            "Actors on different sides saying opposite things about a claim",
+        ),
     ):
-        api.get(path, summary=summary, response_model=Page[ChangeRecord], responses=LIST_RESPONSES)(_changes(kind))
+        _listed(api, listings, path, "changes.html", title, summary=summary, response_model=Page[ChangeRecord])(
+            _changes(kind)
+        )
 
 
-def _event_routes(api: APIRouter) -> None:
+def _event_routes(api: APIRouter, listings: list[Listing]) -> None:
     """CAMEO-coded events."""
 
-    @api.get(
+    @_listed(
+        api,
+        listings,
         "/events",
+        "events.html",
+        "Events",
         summary="CAMEO-coded events; code, source and target match as prefixes",
         response_model=Page[EventRecord],
-        responses=LIST_RESPONSES,
     )
     def events(
         request: Request,
@@ -713,14 +766,35 @@ def _render(request: Request, name: str, data: BaseModel | dict[str, Any], api: 
     return _templates().TemplateResponse(request, name, {**dict(data), "api": api}, status_code=status)
 
 
-def _page_routes() -> APIRouter:
+def _page_routes(listings: list[Listing]) -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     _overview_pages(pages)
-    _list_pages(pages)
+    for listing in listings:
+        pages.get(listing.path)(_list_page(listing))
     _claim_article_actor_pages(pages)
-    _event_pages(pages)
     _analyze_pages(pages)
     return pages
+
+
+def _list_page(listing: Listing) -> Callable[..., Any]:
+    """The web page of a list resource: its API handler's Page, with the
+    same query parameters, as HTML (format=csv: the CSV)."""
+
+    @functools.wraps(listing.handler)  # the handler's parameters are the page's
+    def page(request: Request, **params: Any) -> Any:
+        answer = listing.handler(request, **params)
+        if isinstance(answer, Response):
+            return answer
+        shown = {k: v for k, v in request.query_params.items() if k not in ("offset", "limit", "format") and v}
+        previous = None
+        if answer.offset > 0:
+            back = {**request.query_params, "offset": max(answer.offset - answer.limit, 0)}
+            previous = f"{request.url.path}?{urlencode(back)}"
+        query = request.url.query
+        context = {"page": answer, "filters": shown, "previous": previous, "title": listing.title, "path": listing.path}
+        return _render(request, listing.template, context, f"/api{listing.path}" + (f"?{query}" if query else ""))
+
+    return page
 
 
 def _overview_pages(pages: APIRouter) -> None:
@@ -738,29 +812,6 @@ def _overview_pages(pages: APIRouter) -> None:
             else SearchRecord(query="", articles=[], statements=[], claims=[], actors=[])
         )
         return _render(request, "search.html", data, f"/api/search?{urlencode({'q': q})}")
-
-
-def _list_pages(pages: APIRouter) -> None:
-    """The lists: claims, articles, actors, 50 a page."""
-
-    def list_page(path: str, key: str, fetch) -> None:
-        """A page listing 50 things a time: claims, articles or actors."""
-
-        @pages.get(path)
-        def route(request: Request, record: RecordDep, offset: Offset = 0):
-            return _render(
-                request, f"{key}.html", {key: fetch(record, offset), "offset": offset}, f"/api{path}?offset={offset}"
-            )
-
-    list_page("/claims", "claims", lambda record, offset: record.claims(limit=50, offset=offset))
-    list_page(
-        "/articles",
-        "articles",
-        lambda record, offset: [
-            views.article_record(a, full_refs=False) for a in record.articles(limit=50, offset=offset)
-        ],
-    )
-    list_page("/actors", "actors", lambda record, offset: record.actors(limit=50, offset=offset))
 
 
 def _claim_article_actor_pages(pages: APIRouter) -> None:
@@ -792,20 +843,6 @@ def _claim_article_actor_pages(pages: APIRouter) -> None:
     def actor(request: Request, record: RecordDep, actor_id: str):
         data = _found(views.actor(record, actor_id), "actor")
         return _render(request, "actor.html", data, f"/api/actors/{data.actor.id}")
-
-
-def _event_pages(pages: APIRouter) -> None:
-    """Events with their codes' names."""
-
-    @pages.get("/events")
-    def events(request: Request, record: RecordDep, code: ShortText = None, offset: Offset = 0):
-        found = record.events(code=code, limit=100, offset=offset)
-        return _render(
-            request,
-            "events.html",
-            {"events": found, "code": code or "", "offset": offset},
-            f"/api/events?{urlencode({'code': code or '', 'offset': offset})}",
-        )
 
 
 def _analyze_pages(pages: APIRouter) -> None:

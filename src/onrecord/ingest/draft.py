@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from onrecord.ingest.decode import storable
 from onrecord.ingest.errors import IngestError
@@ -66,6 +67,13 @@ class IngestOptions:
         return cls(**values)
 
 
+def outlet_of(url: str | None) -> str | None:
+    """The outlet a page comes from when its metadata names none: its URL's
+    host without "www." ("apnews.com")."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
 def make_storable(draft: Draft) -> None:
     """Every text of the draft as every store takes it: a NUL or a lone
     surrogate in one field (a JSONL escape, a NUL past the binary check)
@@ -109,7 +117,7 @@ def finish(draft: Draft, options: IngestOptions) -> Article:
         content_hash=digest,
         source_ref=draft.source_ref,
         url=article_url,
-        source=draft.source,
+        source=draft.source or outlet_of(article_url),
         title=draft.title,
         authors=list(draft.authors),
         published=published,

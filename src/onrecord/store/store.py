@@ -785,6 +785,7 @@ class Store:
         stance: str | None = None,
         claim_id: str | None = None,
         article_id: str | None = None,
+        source: str | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
         query: str | None = None,
@@ -795,6 +796,7 @@ class Store:
         first (then by place in the article, then id: a stable order for
         paging). `speaker` matches the name of the speaker's resolved actor
         (case-insensitive, any part); `country` is the actor's ISO code;
+        `source` the article's outlet (its site name or host, as stored);
         `since`/`until` bound the day the statement was made (else its
         article's date); `query` is a full-text search of what was said."""
         query_ = _statement_rows()
@@ -818,6 +820,8 @@ class Store:
             query_ = query_.where(statements.c.claim_id == claim_id)
         if article_id:
             query_ = query_.where(statements.c.article_id == article_id)
+        if source:
+            query_ = query_.where(articles.c.source == source)
         day = func.coalesce(statements.c.said_on, statements.c.said_until, articles.c.published)
         if since:
             query_ = query_.where(day >= since)
@@ -1226,6 +1230,7 @@ def _statement_rows() -> Any:
         articles.c.title.label("article_title"),
         articles.c.url.label("article_url"),
         articles.c.published.label("article_published"),
+        articles.c.source.label("article_source"),
     ).select_from(
         statements.join(articles, statements.c.article_id == articles.c.id).outerjoin(
             actors, statements.c.actor_id == actors.c.id
