@@ -91,3 +91,55 @@ def test_claim_and_article_pages_in_chromium(browser, store_url, tmp_path):
         assert "active" in (content.first.get_attribute("class") or "")
         save(page, tmp_path, "article.png")
         assert not problems, problems
+
+
+PASTED = """Port authority admits diesel leaked into Calder Bay
+
+The Calder Bay Port Authority admitted on Thursday that diesel from a damaged tanker had leaked into the \
+harbour, days after it denied any spill.
+
+"No diesel has leaked into the harbour," the authority's director, Ingrid Vale, told reporters on Monday.
+
+On Thursday Vale said: "We now know that diesel leaked into the harbour from the tanker. We were wrong."
+"""
+
+
+@pytest.mark.slow
+def test_the_web_app_has_no_dead_ends_in_chromium(browser, store_url, tmp_path):
+    """/docs renders with nothing fetched from elsewhere; a 404 is a page; a
+    list page filters through its form; paste-and-analyse without a token
+    shows claims and a reversal."""
+    with running_server(store_url) as base:
+        page = browser.new_page(viewport={"width": 1200, "height": 820})
+        elsewhere: list[str] = []
+        page.on("request", lambda request: None if request.url.startswith(base) else elsewhere.append(request.url))
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+
+        page.goto(f"{base}/docs")
+        page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+        assert page.locator(".swagger-ui .opblock").count() >= 10  # one block per operation
+        assert page.get_by_text("/api/statements", exact=True).count() >= 1
+        save(page, tmp_path, "docs.png")
+
+        answer = page.goto(f"{base}/claims/no-such-claim")
+        assert answer is not None and answer.status == 404
+        assert page.locator("h1").first.is_visible() and "no such claim" in page.content()
+        assert page.locator("header.top nav a").count() >= 5  # a way on from the error
+
+        page.goto(f"{base}/statements")
+        page.select_option("form.filter select[name=stance]", "deny")
+        page.click("form.filter button[type=submit]")
+        page.wait_for_url("**/statements?*stance=deny*")
+        shown = page.locator("li.statement").count()
+        denials = get_json(f"{base}/api/statements?stance=deny")["items"]
+        assert shown == len(denials) > 0 and page.locator("li.statement .stance-deny").count() == shown
+
+        page.goto(f"{base}/analyze")
+        page.fill("textarea[name=text]", PASTED)
+        page.fill("input[name=published]", "2025-03-14")
+        page.click("form.analyze button[type=submit]")
+        page.wait_for_selector(".change-reversal", timeout=60_000)
+        assert page.locator("li.change-item.change-reversal").count() >= 1
+        assert page.get_by_text("Claims (").count() >= 1
+        save(page, tmp_path, "paste-and-analyse.png")
+        assert not elsewhere, elsewhere

@@ -95,3 +95,36 @@ def test_statements_filter_by_outlet_in_the_api_the_page_and_the_cli(client, sto
     result = CliRunner().invoke(app, ["statements", "--db", store_url, "--source", outlet, "--format", "json"])
     assert result.exit_code == 0, result.output
     assert [s["id"] for s in json.loads(result.stdout)] == [s["id"] for s in found[:50]]
+
+
+def test_a_filter_forms_empty_fields_are_filters_not_given(client):
+    """A form sends every field; on a page an empty one is left out (the API
+    keeps its parameters strict)."""
+    page = client.get("/statements?speaker=&stance=deny&source=&since=&until=&q=")
+    assert page.status_code == 200
+    denials = client.get("/api/statements", params={"stance": "deny"}).json()["items"]
+    assert main_of(page.text).count('class="statement"') == len(denials)
+    assert client.get("/api/statements?since=").status_code == 422
+
+
+def test_serve_says_where_it_listens(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import free_port
+
+    port = free_port()
+    db = f"sqlite:///{tmp_path / 'served.db'}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "onrecord", "serve", "--db", db, "--port", str(port)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        lines = [process.stderr.readline() for _ in range(2)]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    said = " ".join(lines)
+    assert f"at http://127.0.0.1:{port}/" in said and "served.db" in said and "/docs" in said, said

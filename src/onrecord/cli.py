@@ -815,6 +815,12 @@ def serve(
         raise _usage_error(f"cannot open the store {db or '(default)'}: {type(exc).__name__}: {exc}") from None
     if not web.state.token:
         err.print("[yellow]note:[/] ONRECORD_API_TOKEN is not set: the API and the web app are read-only")
+    shown_host = f"[{host}]" if ":" in host else host
+    err.print(
+        f"onrecord: serving {escape(web.state.record.store.engine.url.render_as_string(hide_password=True))}"
+        f" at http://{shown_host}:{port}/ (API at /api, documentation at /docs); Ctrl+C stops it",
+        highlight=False,
+    )
     if workers == 1:
         uvicorn.run(web, host=host, port=port, log_level="warning")
         return

@@ -182,6 +182,24 @@ class BodyLimit:
         return await self.app(scope, limited_receive, send)
 
 
+class EmptyFiltersLeftOut:
+    """A web page's filter form sends every field, the empty ones too
+    ("since="): on the pages (not the API, whose parameters stay strict) an
+    empty parameter is one not given."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope.get("query_string") and not scope.get("path", "").startswith("/api/"):
+            # on the raw bytes: what is kept goes on exactly as it came
+            parts = scope["query_string"].split(b"&")
+            kept = [part for part in parts if part and not part.endswith(b"=")]
+            if len(kept) != len(parts):
+                scope = {**scope, "query_string": b"&".join(kept)}
+        return await self.app(scope, receive, send)
+
+
 class SafeRequests:
     """Adds the security headers to every response, and refuses a URL whose
     path or query holds a NUL byte (no database takes it) with a 400."""
@@ -226,7 +244,8 @@ class _GuardedApp(FastAPI):
     max_body_bytes = MAX_BODY_BYTES
 
     def build_middleware_stack(self):
-        return SafeRequests(BodyLimit(super().build_middleware_stack(), max_bytes=self.max_body_bytes))
+        stack = EmptyFiltersLeftOut(super().build_middleware_stack())
+        return SafeRequests(BodyLimit(stack, max_bytes=self.max_body_bytes))
 
 
 def create_app(
@@ -247,6 +266,8 @@ def create_app(
         title="onrecord",
         version=__version__,
         description="Who said what, when, about which claim, and when they changed their story.",
+        docs_url=None,  # FastAPI's /docs loads Swagger UI from a CDN: ours serves it from the package
+        redoc_url=None,
     )
     app.max_body_bytes = max_body_bytes or settings.api.max_body_bytes
     app.state.record = record
@@ -255,6 +276,8 @@ def create_app(
     listings: list[Listing] = []
     app.include_router(_api_routes(listings))
     app.include_router(_page_routes(listings))
+    swagger = resources.files("fastapi_offline").joinpath("static")  # Swagger UI 5, from its PyPI package
+    app.mount("/static/swagger", StaticFiles(directory=str(swagger)), name="swagger")
     app.mount("/static", StaticFiles(directory=str(resources.files("onrecord.api").joinpath("static"))), name="static")
     _error_handlers(app)
     app.router.on_shutdown.append(record.close)
@@ -769,11 +792,29 @@ def _render(request: Request, name: str, data: BaseModel | dict[str, Any], api: 
 def _page_routes(listings: list[Listing]) -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     _overview_pages(pages)
+    _docs_page(pages)
     for listing in listings:
         pages.get(listing.path)(_list_page(listing))
     _claim_article_actor_pages(pages)
     _analyze_pages(pages)
     return pages
+
+
+# Swagger UI sets style attributes on what it draws: the documentation page
+# alone allows inline styles (scripts stay the server's own files).
+DOCS_POLICY = SECURITY_HEADERS["content-security-policy"].replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+
+
+def _docs_page(pages: APIRouter) -> None:
+    """The API documentation: Swagger UI over /openapi.json, from the package's files."""
+
+    @pages.get("/docs")
+    def docs(request: Request):
+        response = _render(request, "docs.html", {}, "/openapi.json")
+        response.headers["content-security-policy"] = DOCS_POLICY
+        return response
 
 
 def _list_page(listing: Listing) -> Callable[..., Any]:
