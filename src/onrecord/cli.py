@@ -232,11 +232,14 @@ def _print_rows(rows: Sequence[ReadModel], output_format: str) -> bool:
 
 
 class _RichProgress:
-    """Progress bar (count, rate, ETA) and per-item lines for `ingest`."""
+    """Progress bar for `ingest`, counted in documents (a JSONL line, a feed
+    entry, a WARC record, a file) with rate and ETA, and per-item lines."""
 
     def __init__(self, *, quiet: bool, verbose: bool) -> None:
         self.verbose = verbose
         self.articles = 0
+        self.expected: dict[str, int] = {}
+        self.read_in_source = 0  # documents of the source being read
         self.bar: Progress | None = None
         if not quiet and err.is_terminal:
             self.bar = Progress(
@@ -244,7 +247,7 @@ class _RichProgress:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("sources · {task.fields[articles]} articles · {task.fields[rate]}"),
+                TextColumn("documents · {task.fields[articles]} articles · {task.fields[rate]}"),
                 TimeElapsedColumn(),
                 TextColumn("ETA"),
                 TimeRemainingColumn(),
@@ -253,12 +256,17 @@ class _RichProgress:
             )
         self.task: TaskID | None = None
 
-    def start(self, sources: int) -> None:
+    def start(self, sources: int, expected: dict[str, int] | None = None) -> None:
+        self.expected = dict(expected or {})
         if self.bar is not None:
             self.bar.start()
-            self.task = self.bar.add_task("ingesting", total=sources, articles=0, rate="")
+            total = sum(self.expected.values()) if self.expected else sources
+            self.task = self.bar.add_task("ingesting", total=total, articles=0, rate="")
 
     def item(self, item: Article | Failure, result: AddResult | None) -> None:
+        self.read_in_source += 1
+        if self.bar is not None and self.task is not None and self.expected:
+            self.bar.advance(self.task)
         console = self.bar.console if self.bar is not None else err
         if isinstance(item, Failure):
             _print_failure(item, console)
@@ -276,8 +284,15 @@ class _RichProgress:
             self.bar.update(self.task, articles=self.articles, rate=rate)
 
     def source_done(self, ref: str) -> None:
-        if self.bar is not None and self.task is not None:
+        read, self.read_in_source = self.read_in_source, 0
+        if self.bar is None or self.task is None:
+            return
+        if not self.expected:  # counted in sources (a Ray run's shards)
             self.bar.advance(self.task)
+        elif ref in self.expected and read != self.expected[ref]:
+            # a feed's entries or a WARC's records: known now that it is read
+            total = self.bar.tasks[0].total or 0
+            self.bar.update(self.task, total=total + read - self.expected[ref])
 
     def stop(self) -> None:
         if self.bar is not None:
@@ -439,9 +454,10 @@ def show(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show one stored article: metadata and text."""
+    """Show one stored article: metadata, its statements, and its text."""
     with _open_record(db) as record:
         article = record.article(article_id)
+        said = record.statements_where(article=article.id, limit=10_000) if article is not None else []
     if article is None:
         err.print(f"[red]error:[/] no article {escape(article_id)}")
         raise typer.Exit(EXIT_FAILURES)
@@ -452,7 +468,23 @@ def show(
         return
     _print_article_header(article)
     out.print()
+    out.print(f"[bold]Statements[/] ({len(said)})")
+    for row in said:
+        extras = [x for x in (row.stance, row.claim_id and f"claim {row.claim_id}", _row_day(row)) if x]
+        out.print(
+            "  "
+            + _said(row.actor_name or row.speaker_name or row.speaker_text, row.cue_text, row.kind, row.content_text)
+            + (f" [dim]({escape(' · '.join(extras))})[/]" if extras else "")
+            + (" [dim](headline)[/]" if row.in_headline else ""),
+            highlight=False,
+        )
+    out.print()
     out.print(escape(article.text), highlight=False)
+
+
+def _row_day(row) -> str | None:
+    day = row.said_on or row.said_until
+    return day.isoformat() if day else None
 
 
 @app.command()
@@ -532,12 +564,19 @@ def statements(
     for row in found:
         affiliation = "-".join(x for x in (row.actor_country, row.actor_sector) if x)
         where = row.article_published.isoformat() if row.article_published else "undated"
-        headline = " (headline)" if row.in_headline else ""
+        headline = "(headline)" if row.in_headline else ""
+        facts = [x for x in (row.stance, row.claim_id and f"claim {row.claim_id}") if x]
+        stance = f" [dim]({escape(' · '.join(facts))})[/]" if facts else ""
         out.print(
-            f"[cyan]{escape(row.speaker_name or row.speaker_text or '?')}[/]"
-            + (f" [dim]({affiliation})[/]" if affiliation else "")
-            + f" [magenta]{escape(row.cue_text or '—')}[/][dim]/{row.cue_class or '-'} {row.kind}{headline}[/]: "
-            + escape(row.content_text)
+            _said(
+                row.actor_name or row.speaker_name or row.speaker_text,
+                row.cue_text,
+                row.kind,
+                row.content_text,
+                f" [dim]({affiliation})[/]" if affiliation else "",
+            )
+            + stance
+            + (f" [dim]{headline}[/]" if headline else "")
             + f" [dim]— {escape(row.article_title or row.article_id)}"
             + (f", {escape(row.article_source)}" if row.article_source else "")
             + f", {where}[/]",
@@ -1082,19 +1121,28 @@ def _statement_line(statement, actor) -> str:
 
 
 def _statement_core(statement, actor) -> str:
-    speaker = statement.speaker_name or (statement.speaker.text if statement.speaker else "?")
+    speaker = statement.speaker_name or (statement.speaker.text if statement.speaker else None)
     affiliation = ""
     if actor is not None and (actor.roles or actor.country):
         affiliation = f" [dim]({escape(', '.join(x for x in (actor.roles[:1] + [actor.country or '']) if x))})[/]"
     written = ""
-    if statement.speaker is not None and statement.speaker.text != speaker:
-        written = f" [dim]“{escape(statement.speaker.text)}”[/]"
-    cue = statement.cue.text if statement.cue else "—"
-    cue_class = f"/{statement.cue_class}" if statement.cue_class else ""
-    return (
-        f"[cyan]{escape(speaker)}[/]{affiliation}{written} [magenta]{escape(cue)}[/][dim]{cue_class}[/] "
-        f"[dim]{statement.kind.value}:[/] {escape(statement.content.text)}"
-    )
+    if statement.speaker is not None and speaker and statement.speaker.text != speaker:
+        written = f" [dim](“{escape(statement.speaker.text)}”)[/]"
+    cue = statement.cue.text if statement.cue else None
+    return _said(speaker, cue, statement.kind.value, statement.content.text, affiliation + written)
+
+
+def _said(speaker: str | None, cue: str | None, kind: str, content: str, about_speaker: str = "") -> str:
+    """A statement in plain words, as a reader writes it: "Iran admitted that
+    ...", "Vale told reporters: “...”", "Vale continued: “...”". The
+    speech-act and kind codes are for JSON, not for reading."""
+    who = f"[cyan]{escape(speaker)}[/]{about_speaker}" if speaker else "[dim](no speaker found)[/]"
+    if kind == "continuation":
+        verb = "continued"
+    else:
+        verb = cue or "said"
+    joiner = ": " if kind in ("direct", "continuation") else " "
+    return f"{who} [magenta]{escape(verb)}[/]{joiner}{escape(content)}"
 
 
 def _pipeline(model: str | None):

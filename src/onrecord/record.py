@@ -171,8 +171,10 @@ class IngestProgress:
     """What an ingest tells its caller as it goes (the CLI draws a progress
     bar from it). Every method does nothing by default."""
 
-    def start(self, sources: int) -> None:
-        """Called once, with the number of sources (files, URLs) to read."""
+    def start(self, sources: int, expected: dict[str, int] | None = None) -> None:
+        """Called once, with the number of sources (files, URLs) to read and,
+        where known, how many documents each is expected to hold (by source
+        reference: a JSONL file's lines; a feed or WARC counts one until read)."""
 
     def item(self, item: Article | Failure, result: AddResult | None) -> None:
         """Called for each article stored or skipped, and each failure."""
@@ -240,17 +242,24 @@ class Record:
             allow_private=allow_private,
             max_bytes=max_bytes or None,
         )
-        from onrecord.ingest.sources import expand_sources, read_articles  # the readers: only ingestion needs them
+        # the readers: only ingestion needs them
+        from onrecord.ingest.sources import expand_sources, expected_documents, read_articles
 
         # Only the list of paths is held in memory, never the articles.
         entries: list[tuple[str, Reader]] = []
+        expected: dict[str, int] = {}
         for entry in expand_sources(sources):
             if isinstance(entry, Failure):
                 entries.append((entry.source_ref, _failed(entry)))
+                expected[entry.source_ref] = 1
             else:
                 ref, kind = entry
                 entries.append((ref, partial(read_articles, ref, kind, options)))
-        return self._ingest(entries, strict=strict, analyze=analyze, progress=progress, workers=workers)
+                if progress is not None:
+                    expected[ref] = expected_documents(ref, kind)
+        return self._ingest(
+            entries, strict=strict, analyze=analyze, progress=progress, workers=workers, expected=expected
+        )
 
     def ingest_options(self, *, languages: Iterable[str] | None = None, **choices: Any) -> IngestOptions:
         """The ingest options of this record's settings, with `choices` (None: the settings')."""
@@ -305,10 +314,11 @@ class Record:
         analyze: bool,
         progress: IngestProgress | None,
         workers: int = 1,
+        expected: dict[str, int] | None = None,
     ) -> IngestReport:
         progress = progress or IngestProgress()
         report = IngestReport()
-        progress.start(len(entries))
+        progress.start(len(entries), expected)
         with self._writer(workers, report) as writer:
             for ref, read in entries:
                 for item in read():

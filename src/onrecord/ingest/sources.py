@@ -77,6 +77,24 @@ def sniff_kind(head: bytes) -> InputKind:
     return InputKind.TEXT
 
 
+def expected_documents(ref: str, kind: InputKind | None) -> int:
+    """How many documents a source holds, for a progress bar: a JSONL file's
+    non-blank lines (counted in one pass over its bytes), else one. A feed's
+    entries and a WARC's records are only known once read (the bar adds them
+    then); a source that cannot be opened counts one (its failure)."""
+    name = ref.lower().removesuffix(".gz")
+    if kind is not InputKind.JSONL and not (kind is None and name.endswith((".jsonl", ".ndjson"))):
+        return 1
+    if ref == "-" or is_url(ref):
+        return 1
+    try:
+        opener = gzip.open if ref.lower().endswith(".gz") else open
+        with opener(ref, "rb") as stream:
+            return max(sum(1 for line in stream if line.strip()), 1)
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return 1
+
+
 def expand_sources(refs: Iterable[str]) -> Iterator[tuple[str, InputKind | None] | Failure]:
     """Each source as (reference, kind or None to sniff); folders are walked
     recursively (sorted, hidden entries skipped) for files of a known kind.
