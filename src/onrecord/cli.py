@@ -915,6 +915,139 @@ def export(
         err.print(f"{n} {what} written to {escape(out_path)}")
 
 
+correct_app = typer.Typer(
+    help="Correct the record: kept with who and why, applied again after every re-analysis"
+    " (list and undo with `onrecord corrections`).",
+    no_args_is_help=True,
+)
+app.add_typer(correct_app, name="correct")
+WhyOption = Annotated[str, typer.Option("--why", help="Why the record is wrong (kept with the correction).")]
+ByOption = Annotated[
+    str | None, typer.Option("--by", envvar="ONRECORD_USER", help="Who corrects it [default: your user name].")
+]
+TargetArgument = Annotated[str, typer.Argument(help="What is corrected: a statement, actor or claim id.")]
+
+
+def _correct(db: str | None, kind: str, target: str, value: str | None, by: str | None, why: str, as_json: bool):
+    from onrecord.store.corrections import CorrectionError
+
+    with _open_record(db) as record:
+        try:
+            made = record.correct(kind, target, value, by=by or _user(), why=why)
+        except CorrectionError as exc:
+            raise _usage_error(str(exc)) from None
+    if as_json:
+        _print_json(made.to_json())
+    else:
+        out.print(f"correction {made.id}: {_correction_words(made)}", highlight=False)
+
+
+def _user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment
+        return "unknown"
+
+
+def _correction_words(made) -> str:
+    shown = {
+        "stance": "stance of {target} set to {value}",
+        "speaker": "speaker of {target} set to actor {value}",
+        "not-a-statement": "{target} marked as not a statement",
+        "claim": "{target} moved to claim {value}",
+        "rename-actor": "actor {target} renamed “{value}”",
+        "merge-actors": "actor {target} merged into {value}",
+        "rename-claim": "claim {target} renamed “{value}”",
+        "undo": "correction {target} undone",
+    }[made.kind]
+    undone = " (undone)" if made.undone else ""
+    return (
+        escape(shown.format(target=made.target, value=made.value))
+        + f" [dim]— {escape(made.made_by)}, {made.made_at:%Y-%m-%d %H:%M}: {escape(made.reason)}{undone}[/]"
+    )
+
+
+def _correction_command(kind: str, value_help: str, summary: str) -> None:
+    """`onrecord correct KIND TARGET VALUE --why ...`: one command a kind of correction."""
+
+    def command(
+        target: TargetArgument,
+        value: str,
+        why: WhyOption,
+        by: ByOption = None,
+        db: DbOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        _correct(db, kind, target, value, by, why, as_json)
+
+    command.__doc__ = summary
+    # this kind's help for VALUE (annotations are strings here: set as the object itself)
+    command.__annotations__["value"] = Annotated[str, typer.Argument(help=value_help)]
+    correct_app.command(kind)(command)
+
+
+for _kind, _value_help, _summary in (
+    (
+        "stance",
+        "affirm, deny, qualify, question, conditional or neutral.",
+        "Set a statement's stance toward its claim.",
+    ),
+    ("speaker", "The actor who said it (id, or a unique prefix).", "Set who made a statement."),
+    ("claim", "The claim it belongs to (id, or a unique prefix).", "Move a statement to another claim."),
+    ("rename-actor", "The actor's name as it should read.", "Rename an actor."),
+    (
+        "merge-actors",
+        "The actor it is one with (its statements go there).",
+        'Merge two actors that are one person or organisation ("Obama" into "Barack Obama").',
+    ),
+    ("rename-claim", "The claim as it should read.", "Rewrite a claim's text."),
+):
+    _correction_command(_kind, _value_help, _summary)
+
+
+@correct_app.command("not-a-statement")
+def correct_not_a_statement(
+    statement: TargetArgument, why: WhyOption, by: ByOption = None, db: DbOption = None, as_json: JsonOption = False
+) -> None:
+    """Take out of the record what is not a statement (a headline fragment, a quoted title)."""
+    _correct(db, "not-a-statement", statement, None, by, why, as_json)
+
+
+@app.command()
+def corrections(
+    db: DbOption = None,
+    target: Annotated[str | None, typer.Option(help="One statement's, actor's or claim's history.")] = None,
+    undo: Annotated[int | None, typer.Option("--undo", help="Undo this correction (with --why).")] = None,
+    why: Annotated[str | None, typer.Option("--why", help="Why it is undone.")] = None,
+    by: ByOption = None,
+    limit: LimitOption = 100,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+    output_format: ListFormatOption = "text",
+) -> None:
+    """The corrections made to the record, the latest first; --undo ID takes one back."""
+    from onrecord.store.corrections import CorrectionError
+
+    with _open_record(db) as record:
+        if undo is not None:
+            if not why:
+                raise _usage_error("--undo needs --why")
+            try:
+                made = record.undo_correction(undo, by=by or _user(), why=why)
+            except CorrectionError as exc:
+                raise _usage_error(str(exc)) from None
+            out.print(f"correction {made.id}: {_correction_words(made)}", highlight=False)
+            return
+        found = record.corrections(target=target, limit=limit, offset=offset)
+    if _print_rows(found, output_format):
+        return
+    for made in found:
+        out.print(f"{made.id}: {_correction_words(made)}", highlight=False)
+    if not found:
+        err.print("no corrections")
+
+
 @app.command()
 def reanalyze(
     db: DbOption = None,

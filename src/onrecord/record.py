@@ -22,6 +22,7 @@ from onrecord.records import (
     ChangeRecord,
     CheckedClaimRecord,
     ClaimRecord,
+    CorrectionRecord,
     EventRecord,
     StatementRecord,
     TimelineRecord,
@@ -509,6 +510,62 @@ class Record:
             if claim is not None:
                 checked.append(CheckedClaimRecord(**dict(claim), timeline=self.store.claim_timeline(claim.id)))
         return checked
+
+    def correct(self, kind: str, target: str, value: str | None = None, *, by: str, why: str) -> CorrectionRecord:
+        """Correct the record: a statement's stance ("stance"), speaker
+        ("speaker": an actor id) or claim ("claim": a claim id), a statement
+        that is none ("not-a-statement"), an actor's name ("rename-actor"),
+        two actors that are one ("merge-actors": the actor it joins), a
+        claim's text ("rename-claim"). Kept with who made it and why, applied
+        now and after every re-analysis; the changes of position of the
+        claims it touches are worked out again. Raises `CorrectionError`."""
+        from onrecord.store.corrections import KINDS, CorrectionError
+
+        if not by.strip() or not why.strip():
+            raise CorrectionError("a correction says who made it and why")
+        target, value = self._resolved(KINDS.get(kind, ""), kind, target, value)
+        made, touched = self.store.add_correction(kind, target, value, by.strip(), why.strip())
+        self.update_reversals(touched)
+        found = self.store.get_correction(made)
+        assert found is not None
+        return found
+
+    def _resolved(self, what: str, kind: str, target: str, value: str | None) -> tuple[str, str | None]:
+        """Full ids for the unique prefixes a user may type (actors, claims)."""
+        if what == "actor":
+            known = self.store.get_actor(target)
+            target = known.id if known is not None else target
+        if what == "claim" or kind == "claim":
+            chosen = target if what == "claim" else value
+            known_claim = self.store.get_claim(chosen) if chosen and len(chosen) >= 6 else None
+            if known_claim is not None:
+                target, value = (known_claim.id, value) if what == "claim" else (target, known_claim.id)
+        if kind in ("speaker", "merge-actors") and value:
+            known = self.store.get_actor(value)
+            value = known.id if known is not None else value
+        return target, value
+
+    def undo_correction(self, correction_id: int, *, by: str, why: str) -> CorrectionRecord:
+        """Undo a correction: what it changed is put back (a statement taken
+        out comes back by analysing its article again), and it is no longer
+        applied; the undo is kept too."""
+        from onrecord.store.corrections import CorrectionError
+
+        if not by.strip() or not why.strip():
+            raise CorrectionError("an undo says who made it and why")
+        undone = self.store.get_correction(correction_id)
+        made, touched = self.store.undo_correction(correction_id, by.strip(), why.strip())
+        if undone is not None and undone.kind == "not-a-statement":
+            self.store.mark_unanalyzed([undone.target.split(":")[0]])
+            self.analyze_pending()
+        self.update_reversals(touched)
+        found = self.store.get_correction(made)
+        assert found is not None
+        return found
+
+    def corrections(self, *, target: str | None = None, limit: int = 100, offset: int = 0) -> list[CorrectionRecord]:
+        """Corrections and undos, the latest first (`target`: one thing's history)."""
+        return self.store.list_corrections(target=target, limit=limit, offset=offset)
 
     def events(self, **filters: Any) -> list[EventRecord]:
         """Coded events; see `Store.list_events` for the filters."""

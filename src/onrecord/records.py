@@ -98,6 +98,7 @@ class StatementRecord(ReadModel):
     article_url: str | None = None
     article_published: dt.date | None = None
     article_source: str | None = None  # the outlet: the page's site name, else its URL's host
+    corrected: bool = False  # a reader corrected it (its history: GET /api/corrections?target=ID)
 
 
 class TimelineRecord(StatementRecord):
@@ -116,6 +117,7 @@ class ActorRecord(ReadModel):
     roles: list[str] = []
     aliases: list[str] = []
     statements: int = 0
+    corrected: bool = False  # renamed or merged by a reader
 
 
 class PositionRecord(ReadModel):
@@ -144,6 +146,7 @@ class ClaimRecord(ReadModel):
     affirm: int = 0
     deny: int = 0
     changes: int = 0
+    corrected: bool = False  # renamed by a reader
 
 
 class CheckedClaimRecord(ClaimRecord):
@@ -265,6 +268,22 @@ class SearchRecord(ReadModel):
     statements: list[StatementRecord]
     claims: list[ClaimRecord]
     actors: list[ActorRecord]
+
+
+class CorrectionRecord(ReadModel):
+    """A correction of the record: what (kind, target), from what to what,
+    by whom, when and why; `undone` when a later undo took it back (an undo
+    is itself a record of kind "undo" whose target is the undone id)."""
+
+    id: int
+    kind: str
+    target: str
+    value: str | None = None
+    old_value: Any = None
+    made_by: str
+    reason: str
+    made_at: dt.datetime
+    undone: bool = False
 
 
 class FailureRecord(ReadModel):

@@ -27,7 +27,7 @@ from importlib import resources
 from typing import Annotated, Any, Literal, overload
 from urllib.parse import unquote_to_bytes, urlencode
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Header, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -53,6 +53,7 @@ from onrecord.records import (
     ChangeRecord,
     ClaimPageRecord,
     ClaimRecord,
+    CorrectionRecord,
     EventRecord,
     HomeRecord,
     IngestReportRecord,
@@ -147,6 +148,29 @@ class Document(BaseModel):
 
     def content(self) -> str:
         return self.html or self.text or ""
+
+
+CorrectionKind = Literal[
+    "stance", "speaker", "not-a-statement", "claim", "rename-actor", "merge-actors", "rename-claim"
+]
+
+
+class CorrectionRequest(BaseModel):
+    """A correction of the record (see `Record.correct`): what it changes,
+    the value it gives, who makes it and why."""
+
+    kind: CorrectionKind
+    target: str = Field(min_length=1, max_length=64, description="A statement, actor or claim id")
+    value: str | None = Field(
+        default=None, max_length=2000, description="A stance, an actor or claim id, a name, a claim's text"
+    )
+    why: str = Field(min_length=1, max_length=2000)
+    by: str = Field(default="api", min_length=1, max_length=200)
+
+
+class UndoRequest(BaseModel):
+    why: str = Field(min_length=1, max_length=2000)
+    by: str = Field(default="api", min_length=1, max_length=200)
 
 
 class IngestRequest(BaseModel):
@@ -389,6 +413,7 @@ def _api_routes(listings: list[Listing]) -> APIRouter:
     _change_routes(api, listings)
     _event_routes(api, listings)
     _write_routes(api)
+    _correction_routes(api)
     return api
 
 
@@ -680,6 +705,54 @@ def _write_routes(api: APIRouter) -> None:
                 report.counts.update(from_urls.counts)
                 report.failures += from_urls.failures
         return report.to_dict()
+
+
+def _correction_routes(api: APIRouter) -> None:
+    """Corrections of the record: listed by anyone, made and undone with the token."""
+
+    @api.get(
+        "/corrections",
+        summary="Corrections and undos, the latest first; target: one statement's, actor's or claim's history",
+        response_model=Page[CorrectionRecord],
+        responses=LIST_RESPONSES,
+    )
+    def corrections(
+        request: Request,
+        record: RecordDep,
+        target: ShortText = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        format: OutputFormat = "json",
+    ) -> Any:
+        return _page(request, record.corrections(target=target, limit=limit, offset=offset), limit, offset, format)
+
+    @api.post(
+        "/corrections",
+        summary="Correct the record (kept with who and why; applied again after every re-analysis)",
+        dependencies=[Depends(_require_token)],
+        response_model=CorrectionRecord,
+    )
+    def correct(record: RecordDep, body: CorrectionRequest) -> Any:
+        from onrecord.store.corrections import CorrectionError
+
+        try:
+            return record.correct(body.kind, body.target, body.value, by=body.by, why=body.why)
+        except CorrectionError as exc:
+            raise HTTPException(422, str(exc)) from None
+
+    @api.post(
+        "/corrections/{correction_id}/undo",
+        summary="Undo a correction: what it changed is put back; the undo is kept too",
+        dependencies=[Depends(_require_token)],
+        response_model=CorrectionRecord,
+    )
+    def undo(record: RecordDep, correction_id: Annotated[int, Path(ge=1, le=2**31 - 1)], body: UndoRequest) -> Any:
+        from onrecord.store.corrections import CorrectionError
+
+        try:
+            return record.undo_correction(correction_id, by=body.by, why=body.why)
+        except CorrectionError as exc:
+            raise HTTPException(422, str(exc)) from None
 
 
 def _analyze(request: Request, record: Record, document: Document) -> AnalysisRecord:

@@ -206,3 +206,21 @@ stale_claims = Table(
     Column("claim_id", String(40), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
     Column("marked_at", DateTime(timezone=True), nullable=False),
 )
+
+# Corrections of the record by its readers, append-only: each says what was
+# changed (kind, target), from what to what, by whom, when and why; an undo
+# is a correction of kind "undo" whose target is the undone correction's id.
+# They are applied on top of every analysis and re-analysis (migration 0004).
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("target", String(64), nullable=False),  # a statement, actor or claim id; a correction's id for an undo
+    Column("value", Text),  # the corrected value: a stance, an actor or claim id, a name, a claim's text
+    Column("old_value", Text),  # what it was when corrected
+    Column("made_by", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("made_at", DateTime(timezone=True), nullable=False),
+    Index("ix_corrections_target", "target"),
+)

@@ -4,6 +4,7 @@ queries. SQLAlchemy Core over SQLite or PostgreSQL, the same code for both."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 import time
@@ -37,6 +38,7 @@ from onrecord.records import (
     ChangeRecord,
     ChangeStatementRecord,
     ClaimRecord,
+    CorrectionRecord,
     EventRecord,
     PositionRecord,
     ReadModel,
@@ -46,7 +48,9 @@ from onrecord.records import (
     event_record,
 )
 from onrecord.settings import DEFAULT_SETTINGS
+from onrecord.store import corrections as fixes
 from onrecord.store import ids, migrate
+from onrecord.store.corrections import STATEMENT_KINDS, corrected_flag, merged_away
 from onrecord.store.engine import make_engine, resolve_url
 from onrecord.store.schema import (
     actors,
@@ -54,6 +58,7 @@ from onrecord.store.schema import (
     articles,
     claim_terms,
     claims,
+    corrections,
     events,
     failures,
     metadata,
@@ -84,6 +89,11 @@ class AddResult:
 # serialisation conflict (40001): the victim is meant to try again.
 _RETRY_SQLSTATES = {"40P01", "40001"}
 _WRITE_ATTEMPTS = 5
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """A stored time as UTC (SQLite gives it back without its zone)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def _utcnow() -> dt.datetime:
@@ -280,11 +290,65 @@ class Store:
                 touched |= self._save_analysis(
                     conn, article_id, said, people, headline, claim_list, event_list, same_claim
                 )
+            # the readers' corrections, on top of the analysis just stored
+            saved = {item[0] for item in items}
+            touched |= fixes.apply(conn, fixes.active(conn), saved)
             self._recount_claims(conn, touched)
             self._mark_stale(conn, touched)
             return touched
 
         return self._retrying(save)
+
+    # -- corrections --------------------------------------------------------
+
+    def add_correction(
+        self, kind: str, target: str, value: str | None, made_by: str, reason: str
+    ) -> tuple[int, set[str]]:
+        """Store a correction and apply it (`corrections.record`): its id,
+        and the claims whose statements it changed (recounted, marked stale)."""
+
+        def work(conn: Connection) -> tuple[int, set[str]]:
+            made, touched = fixes.record(conn, kind, target, value, made_by, reason)
+            self._recount_claims(conn, touched)
+            self._mark_stale(conn, touched)
+            return made, touched
+
+        return self._retrying(work)
+
+    def undo_correction(self, correction_id: int, made_by: str, reason: str) -> tuple[int, set[str]]:
+        """Undo a correction in force (`corrections.undo`)."""
+
+        def work(conn: Connection) -> tuple[int, set[str]]:
+            made, touched = fixes.undo(conn, correction_id, made_by, reason)
+            self._recount_claims(conn, touched)
+            self._mark_stale(conn, touched)
+            return made, touched
+
+        return self._retrying(work)
+
+    def get_correction(self, correction_id: int) -> CorrectionRecord | None:
+        found = self.list_corrections(ids=[correction_id])
+        return found[0] if found else None
+
+    def list_corrections(
+        self, *, target: str | None = None, ids: Sequence[int] = (), limit: int = 100, offset: int = 0
+    ) -> list[CorrectionRecord]:
+        """Corrections and undos, the latest first; `target`: those of one
+        statement, actor or claim (its history)."""
+        query = select(corrections, fixes.undone_condition().label("undone"))
+        if target:
+            query = query.where(corrections.c.target == target)
+        if ids:
+            query = query.where(corrections.c.id.in_(list(ids)))
+        query = query.order_by(corrections.c.id.desc()).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            rows = [dict(row._mapping) for row in conn.execute(query)]
+        for row in rows:
+            row["old_value"] = (
+                json.loads(row["old_value"]) if row["old_value"] and row["kind"] != "undo" else row["old_value"]
+            )
+            row["made_at"] = _as_utc(row["made_at"])
+        return [CorrectionRecord.from_row(row) for row in rows]
 
     def _retrying(self, work: Callable[[Connection], Any]) -> Any:
         """`work` in a transaction, run again when PostgreSQL aborted it to
@@ -696,10 +760,13 @@ class Store:
                 is not None
             )
 
-    def mark_unanalyzed(self) -> int:
-        """Ask for every article to be analysed again (after an upgrade)."""
+    def mark_unanalyzed(self, article_ids: Iterable[str] | None = None) -> int:
+        """Ask for every article (or these) to be analysed again (after an upgrade)."""
+        update = articles.update().values(analyzed_at=None)
+        if article_ids is not None:
+            update = update.where(articles.c.id.in_(sorted(set(article_ids))))
         with self.engine.begin() as conn:
-            return conn.execute(articles.update().values(analyzed_at=None)).rowcount
+            return conn.execute(update).rowcount
 
     # -- reading ----------------------------------------------------------
 
@@ -851,7 +918,10 @@ class Store:
             return None
         with self.engine.connect() as conn:
             said = conn.execute(select(func.count()).where(statements.c.actor_id == row.id)).scalar_one()
-        return ActorRecord.from_row({**row._mapping, "statements": said})
+            flag = conn.execute(
+                select(corrected_flag(actors.c.id, ACTOR_KINDS, ("merge-actors",))).where(actors.c.id == row.id)
+            ).scalar()
+        return ActorRecord.from_row({**row._mapping, "statements": said, "corrected": bool(flag)})
 
     def actor_positions(self, actor_id: str) -> list[PositionRecord]:
         """For each claim an actor spoke about: how often it took each stance,
@@ -918,7 +988,9 @@ class Store:
         """Actors with how many statements each made, the most quoted first."""
         said = select(statements.c.actor_id, func.count().label("n")).group_by(statements.c.actor_id).subquery()
         count = func.coalesce(said.c.n, 0).label("statements")
-        query = select(actors, count).select_from(actors.outerjoin(said, said.c.actor_id == actors.c.id))
+        flag = corrected_flag(actors.c.id, ACTOR_KINDS, ("merge-actors",))
+        query = select(actors, count, flag).select_from(actors.outerjoin(said, said.c.actor_id == actors.c.id))
+        query = query.where(~merged_away(actors.c.id))  # its statements are the other actor's now
         if country:
             query = query.where(actors.c.country == country.upper())
         if name:
@@ -1136,6 +1208,9 @@ class Store:
             }
 
 
+ACTOR_KINDS = ("rename-actor", "merge-actors")
+
+
 def _records_of(what: str, conn: Connection, rows: Sequence[Row], main_event_days: int) -> list[Any]:
     if what == "statements":
         return [StatementRecord.from_row(row._mapping) for row in rows]
@@ -1152,7 +1227,7 @@ def _actor_rows() -> Any:
     """Actors with how many statements each made (counted on the statements'
     actor index, an actor at a time)."""
     said = select(func.count()).where(statements.c.actor_id == actors.c.id).scalar_subquery()
-    return select(actors, said.label("statements"))
+    return select(actors, said.label("statements"), corrected_flag(actors.c.id, ACTOR_KINDS, ("merge-actors",)))
 
 
 def _event_rows() -> Any:
@@ -1215,6 +1290,7 @@ def _claim_rows() -> Any:
         claims.c.affirm_count.label("affirm"),
         claims.c.deny_count.label("deny"),
         func.coalesce(flips.c.n, 0).label("changes"),
+        corrected_flag(claims.c.id, ("rename-claim",)),
     ).select_from(claims.outerjoin(flips, flips.c.claim_id == claims.c.id))
 
 
@@ -1231,6 +1307,7 @@ def _statement_rows() -> Any:
         articles.c.url.label("article_url"),
         articles.c.published.label("article_published"),
         articles.c.source.label("article_source"),
+        corrected_flag(statements.c.id, STATEMENT_KINDS),
     ).select_from(
         statements.join(articles, statements.c.article_id == articles.c.id).outerjoin(
             actors, statements.c.actor_id == actors.c.id
