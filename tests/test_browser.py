@@ -143,3 +143,67 @@ def test_the_web_app_has_no_dead_ends_in_chromium(browser, store_url, tmp_path):
         assert page.get_by_text("Claims (").count() >= 1
         save(page, tmp_path, "paste-and-analyse.png")
         assert not elsewhere, elsewhere
+
+
+@pytest.mark.slow
+def test_a_correction_made_on_a_page_holds_everywhere_and_after_reanalysis(browser, store_url, tmp_path):
+    """Signed in with the token, a reader corrects a statement's stance on
+    an actor page: the page marks it, the API and an export carry it, and
+    `onrecord reanalyze` keeps it."""
+    from conftest import API_TOKEN
+    from typer.testing import CliRunner
+
+    from onrecord.cli import app
+
+    with running_server(store_url) as base:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        actor = get_json(f"{base}/api/actors")["items"][0]
+        statement = get_json(f"{base}/api/statements?actor={actor['id']}")["items"][0]
+        wanted = "question" if statement["stance"] != "question" else "neutral"
+
+        page.goto(f"{base}/actors/{actor['id']}")
+        assert page.locator("details.correct").count() == 0  # no forms before signing in
+        page.click("a.signin")
+        page.fill("input[name=token]", API_TOKEN)
+        page.click("form.signin button[type=submit]")
+        page.goto(f"{base}/actors/{actor['id']}")
+        item = page.locator("li.statement", has=page.locator(f'input[name=target][value="{statement["id"]}"]'))
+        item.locator("details.correct summary").click()
+        item.locator("select[name=kind]").select_option("stance")
+        item.locator("input[name=value]").fill(wanted)
+        item.locator("input[name=why]").fill("the minister asks, she does not say")
+        item.locator("input[name=by]").fill("Desk editor")
+        item.locator("form.correction button[type=submit]").click()
+        page.wait_for_url(f"**/actors/{actor['id']}")
+        item = page.locator("li.statement", has=page.locator(f'input[name=target][value="{statement["id"]}"]'))
+        assert item.locator("a.corrected").count() == 1
+        assert item.locator(f".stance-{wanted}").count() == 1
+        save(page, tmp_path, "actor-page.png")
+
+        def stored() -> dict:
+            found = get_json(f"{base}/api/statements?actor={actor['id']}&limit=500")["items"]
+            return next(s for s in found if s["id"] == statement["id"])
+
+        assert stored()["stance"] == wanted and stored()["corrected"]
+        history = get_json(f"{base}/api/corrections?target={statement['id']}")["items"]
+        assert history[0]["made_by"] == "Desk editor" and history[0]["old_value"] == statement["stance"]
+        out = tmp_path / "statements.jsonl"
+        exported = CliRunner().invoke(
+            app, ["export", "--db", store_url, "--what", "statements", "--format", "jsonl", "--out", str(out)]
+        )
+        assert exported.exit_code == 0, exported.output
+        rows = {row["id"]: row for row in map(json.loads, out.read_text().splitlines())}
+        assert rows[statement["id"]]["corrected"] is True and rows[statement["id"]]["stance"] == wanted
+        again = CliRunner().invoke(app, ["reanalyze", "--db", store_url, "--workers", "1", "--quiet"])
+        assert again.exit_code == 0, again.output
+        assert stored()["stance"] == wanted and stored()["corrected"]
+        page.reload()
+        assert (
+            page.locator("li.statement", has=page.locator(f'input[name=target][value="{statement["id"]}"]'))
+            .locator("a.corrected")
+            .count()
+            == 1
+        )
+        assert not problems, problems

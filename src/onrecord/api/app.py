@@ -29,7 +29,7 @@ from urllib.parse import unquote_to_bytes, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Header, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator, BaseModel, Field, field_validator
@@ -336,6 +336,37 @@ def _require_token(request: Request, authorization: Annotated[str | None, Header
         raise HTTPException(
             401, "a valid API token is needed: Authorization: Bearer TOKEN", headers={"WWW-Authenticate": "Bearer"}
         )
+
+
+SESSION_COOKIE = "onrecord_session"
+
+
+def _session_value(token: str) -> str:
+    """What the sign-in cookie holds: a keyed digest of the token, not the token."""
+    return hmac.new(token.encode("utf-8"), b"onrecord web session", "sha256").hexdigest()
+
+
+def _signed_in(request: Request) -> bool:
+    """Whether this browser signed in with the server's token (/signin)."""
+    token = request.app.state.token
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return bool(token and cookie and hmac.compare_digest(cookie, _session_value(token)))
+
+
+def _form_key(token: str) -> str:
+    """The hidden field of a signed-in reader's forms: another site cannot
+    read it, so it cannot post a correction in the reader's name (with the
+    SameSite cookie, the guard against cross-site requests)."""
+    return hmac.new(token.encode("utf-8"), b"onrecord correction form", "sha256").hexdigest()
+
+
+def _from_our_form(request: Request, key: str) -> bool:
+    token = request.app.state.token
+    origin = request.headers.get("origin")
+    here = f"{request.url.scheme}://{request.url.netloc}"
+    if origin not in (None, "null", here):  # a browser that names another site (no-referrer pages send "null")
+        return False
+    return bool(token) and hmac.compare_digest(key, _form_key(token))
 
 
 def _full_refs(request: Request) -> bool:
@@ -859,13 +890,17 @@ def _templates() -> Jinja2Templates:
 def _render(request: Request, name: str, data: BaseModel | dict[str, Any], api: str, status: int = 200) -> HTMLResponse:
     """A page, with the link to the API endpoint that gives its data (a
     record's fields are the template's names)."""
-    return _templates().TemplateResponse(request, name, {**dict(data), "api": api}, status_code=status)
+    signed_in = _signed_in(request)
+    form_key = _form_key(request.app.state.token) if signed_in else ""
+    context = {**dict(data), "api": api, "signed_in": signed_in, "form_key": form_key, "here": request.url.path}
+    return _templates().TemplateResponse(request, name, context, status_code=status)
 
 
 def _page_routes(listings: list[Listing]) -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     _overview_pages(pages)
     _docs_page(pages)
+    _correction_pages(pages)
     for listing in listings:
         pages.get(listing.path)(_list_page(listing))
     _claim_article_actor_pages(pages)
@@ -878,6 +913,57 @@ def _page_routes(listings: list[Listing]) -> APIRouter:
 DOCS_POLICY = SECURITY_HEADERS["content-security-policy"].replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
+
+
+def _correction_pages(pages: APIRouter) -> None:
+    """Signing in with the server's token, and the correction forms beside
+    statements and actors (for a signed-in reader only)."""
+
+    @pages.get("/signin")
+    def signin_form(request: Request):
+        return _render(request, "signin.html", {"error": None, "writable": bool(request.app.state.token)}, "")
+
+    @pages.post("/signin")
+    def signin(request: Request, token: Annotated[str, Form(max_length=500)] = ""):
+        known = request.app.state.token
+        if not known or not hmac.compare_digest(token.encode("utf-8"), known.encode("utf-8")):
+            context = {"error": "That is not the server's token.", "writable": bool(known)}
+            return _render(request, "signin.html", context, "", status=401)
+        answer = RedirectResponse("/", status_code=303)
+        secure = request.url.scheme == "https"
+        answer.set_cookie(
+            SESSION_COOKIE, _session_value(known), httponly=True, samesite="strict", secure=secure, path="/"
+        )
+        return answer
+
+    @pages.post("/signout")
+    def signout(request: Request):
+        answer = RedirectResponse("/", status_code=303)
+        answer.delete_cookie(SESSION_COOKIE, path="/")
+        return answer
+
+    @pages.post("/corrections")
+    def correct_page(
+        request: Request,
+        record: RecordDep,
+        kind: Annotated[CorrectionKind, Form()],
+        target: Annotated[str, Form(max_length=64)],
+        why: Annotated[str, Form(min_length=1, max_length=2000)],
+        value: Annotated[str, Form(max_length=2000)] = "",
+        back: Annotated[str, Form(max_length=500)] = "/",
+        by: Annotated[str, Form(max_length=200)] = "",
+        form_key: Annotated[str, Form(max_length=100)] = "",
+    ):
+        from onrecord.store.corrections import CorrectionError
+
+        if not _signed_in(request) or not _from_our_form(request, form_key):
+            raise HTTPException(403, "sign in with the server's token to correct the record")
+        try:
+            record.correct(kind, target, value.strip() or None, by=by.strip() or "a reader on the web", why=why)
+        except CorrectionError as exc:
+            raise HTTPException(422, str(exc)) from None
+        # back to the page the form was on (a path of this site only)
+        return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/", status_code=303)
 
 
 def _docs_page(pages: APIRouter) -> None:
