@@ -777,7 +777,8 @@ def check(
         err.print("nothing in the store about this claim")
         raise typer.Exit(EXIT_FAILURES)
     for claim in found:
-        out.print(f"[bold]{escape(claim.text)}[/] [dim]({claim.id})[/]")
+        how = "the same claim" if claim.matched == "proposition" else f"close in meaning ({claim.score:.2f})"
+        out.print(f"[bold]{escape(claim.text)}[/] [dim]({claim.id}; {how})[/]")
         for row in claim.timeline:
             out.print(_timeline_line(row), highlight=False)
 

@@ -489,9 +489,10 @@ class Record:
     def reversals(self, **filters: Any) -> list[ChangeRecord]:
         return self.store.list_reversals(**filters)
 
-    def check(self, claim_text: str) -> list[CheckedClaimRecord]:
+    def check(self, claim_text: str, *, limit: int = 10) -> list[CheckedClaimRecord]:
         """What the store holds about a claim written in plain words: the
-        matching claims, each with its timeline of stances."""
+        claims that are its proposition, then those close to it in meaning
+        (best first), each with its timeline of stances."""
         from onrecord.claims.propositions import proposition, same_signature
 
         doc = self.analyzer.nlp(claim_text)
@@ -504,12 +505,42 @@ class Record:
             claim_text,
             partial(same_signature, min_shared=claim_settings.min_shared_across_articles),
         )
+        ranked: list[tuple[str, str, float | None]] = [(match["id"], "proposition", None) for match in found]
+        known = {claim_id for claim_id, _, _ in ranked}
+        ranked += [m for m in self._claims_by_meaning(claim_text, doc, prop) if m[0] not in known]
         checked = []
-        for match in found:
-            claim = self.store.get_claim(match["id"])
+        for claim_id, matched, score in ranked[:limit]:
+            claim = self.store.get_claim(claim_id)
             if claim is not None:
-                checked.append(CheckedClaimRecord(**dict(claim), timeline=self.store.claim_timeline(claim.id)))
+                timeline = self.store.claim_timeline(claim.id)
+                checked.append(CheckedClaimRecord(**dict(claim), timeline=timeline, matched=matched, score=score))
         return checked
+
+    def _claims_by_meaning(self, claim_text: str, doc: Any, prop: Any) -> list[tuple[str, str, float | None]]:
+        """Claims whose statements share a word of substance with the text,
+        ranked by how close in meaning (wordllama vectors) the claim or its
+        closest statement is; those under the "same thing" similarity of
+        the claims settings are left out (its calibration is there), and so
+        are claims whose arguments clash with the text's (a ban on exports
+        to Japan is not one on exports to India, however alike the words)."""
+        from onrecord.claims.predicates import text_vector
+        from onrecord.claims.propositions import keys_clash, years
+
+        words = sorted({t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop and len(t) >= 3})
+        wanted = text_vector(claim_text)
+        scored = []
+        for claim_id, (stored, texts) in self.store.claims_mentioning(words).items():
+            their_terms = set(stored.get("terms", []))
+            if keys_clash(set(prop.recipients), set(stored.get("recipients", []))) or keys_clash(
+                years(prop.participants), years(their_terms)
+            ):
+                continue
+            claim = self.store.get_claim(claim_id)
+            said = [claim.text] if claim is not None else []
+            score = max(float(wanted @ text_vector(text)) for text in said + texts[:5])
+            if score >= self.settings.claims.same_thing_similarity:
+                scored.append((claim_id, "meaning", round(score, 3)))
+        return sorted(scored, key=lambda m: -(m[2] or 0))
 
     def correct(self, kind: str, target: str, value: str | None = None, *, by: str, why: str) -> CorrectionRecord:
         """Correct the record: a statement's stance ("stance"), speaker

@@ -150,7 +150,12 @@ class ClaimRecord(ReadModel):
 
 
 class CheckedClaimRecord(ClaimRecord):
-    """A claim that a text given to `check` is, with its timeline."""
+    """A claim that a text given to `check` is, with its timeline: matched
+    as the same proposition, or by meaning (`score`: how close in meaning,
+    -1 to 1, to the claim or its closest statement)."""
+
+    matched: str = "proposition"  # or "meaning"
+    score: float | None = None
 
     timeline: list[TimelineRecord] = []
 

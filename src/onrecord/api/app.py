@@ -51,6 +51,7 @@ from onrecord.records import (
     ArticlePageRecord,
     ArticleRecord,
     ChangeRecord,
+    CheckedClaimRecord,
     ClaimPageRecord,
     ClaimRecord,
     CorrectionRecord,
@@ -462,6 +463,16 @@ def _overview_routes(api: APIRouter) -> None:
     )
     def home(record: RecordDep) -> Any:
         return views.home(record)
+
+    @api.get(
+        "/check",
+        summary="What the store holds about a claim in plain words: the claims that are it, then those close "
+        "in meaning (best first), each with its timeline",
+        response_model=list[CheckedClaimRecord],
+    )
+    def check(request: Request, record: RecordDep, q: Annotated[str, Query(min_length=3, max_length=500)]) -> Any:
+        with request.app.state.analysis_lock:  # the pipeline is shared: one parse at a time
+            return record.check(q)
 
     @api.get("/search", summary="Articles, statements, claims and actors matching words", response_model=SearchRecord)
     def search(request: Request, record: RecordDep, q: Annotated[str, Query(min_length=1, max_length=200)]) -> Any:

@@ -591,6 +591,37 @@ class Store:
                 ).all()
         return [{"id": r.id, "text": r.text} for r in rows]
 
+    def claims_mentioning(
+        self, words: Sequence[str], *, statements_limit: int = 500
+    ) -> dict[str, tuple[dict[str, Any], list[str]]]:
+        """Claims whose statements hold any of these words (full text,
+        stemmed), each with its proposition (participants and recipients)
+        and the words of its matching statements: the candidates
+        `Record.check` ranks by meaning."""
+        words = [w for w in words if _WORD.fullmatch(w)]
+        if not words:
+            return {}
+        query = (
+            select(statements.c.claim_id, statements.c.content_text, claims.c.proposition)
+            .select_from(statements.join(claims, claims.c.id == statements.c.claim_id))
+            .where(statements.c.claim_id.is_not(None))
+        )
+        if self.dialect == "sqlite":
+            match = " OR ".join(f'"{w}"' for w in words)
+            query = query.where(
+                literal_column("statements.rowid").in_(
+                    select(_STATEMENTS_FTS.c.rowid).where(literal_column("statements_fts").op("MATCH")(match))
+                )
+            )
+        else:
+            search: ColumnClause[Any] = literal_column("statements.search")
+            query = query.where(search.op("@@")(func.websearch_to_tsquery("english", " or ".join(words))))
+        found: dict[str, tuple[dict[str, Any], list[str]]] = {}
+        with self.engine.connect() as conn:
+            for claim_id, text, known in conn.execute(query.limit(statements_limit)):
+                found.setdefault(claim_id, (known or {}, []))[1].append(text)
+        return found
+
     def _add_terms(self, conn: Connection, claim_id: str, terms: set[str]) -> None:
         if not terms:
             return
