@@ -128,3 +128,21 @@ def test_serve_says_where_it_listens(tmp_path):
         process.wait(timeout=20)
     said = " ".join(lines)
     assert f"at http://127.0.0.1:{port}/" in said and "served.db" in said and "/docs" in said, said
+
+
+def test_an_actor_page_charts_its_statements_over_time_by_stance(client):
+    actor = client.get("/api/actors").json()["items"][0]
+    data = client.get(f"/api/actors/{actor['id']}").json()
+    page = client.get(f"/actors/{actor['id']}").text
+    chart = re.search(r'<svg class="stance-chart".*?</svg>', page, re.S)
+    assert chart, "the actor page has its chart"
+    bars = re.findall(r'<rect class="bar stance-(\w+)"[^>]*><title>([\d-]+): (\d+) \1</title>', chart.group(0))
+    dated = [s for s in data["statements"] if s["said_on"] or s["said_until"] or s["article_published"]]
+    assert sum(int(n) for _, _, n in bars) == len(dated) > 0
+    by_stance: dict[str, int] = {}
+    for s in dated:
+        by_stance[s["stance"] or "unknown"] = by_stance.get(s["stance"] or "unknown", 0) + 1
+    charted: dict[str, int] = {}
+    for stance, _, n in bars:
+        charted[stance] = charted.get(stance, 0) + int(n)
+    assert charted == by_stance

@@ -38,7 +38,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from onrecord import __version__
 from onrecord.api import views
 from onrecord.api.highlight import highlight, local_id
-from onrecord.api.timeline import speaker_of, timeline_svg
+from onrecord.api.timeline import speaker_of, stance_chart_svg, timeline_svg
 from onrecord.exports import csv_text
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.urls import check_fetchable_url, malformed_url_reason
@@ -1053,7 +1053,8 @@ def _claim_article_actor_pages(pages: APIRouter) -> None:
     @pages.get("/actors/{actor_id}")
     def actor(request: Request, record: RecordDep, actor_id: str):
         data = _found(views.actor(record, actor_id), "actor")
-        return _render(request, "actor.html", data, f"/api/actors/{data.actor.id}")
+        context = {**dict(data), "chart": stance_chart_svg(data.statements)}
+        return _render(request, "actor.html", context, f"/api/actors/{data.actor.id}")
 
 
 def _analyze_pages(pages: APIRouter) -> None:

@@ -152,3 +152,77 @@ def timeline_svg(timeline: list[TimelineRecord], changes: list[ChangeRecord]) ->
         )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+STANCE_ORDER = ("affirm", "deny", "qualify", "question", "conditional", "neutral", None)
+CHART_HEIGHT = 160  # the bars' height at the busiest period
+CHART_LEFT = 40  # room for the count axis
+
+
+def stance_chart_svg(said: list[StatementRecord]) -> Markup:
+    """An actor's statements over time: a bar a period (a day for a span of
+    up to two months, else a month), stacked by stance; undated statements
+    are left out (and counted in the title)."""
+    days = [(s.said_on or s.said_until or s.article_published, s.stance) for s in said]
+    dated = [(day, stance) for day, stance in days if day is not None]
+    if not dated:
+        return Markup("")
+    by_month = (max(d for d, _ in dated) - min(d for d, _ in dated)).days > 62
+    counts: dict[dt.date, dict[str | None, int]] = {}
+    for day, stance in dated:
+        period = day.replace(day=1) if by_month else day
+        bucket = counts.setdefault(period, {})
+        bucket[stance] = bucket.get(stance, 0) + 1
+    periods = _periods(min(counts), max(counts), by_month)
+    busiest = max(sum(c.values()) for c in counts.values())
+    bar = max(4.0, min(40.0, (WIDTH - CHART_LEFT - 20) / len(periods) - 2))
+    parts = [
+        Markup(
+            '<svg class="stance-chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="stance-chart-title">'
+        ).format(w=WIDTH, h=CHART_HEIGHT + 50),
+        Markup('<title id="stance-chart-title">{n} dated statements by {unit}, by stance ({u} undated)</title>').format(
+            n=len(dated), unit="month" if by_month else "day", u=len(days) - len(dated)
+        ),
+        Markup('<text class="tick" x="{x}" y="{y}">{n}</text>').format(x=CHART_LEFT - 20, y=16, n=busiest),
+    ]
+    for index, period in enumerate(periods):
+        x = CHART_LEFT + index * (bar + 2)
+        y = 10.0 + CHART_HEIGHT
+        for stance in STANCE_ORDER:
+            n = counts.get(period, {}).get(stance, 0)
+            if not n:
+                continue
+            height = CHART_HEIGHT * n / busiest
+            y -= height
+            label = f"{period:%Y-%m}" if by_month else period.isoformat()
+            parts.append(
+                Markup(
+                    '<rect class="bar stance-{s}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}">'
+                    "<title>{label}: {n} {s}</title></rect>"
+                ).format(s=stance or "unknown", x=x, y=y, w=bar, h=height, label=label, n=n)
+            )
+    for index in sorted({0, len(periods) - 1, len(periods) // 2}):
+        period = periods[index]
+        edge = " tick-end" if index == len(periods) - 1 and index > 0 else ""  # the last label ends at its bar
+        parts.append(
+            Markup('<text class="tick{edge}" x="{x:.1f}" y="{y}">{label}</text>').format(
+                edge=edge,
+                x=CHART_LEFT + index * (bar + 2) + (bar if edge else bar / 2),
+                y=CHART_HEIGHT + 32,
+                label=f"{period:%Y-%m}" if by_month else period.isoformat(),
+            )
+        )
+    parts.append(Markup("</svg>"))
+    return Markup("").join(parts)
+
+
+def _periods(first: dt.date, last: dt.date, by_month: bool) -> list[dt.date]:
+    """Every day, or every month, from the first to the last (empty ones too)."""
+    found, period = [], first
+    while period <= last:
+        found.append(period)
+        if by_month:
+            period = (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        else:
+            period += dt.timedelta(days=1)
+    return found
