@@ -162,3 +162,25 @@ def test_the_api_lists_corrections_to_anyone_and_takes_them_with_the_token(store
         assert client.get("/api/corrections").json()["items"][1]["undone"] is True
         page = client.get(f"/articles/{statement['article_id']}")
         assert 'class="corrected"' not in page.text
+
+
+def test_a_mention_split_off_its_actor_is_an_actor_of_its_own_until_undone(store):
+    said = [s for s in listed(store, "statements", "--limit", "500") if s["actor_id"]]
+    first = said[0]
+    made = json.loads(
+        cli(
+            "correct", "split-actor", first["id"], "Michelle Obama", "--why", "his wife spoke", "--db", store, "--json"
+        ).stdout
+    )
+    assert made["kind"] == "split-actor" and made["old_value"]["actor_id"] == first["actor_id"]
+    now = {s["id"]: s for s in listed(store, "statements", "--limit", "500")}[first["id"]]
+    assert now["actor_name"] == "Michelle Obama" and now["actor_id"] != first["actor_id"] and now["corrected"]
+    actors = {a["id"]: a for a in listed(store, "actors", "--limit", "500")}
+    assert actors[now["actor_id"]]["name"] == "Michelle Obama" and actors[now["actor_id"]]["statements"] == 1
+    cli("reanalyze", "--db", store, "--workers", "1", "--quiet")
+    assert {s["id"]: s for s in listed(store, "statements", "--limit", "500")}[first["id"]][
+        "actor_name"
+    ] == "Michelle Obama"
+    cli("corrections", "--undo", str(made["id"]), "--why", "it was him", "--db", store)
+    back = {s["id"]: s for s in listed(store, "statements", "--limit", "500")}[first["id"]]
+    assert back["actor_id"] == first["actor_id"] and not back["corrected"]

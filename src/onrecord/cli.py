@@ -956,6 +956,7 @@ def _correction_words(made) -> str:
     shown = {
         "stance": "stance of {target} set to {value}",
         "speaker": "speaker of {target} set to actor {value}",
+        "split-actor": "speaker of {target} split off as “{value}”",
         "not-a-statement": "{target} marked as not a statement",
         "claim": "{target} moved to claim {value}",
         "rename-actor": "actor {target} renamed “{value}”",
@@ -996,6 +997,11 @@ for _kind, _value_help, _summary in (
         "Set a statement's stance toward its claim.",
     ),
     ("speaker", "The actor who said it (id, or a unique prefix).", "Set who made a statement."),
+    (
+        "split-actor",
+        "The name of the actor the mention is.",
+        'Split a statement\'s mention off its actor: "Obama" here is Michelle Obama, not Barack.',
+    ),
     ("claim", "The claim it belongs to (id, or a unique prefix).", "Move a statement to another claim."),
     ("rename-actor", "The actor's name as it should read.", "Rename an actor."),
     (

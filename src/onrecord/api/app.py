@@ -152,7 +152,7 @@ class Document(BaseModel):
 
 
 CorrectionKind = Literal[
-    "stance", "speaker", "not-a-statement", "claim", "rename-actor", "merge-actors", "rename-claim"
+    "stance", "speaker", "split-actor", "not-a-statement", "claim", "rename-actor", "merge-actors", "rename-claim"
 ]
 
 

@@ -24,6 +24,7 @@ from onrecord.store.schema import actors, claims, corrections, events, statement
 KINDS = {
     "stance": "statement",  # value: affirm, deny, qualify, question, conditional or neutral
     "speaker": "statement",  # value: the id of the actor who said it
+    "split-actor": "statement",  # value: the name of the actor the mention is, not the one it was merged with
     "not-a-statement": "statement",  # no value: the statement is taken out of the record
     "claim": "statement",  # value: the id of the claim it belongs to
     "rename-actor": "actor",  # value: the actor's name
@@ -136,31 +137,42 @@ def _claims_of(conn: Connection, condition: Any) -> set[str]:
 
 def _checked_old_value(conn: Connection, kind: str, target: str, value: str | None) -> Any:
     """What the correction finds, after checking its target and value exist."""
-    if KINDS[kind] == "statement":
-        found = _statement(conn, target)
-        if found is None:
-            raise CorrectionError(f"no statement {target}")
-        if kind == "stance" and value not in STANCES:
-            raise CorrectionError(f"a stance is one of {', '.join(STANCES)}, not {value!r}")
-        if kind == "speaker" and _actor(conn, value) is None:
-            raise CorrectionError(f"no actor {value}")
-        if kind == "claim" and conn.execute(select(claims.c.id).where(claims.c.id == value)).first() is None:
-            raise CorrectionError(f"no claim {value}")
-        if kind == "speaker":
-            return {name: getattr(found, name) for name in _SPEAKER_COLUMNS}
-        return {"stance": found.stance, "claim": found.claim_id, "not-a-statement": None}[kind]
-    if KINDS[kind] == "actor":
-        known = _actor(conn, target)
-        if known is None:
-            raise CorrectionError(f"no actor {target}")
-        if kind == "merge-actors":
-            if value == target or _actor(conn, value) is None:
-                raise CorrectionError(f"no other actor {value} to merge {target} into")
-            moved = conn.execute(select(statements).where(statements.c.actor_id == target))
-            return {s.id: {name: getattr(s, name) for name in _SPEAKER_COLUMNS} for s in moved}
-        if not (value or "").strip():
-            raise CorrectionError("an actor's name cannot be empty")
-        return known.name
+    check = {"statement": _checked_statement, "actor": _checked_actor, "claim": _checked_claim}[KINDS[kind]]
+    return check(conn, kind, target, value)
+
+
+def _checked_statement(conn: Connection, kind: str, target: str, value: str | None) -> Any:
+    found = _statement(conn, target)
+    if found is None:
+        raise CorrectionError(f"no statement {target}")
+    if kind == "stance" and value not in STANCES:
+        raise CorrectionError(f"a stance is one of {', '.join(STANCES)}, not {value!r}")
+    if kind == "speaker" and _actor(conn, value) is None:
+        raise CorrectionError(f"no actor {value}")
+    if kind == "claim" and conn.execute(select(claims.c.id).where(claims.c.id == value)).first() is None:
+        raise CorrectionError(f"no claim {value}")
+    if kind == "split-actor" and not (value or "").strip():
+        raise CorrectionError("a split names the actor the mention is")
+    if kind in ("speaker", "split-actor"):
+        return {name: getattr(found, name) for name in _SPEAKER_COLUMNS}
+    return {"stance": found.stance, "claim": found.claim_id, "not-a-statement": None}[kind]
+
+
+def _checked_actor(conn: Connection, kind: str, target: str, value: str | None) -> Any:
+    known = _actor(conn, target)
+    if known is None:
+        raise CorrectionError(f"no actor {target}")
+    if kind == "merge-actors":
+        if value == target or _actor(conn, value) is None:
+            raise CorrectionError(f"no other actor {value} to merge {target} into")
+        moved = conn.execute(select(statements).where(statements.c.actor_id == target))
+        return {s.id: {name: getattr(s, name) for name in _SPEAKER_COLUMNS} for s in moved}
+    if not (value or "").strip():
+        raise CorrectionError("an actor's name cannot be empty")
+    return known.name
+
+
+def _checked_claim(conn: Connection, kind: str, target: str, value: str | None) -> Any:
     text = conn.execute(select(claims.c.text).where(claims.c.id == target)).scalar()
     if text is None:
         raise CorrectionError(f"no claim {target}")
@@ -188,6 +200,29 @@ def _set_speaker(conn: Connection, target: str, value: str | None) -> set[str]:
         .values(actor_id=actor.id, speaker_name=actor.name, side=f"actor:{actor.id}", side_name=actor.name)
     )
     return _claims_of(conn, statements.c.id == target)
+
+
+def _split_off(conn: Connection, target: str, value: str | None) -> set[str]:
+    """The statement's mention is an actor of its own (one "Obama" is
+    Michelle, not Barack): that actor, found by type and name or added."""
+    said = _statement(conn, target)
+    if said is None or not value:
+        return set()
+    kind = conn.execute(select(actors.c.type).where(actors.c.id == said.actor_id)).scalar() or "person"
+    own = _own_actor(conn, value.strip(), kind)
+    return _set_speaker(conn, target, own)
+
+
+def _own_actor(conn: Connection, name: str, kind: str) -> str:
+    """The id of the actor of this type and name, added when the store has none."""
+    from onrecord.model import Actor, ActorType
+    from onrecord.store import ids
+
+    key = ids.actor_store_key(Actor(id="", name=name, type=ActorType(kind)))
+    actor_id = ids.actor_id_of_key(key)
+    if conn.execute(select(actors.c.id).where(actors.c.key == key)).first() is None:
+        conn.execute(actors.insert().values(id=actor_id, key=key, name=name, type=kind, roles=[], aliases=[name]))
+    return str(conn.execute(select(actors.c.id).where(actors.c.key == key)).scalar())
 
 
 def _take_out(conn: Connection, target: str, value: str | None) -> set[str]:
@@ -233,6 +268,7 @@ def _rename_claim(conn: Connection, target: str, value: str | None) -> set[str]:
 _APPLY = {
     "stance": _set_stance,
     "speaker": _set_speaker,
+    "split-actor": _split_off,
     "not-a-statement": _take_out,
     "claim": _set_claim,
     "rename-actor": _rename_actor,
@@ -250,8 +286,10 @@ def _put_back(conn: Connection, row: Row) -> set[str]:
     if row.kind == "stance":
         conn.execute(statements.update().where(here, statements.c.stance == row.value).values(stance=old))
         return _claims_of(conn, here)
-    if row.kind == "speaker":
-        conn.execute(statements.update().where(here, statements.c.actor_id == row.value).values(**(old or {})))
+    if row.kind in ("speaker", "split-actor"):
+        now = _statement(conn, row.target)
+        if now is not None and (row.kind == "split-actor" or now.actor_id == row.value):
+            conn.execute(statements.update().where(here).values(**(old or {})))
         return _claims_of(conn, here)
     if row.kind == "claim":
         conn.execute(statements.update().where(here, statements.c.claim_id == row.value).values(claim_id=old))
