@@ -71,3 +71,23 @@ def test_continuation_quote_has_its_own_stance(analyzer):
         '"We have sent nothing to Russia since the war began."'
     )
     assert stance_of(analyzer, denies, "sent nothing") is Stance.DENY
+
+
+def test_a_claims_text_drops_only_the_negation_its_stance_reads():
+    """ "Checked the quay and found no damage": the "no" is the second
+    clause's, so the claim keeps it and the statement affirms it (the text
+    without it would have the authority affirm that damage was found)."""
+    from onrecord.analysis import analyze
+
+    def read(text: str) -> tuple[str, str]:
+        found = analyze(text)
+        [statement] = found.statements
+        claim = next(c for c in found.claims if c.id == statement.claim_id)
+        return statement.stance.value, claim.text
+
+    stance, claim = read(
+        "The authority said its inspectors had checked the quay on Sunday and found no damage to any vessel."
+    )
+    assert stance == "affirm" and "found no damage" in claim
+    stance, claim = read("The bank said it would not sell its insurance arm.")
+    assert stance == "deny" and claim == "It would sell its insurance arm"

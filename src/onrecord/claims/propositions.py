@@ -544,6 +544,19 @@ def _clause_text(predicate: Token, span: Span, names: dict[int, str] | None = No
     return text[:1].upper() + text[1:] if text else ""
 
 
+def _negates(word: Token, predicate: Token) -> bool:
+    """Whether a "not" or "no" is the predicate's own negation (the one its
+    polarity reads), not that of another clause joined to it: in "checked the
+    quay and found no damage" the "no" is "found"'s, and stays in the text."""
+    if word.head == predicate:
+        return True
+    verb = word.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+        verb = verb.head
+    own = {predicate, predicate.head} if predicate.dep_ in ("xcomp", "attr", "acomp", "dobj", "nsubj") else {predicate}
+    return verb in own
+
+
 def _clause_tokens(predicate: Token, span: Span) -> list[Token]:
     """The words of the predicate's clause inside the content, in order:
     without asides, "that" or a negation; with the subject of a verb it
@@ -557,7 +570,7 @@ def _clause_tokens(predicate: Token, span: Span) -> list[Token]:
         if span.start <= t.i < span.end
         and t.dep_ != "mark"
         and t.i not in aside
-        and not (t.dep_ in ("neg", "det") and t.lower_ in ("not", "n't", "never", "no"))
+        and not (t.dep_ in ("neg", "det") and t.lower_ in ("not", "n't", "never", "no") and _negates(t, predicate))
     ]
     subject = (
         next((c for c in predicate.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
