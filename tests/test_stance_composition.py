@@ -91,3 +91,20 @@ def test_a_claims_text_drops_only_the_negation_its_stance_reads():
     assert stance == "affirm" and "found no damage" in claim
     stance, claim = read("The bank said it would not sell its insurance arm.")
     assert stance == "deny" and claim == "It would sell its insurance arm"
+
+
+def test_not_knowing_an_open_question_takes_no_side(analyzer):
+    """ "I don't know what it's going to take" (read on a random PolNeAR
+    article) says the speaker does not know, not that anything is false;
+    a denied knowledge ("did not know about the payments") and "I don't
+    think X" still deny."""
+    from onrecord.analysis import analyze
+
+    def stance(text: str) -> str:
+        [statement] = analyze(text).statements
+        return statement.stance.value
+
+    assert stance("\"I don't know what it's going to take,\" Durbin said.") == "neutral"
+    assert stance("Durbin said he did not know whether the bill would pass.") == "neutral"
+    assert stance("Durbin said he did not know about the payments.") == "deny"
+    assert stance('"I don\'t think the bill will pass," Durbin said.') == "deny"

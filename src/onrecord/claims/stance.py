@@ -98,7 +98,7 @@ def text_stance(claim: str, text: str, doc: Doc | None = None) -> Stance:
     return Stance.AFFIRM
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _word_list(name: str) -> frozenset[str]:
     return lexicons.words("onrecord.claims", name)
 
@@ -114,7 +114,8 @@ def _hedged(negation) -> bool:
 
 
 def content_polarity(doc: Doc, start: int, end: int) -> str | None:
-    """ "negative" when a content's main clause is negative ("hedged" when
+    """ "negative" when a content's main clause is negative ("unknown" when it
+    says the speaker does not know: "I don't know what it will take"; "hedged" when
     the negation only qualifies: "not necessarily", "not entirely"), else
     None. Negative: its first sentence's
     predicate is negated ("would not pay", "we are not in discussions"), or a
@@ -129,6 +130,8 @@ def content_polarity(doc: Doc, start: int, end: int) -> str | None:
     negators = _negators()
     if _contrasts(root):
         return None  # "is not a provocation but a neighbourly idea" affirms the second
+    if _not_knowing(root):
+        return "unknown"  # "I don't know what it's going to take": no side taken
     for child in root.children:
         if child.dep_ == "neg" or child.lower_ in negators:
             return "hedged" if _hedged(child) else "negative"
@@ -137,6 +140,21 @@ def content_polarity(doc: Doc, start: int, end: int) -> str | None:
         ):
             return "negative"
     return None
+
+
+_OPEN_QUESTION = {"what", "who", "whom", "which", "when", "where", "why", "how", "whether", "if"}
+
+
+def _not_knowing(root) -> bool:
+    """A negated verb of knowing before an open question: "did not know
+    whether the bill would pass" (but "did not know about the payments",
+    knowledge denied, stays a denial)."""
+    if root.lemma_.lower() not in _word_list("knowing_verbs.txt") or not any(c.dep_ == "neg" for c in root.children):
+        return False
+    return any(
+        c.dep_ in ("ccomp", "xcomp", "dobj") and min(c.subtree, key=lambda t: t.i).lower_ in _OPEN_QUESTION
+        for c in root.children
+    )
 
 
 def _contrasts(root) -> bool:
@@ -175,7 +193,8 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
         polarity = (
             content_polarity(doc, *statement.content.span[:2]) if doc is not None and statement.content.span else None
         )
-        return {"negative": Stance.DENY, "hedged": Stance.QUALIFY}.get(polarity or "", Stance.AFFIRM)
+        outcome = {"negative": Stance.DENY, "hedged": Stance.QUALIFY, "unknown": Stance.NEUTRAL}
+        return outcome.get(polarity or "", Stance.AFFIRM)
     return Stance.NEUTRAL
 
 
