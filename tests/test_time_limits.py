@@ -156,3 +156,41 @@ def test_the_api_answers_a_document_over_the_limit_with_its_reason(monkeypatch, 
         )
     assert response.status_code == 422
     assert "took longer than the time limit" in response.json()["detail"]
+
+
+def test_a_block_that_swallows_every_interruption_still_fails_after_the_limit():
+    # a library that catches everything and falls back to another parser
+    # (trafilatura does) may swallow each interruption; the block that ran
+    # past its limit is a failure all the same, not a late success
+    def stubborn(seconds: float) -> str:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                spin(0.01)
+            except Exception:
+                pass
+        return "finished"
+
+    with pytest.raises(DocumentTimeout, match="stubborn work took longer"):
+        with time_limit("stubborn work", 0.05):
+            stubborn(0.4)
+
+
+def test_an_error_a_library_makes_of_the_interruption_is_reported_as_the_time_limit():
+    def wrapping() -> None:
+        try:
+            spin(5)
+        except Exception as exc:
+            raise ValueError("the parser failed") from exc
+
+    with pytest.raises(DocumentTimeout, match="wrapped work took longer"):
+        with time_limit("wrapped work", 0.05):
+            wrapping()
+
+
+def test_a_block_inside_its_limit_is_untouched():
+    with time_limit("quick work", 5):
+        assert spin(0.01) is None
+    with pytest.raises(ValueError, match="its own error"):
+        with time_limit("quick work", 5):
+            raise ValueError("its own error")
