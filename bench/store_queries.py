@@ -180,6 +180,14 @@ def main(n: int, url: str | None) -> None:
             lambda: store.list_statements(query=f"{rng.choice(GOODS)} {rng.choice(PLACES)} {rng.choice(PLACES)}"),
         )
         timed("claims, most discussed (50)", lambda: store.list_claims(limit=50))
+        # a deep page, by offset and by the keyset cursor of the row before it
+        deep = min(10_000, n // 2)
+        cursor = store.list_statements(limit=1, offset=deep - 1).after
+        timed(f"statements, 50 after row {deep:,} by offset", lambda: store.list_statements(limit=50, offset=deep))
+        timed(f"statements, 50 after row {deep:,} by cursor", lambda: store.list_statements(limit=50, after=cursor))
+        cursor = store.list_claims(limit=1, offset=deep - 1).after
+        timed(f"claims, 50 after row {deep:,} by offset", lambda: store.list_claims(limit=50, offset=deep))
+        timed(f"claims, 50 after row {deep:,} by cursor", lambda: store.list_claims(limit=50, after=cursor))
 
         timed(
             "recompute one claim's reversals", lambda: record.update_reversals([f"clm_{rng.randrange(n_claims):08d}"])

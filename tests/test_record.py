@@ -158,7 +158,8 @@ def test_statements_are_filtered_under_the_apis_parameter_names(tmp_path):
     from onrecord.record import STATEMENT_FILTERS
     from onrecord.store import Store
 
-    store_filters = set(inspect.signature(Store.list_statements).parameters) - {"self", "limit", "offset"}
+    paging = {"limit", "offset", "after", "before"}
+    store_filters = set(inspect.signature(Store.list_statements).parameters) - {"self"} - paging
     assert set(STATEMENT_FILTERS.values()) == store_filters
     routes = []
 
@@ -170,7 +171,7 @@ def test_statements_are_filtered_under_the_apis_parameter_names(tmp_path):
     _statement_routes(Collect(), listings)
     [route] = routes
     assert [listing.handler for listing in listings] == [route]  # the web page's handler is the API's
-    api_names = set(inspect.signature(route).parameters) - {"request", "record", "limit", "offset", "format"}
+    api_names = set(inspect.signature(route).parameters) - {"request", "record", "format"} - paging
     assert api_names == set(STATEMENT_FILTERS)
     with Record(f"sqlite:///{tmp_path / 's.db'}") as record:
         record.ingest_documents([{"text": "Mayor Anna Berg said on Tuesday that the library would close in May."}])

@@ -29,6 +29,7 @@ from onrecord.records import (
 )
 from onrecord.settings import DEFAULT_SETTINGS, Settings
 from onrecord.store import AddResult, Store
+from onrecord.store.paging import Listed
 
 if TYPE_CHECKING:
     from onrecord.analysis import Analysis, Analyzer
@@ -442,7 +443,7 @@ class Record:
     def article(self, article_id: str) -> Article | None:
         return self.store.get_article(article_id)
 
-    def articles(self, **filters: Any) -> list[Article]:
+    def articles(self, **filters: Any) -> Listed[Article]:
         """Articles, newest first; `query=` searches the full text. See
         `Store.list_articles` for the filters."""
         return self.store.list_articles(**filters)
@@ -454,7 +455,15 @@ class Record:
         """Stored statements; see `Store.list_statements` for the filters."""
         return self.store.list_statements(**filters)
 
-    def statements_where(self, *, limit: int = 50, offset: int = 0, **params: Any) -> list[StatementRecord]:
+    def statements_where(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        after: str | None = None,
+        before: str | None = None,
+        **params: Any,
+    ) -> list[StatementRecord]:
         """Stored statements filtered by the API's query parameters, under
         their names (`GET /api/statements?actor=...&cue=...&q=...` and the
         CLI's `statements --actor ... --cue ... -q ...`); None leaves one out."""
@@ -462,7 +471,7 @@ class Record:
         if unknown:
             raise TypeError(f"unknown statement filters: {', '.join(sorted(unknown))}")
         filters = {STATEMENT_FILTERS[name]: value for name, value in params.items() if value is not None}
-        return self.store.list_statements(**filters, limit=limit, offset=offset)
+        return self.store.list_statements(**filters, limit=limit, offset=offset, after=after, before=before)
 
     def actors(self, **filters: Any) -> list[ActorRecord]:
         return self.store.list_actors(**filters)
@@ -594,9 +603,17 @@ class Record:
         assert found is not None
         return found
 
-    def corrections(self, *, target: str | None = None, limit: int = 100, offset: int = 0) -> list[CorrectionRecord]:
+    def corrections(
+        self,
+        *,
+        target: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> list[CorrectionRecord]:
         """Corrections and undos, the latest first (`target`: one thing's history)."""
-        return self.store.list_corrections(target=target, limit=limit, offset=offset)
+        return self.store.list_corrections(target=target, limit=limit, offset=offset, after=after, before=before)
 
     def events(self, **filters: Any) -> list[EventRecord]:
         """Coded events; see `Store.list_events` for the filters."""

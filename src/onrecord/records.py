@@ -313,15 +313,21 @@ T = TypeVar("T")
 
 
 class Page(BaseModel, Generic[T]):
-    """A page of a list: its items, where it starts and the link to the next
-    page (None on the last); `total` where the list's length is known."""
+    """A page of a list: its items, the offset it was asked with, the
+    cursors of the pages after and before it (keyset: give them back as
+    `?after=` and `?before=`) and the links to those pages (`next` is None on
+    the last page, `previous` on the first); `total` where the list's length
+    is known."""
 
     model_config = ConfigDict(frozen=True)
 
     items: list[T]
     limit: int
     offset: int = 0
+    after: str | None = None
+    before: str | None = None
     next: str | None = None
+    previous: str | None = None
     total: int | None = None
 
     def to_json(self) -> dict[str, Any]:

@@ -66,6 +66,7 @@ from onrecord.records import (
     analysis_record,
 )
 from onrecord.settings import DEFAULT_SETTINGS, Settings
+from onrecord.store.paging import CursorError, Listed, offset_page, offset_start
 
 MAX_BODY_BYTES = DEFAULT_SETTINGS.api.max_body_bytes  # a request body over this is refused (413)
 MAX_TEXT_CHARS = 2_000_000
@@ -90,6 +91,16 @@ ShortText = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 TimelineLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Statements of the timeline per page")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+# A page's `after`: the cursor its previous page's `next` link carries
+# (store/paging.py); it holds the last row's sort keys, not a secret.
+After = Annotated[
+    str | None,
+    Query(max_length=2000, description="The cursor of the page before: the `after` of its `next` link"),
+]
+Before = Annotated[
+    str | None,
+    Query(max_length=2000, description="The cursor of the page after: the `before` of its `previous` link"),
+]
 Day = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
 
 
@@ -382,12 +393,32 @@ def _next_link(request: Request, offset: int, limit: int, more: bool) -> str | N
     return f"{request.url.path}?{urlencode({**request.query_params, 'offset': offset + limit})}"
 
 
+def _cursor_link(request: Request, way: str, cursor: str | None) -> str | None:
+    """The link to the page after (`way` "after") or before ("before") a
+    cursor: the same query with the cursor in place of any offset or other
+    cursor."""
+    if cursor is None:
+        return None
+    params = {k: v for k, v in request.query_params.items() if k not in ("offset", "after", "before")}
+    return f"{request.url.path}?{urlencode({**params, way: cursor})}"
+
+
 def _page(request: Request, items: Sequence[ReadModel], limit: int, offset: int, output_format: str) -> Any:
-    """A page of a list: a Page with the link to the next page, or CSV."""
+    """A page of a list: a Page with the cursors and links of the pages
+    after and before it (keyset: the store's `Listed`), or CSV."""
     if output_format == "csv":
         return _csv(items)
-    following = _next_link(request, offset, limit, len(items) == limit)
-    return Page(items=list(items), limit=limit, offset=offset, next=following)
+    after = items.after if isinstance(items, Listed) else None
+    before = items.before if isinstance(items, Listed) else None
+    return Page(
+        items=list(items),
+        limit=limit,
+        offset=offset,
+        after=after,
+        before=before,
+        next=_cursor_link(request, "after", after),
+        previous=_cursor_link(request, "before", before),
+    )
 
 
 def _csv(items: Sequence[ReadModel]) -> Response:
@@ -500,11 +531,16 @@ def _article_routes(api: APIRouter, listings: list[Listing]) -> None:
         until: Day = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        after: After = None,
+        before: Before = None,
         format: OutputFormat = "json",
     ) -> Any:
-        found = record.articles(query=q, source=source, since=since, until=until, limit=limit, offset=offset)
+        found = record.articles(
+            query=q, source=source, since=since, until=until, limit=limit, offset=offset, after=after, before=before
+        )
         full = _full_refs(request) and request.url.path.startswith("/api/")
-        return _page(request, [views.article_record(a, full_refs=full) for a in found], limit, offset, format)
+        shown = Listed([views.article_record(a, full_refs=full) for a in found], found.after, found.before)
+        return _page(request, shown, limit, offset, format)
 
     @api.get(
         "/articles/{article_id}",
@@ -544,6 +580,8 @@ def _statement_routes(api: APIRouter, listings: list[Listing]) -> None:
         q: ShortText = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        after: After = None,
+        before: Before = None,
         format: OutputFormat = "json",
     ) -> Any:
         found = record.statements_where(
@@ -561,6 +599,8 @@ def _statement_routes(api: APIRouter, listings: list[Listing]) -> None:
             q=q,
             limit=limit,
             offset=offset,
+            after=after,
+            before=before,
         )
         return _page(request, found, limit, offset, format)
 
@@ -584,11 +624,12 @@ def _actor_routes(api: APIRouter, listings: list[Listing]) -> None:
         country: ShortText = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        after: After = None,
+        before: Before = None,
         format: OutputFormat = "json",
     ) -> Any:
-        return _page(
-            request, record.actors(name=name, country=country, limit=limit, offset=offset), limit, offset, format
-        )
+        found = record.actors(name=name, country=country, limit=limit, offset=offset, after=after, before=before)
+        return _page(request, found, limit, offset, format)
 
     @api.get(
         "/actors/{actor_id}",
@@ -617,9 +658,17 @@ def _claim_routes(api: APIRouter, listings: list[Listing]) -> None:
         q: ShortText = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        after: After = None,
+        before: Before = None,
         format: OutputFormat = "json",
     ) -> Any:
-        return _page(request, record.claims(query=q, limit=limit, offset=offset), limit, offset, format)
+        return _page(
+            request,
+            record.claims(query=q, limit=limit, offset=offset, after=after, before=before),
+            limit,
+            offset,
+            format,
+        )
 
     @api.get(
         "/claims/{claim_id}",
@@ -644,12 +693,16 @@ def _claim_routes(api: APIRouter, listings: list[Listing]) -> None:
         claim_id: str,
         limit: TimelineLimit = 100,
         offset: Offset = 0,
+        after: After = None,
+        before: Before = None,
         format: OutputFormat = "json",
     ) -> Any:
-        found = _claim_page(request, record, claim_id, limit, offset)
+        start = offset_start("timeline", after=after, before=before, offset=offset)  # ordered in Python
+        found = _claim_page(request, record, claim_id, limit, start)
         if format == "csv":
             return _csv(found.timeline)
-        return Page(items=found.timeline, total=found.total, limit=limit, offset=offset, next=found.next)
+        listed = offset_page("timeline", found.timeline, start=start, limit=limit, more=found.next is not None)
+        return _page(request, listed, limit, offset, format).model_copy(update={"total": found.total})
 
 
 def _change_routes(api: APIRouter, listings: list[Listing]) -> None:
@@ -664,9 +717,20 @@ def _change_routes(api: APIRouter, listings: list[Listing]) -> None:
             claim: ShortText = None,
             limit: Limit = 100,
             offset: Offset = 0,
+            after: After = None,
+            before: Before = None,
             format: OutputFormat = "json",
         ) -> Any:
-            found = record.reversals(kind=kind, actor=actor, since=since, claim_id=claim, limit=limit, offset=offset)
+            found = record.reversals(
+                kind=kind,
+                actor=actor,
+                since=since,
+                claim_id=claim,
+                limit=limit,
+                offset=offset,
+                after=after,
+                before=before,
+            )
             return _page(request, found, limit, offset, format)
 
         return route
@@ -712,10 +776,20 @@ def _event_routes(api: APIRouter, listings: list[Listing]) -> None:
         article: ShortText = None,
         limit: Limit = 100,
         offset: Offset = 0,
+        after: After = None,
+        before: Before = None,
         format: OutputFormat = "json",
     ) -> Any:
         found = record.events(
-            code=code, source=source, target=target, happened=happened, article_id=article, limit=limit, offset=offset
+            code=code,
+            source=source,
+            target=target,
+            happened=happened,
+            article_id=article,
+            limit=limit,
+            offset=offset,
+            after=after,
+            before=before,
         )
         return _page(request, found, limit, offset, format)
 
@@ -764,9 +838,12 @@ def _correction_routes(api: APIRouter) -> None:
         target: ShortText = None,
         limit: Limit = 100,
         offset: Offset = 0,
+        after: After = None,
+        before: Before = None,
         format: OutputFormat = "json",
     ) -> Any:
-        return _page(request, record.corrections(target=target, limit=limit, offset=offset), limit, offset, format)
+        found = record.corrections(target=target, limit=limit, offset=offset, after=after, before=before)
+        return _page(request, found, limit, offset, format)
 
     @api.post(
         "/corrections",
@@ -850,6 +927,14 @@ def _error_handlers(app: FastAPI) -> None:
                 request, "error.html", {"status": exc.status_code, "detail": exc.detail}, status_code=exc.status_code
             )
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(CursorError)
+    async def bad_cursor(request: Request, exc: CursorError):
+        if wants_page(request):
+            return _templates().TemplateResponse(
+                request, "error.html", {"status": 422, "detail": str(exc)}, status_code=422
+            )
+        return JSONResponse({"detail": str(exc)}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
@@ -996,13 +1081,21 @@ def _list_page(listing: Listing) -> Callable[..., Any]:
         answer = listing.handler(request, **params)
         if isinstance(answer, Response):
             return answer
-        shown = {k: v for k, v in request.query_params.items() if k not in ("offset", "limit", "format") and v}
-        previous = None
-        if answer.offset > 0:
-            back = {**request.query_params, "offset": max(answer.offset - answer.limit, 0)}
-            previous = f"{request.url.path}?{urlencode(back)}"
+        paging = ("offset", "limit", "format", "after", "before")
+        shown = {k: v for k, v in request.query_params.items() if k not in paging and v}
+        first = None
+        if answer.previous is None and any(k in request.query_params for k in ("after", "before", "offset")):
+            # past the end, or a page that ran short: the way back is the first page
+            first = f"{request.url.path}?{urlencode(shown)}" if shown else request.url.path
         query = request.url.query
-        context = {"page": answer, "filters": shown, "previous": previous, "title": listing.title, "path": listing.path}
+        context = {
+            "page": answer,
+            "filters": shown,
+            "previous": answer.previous,
+            "first": first,
+            "title": listing.title,
+            "path": listing.path,
+        }
         return _render(request, listing.template, context, f"/api{listing.path}" + (f"?{query}" if query else ""))
 
     return page

@@ -4,6 +4,7 @@ queries. SQLAlchemy Core over SQLite or PostgreSQL, the same code for both."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import random
 import re
@@ -52,6 +53,7 @@ from onrecord.store import corrections as fixes
 from onrecord.store import ids, migrate
 from onrecord.store.corrections import STATEMENT_KINDS, corrected_flag, merged_away
 from onrecord.store.engine import make_engine, resolve_url
+from onrecord.store.paging import Keyset, Listed, SortKey, offset_page, offset_start
 from onrecord.store.schema import (
     actors,
     article_bands,
@@ -331,8 +333,15 @@ class Store:
         return found[0] if found else None
 
     def list_corrections(
-        self, *, target: str | None = None, ids: Sequence[int] = (), limit: int = 100, offset: int = 0
-    ) -> list[CorrectionRecord]:
+        self,
+        *,
+        target: str | None = None,
+        ids: Sequence[int] = (),
+        limit: int = 100,
+        offset: int = 0,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Listed[CorrectionRecord]:
         """Corrections and undos, the latest first; `target`: those of one
         statement, actor or claim (its history)."""
         query = select(corrections, fixes.undone_condition().label("undone"))
@@ -340,15 +349,10 @@ class Store:
             query = query.where(corrections.c.target == target)
         if ids:
             query = query.where(corrections.c.id.in_(list(ids)))
-        query = query.order_by(corrections.c.id.desc()).limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            rows = [dict(row._mapping) for row in conn.execute(query)]
-        for row in rows:
-            row["old_value"] = (
-                json.loads(row["old_value"]) if row["old_value"] and row["kind"] != "undo" else row["old_value"]
+            return _CORRECTION_ORDER.fetch(
+                conn, query, _correction_records, limit=limit, offset=offset, after=after, before=before
             )
-            row["made_at"] = _as_utc(row["made_at"])
-        return [CorrectionRecord.from_row(row) for row in rows]
 
     def _retrying(self, work: Callable[[Connection], Any]) -> Any:
         """`work` in a transaction, run again when PostgreSQL aborted it to
@@ -828,12 +832,12 @@ class Store:
         include_duplicates: bool = False,
         limit: int = 20,
         offset: int = 0,
-    ) -> list[Article]:
-        """Articles, newest first, or best match first for a full-text query."""
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Listed[Article]:
+        """Articles, newest first, or best match first for a full-text query;
+        `after` is the cursor of the page before (`Listed.after`)."""
         statement = select(articles)
-        order: list[Any] = []
-        if query:
-            statement, order = self._with_search(statement, query)
         if not include_duplicates:
             statement = statement.where(articles.c.duplicate_of.is_(None))
         if source:
@@ -842,10 +846,24 @@ class Store:
             statement = statement.where(articles.c.published >= since)
         if until:
             statement = statement.where(articles.c.published <= until)
-        order += [articles.c.published.desc().nulls_last(), articles.c.pk.desc()]
-        statement = statement.order_by(*order).limit(limit).offset(offset)
+        if query:  # ranked by relevance: paged by an offset in the cursor
+            statement, order = self._with_search(statement, query)
+            start = offset_start("article search", after=after, before=before, offset=offset)
+            statement = statement.order_by(*order, *(k.ordering() for k in _ARTICLE_ORDER.keys))
+            with self.engine.connect() as conn:
+                found = [_article_from_row(row) for row in conn.execute(statement.limit(limit).offset(start))]
+            more = len(found) == limit and limit > 0
+            return offset_page("article search", found, start=start, limit=limit, more=more)
         with self.engine.connect() as conn:
-            return [_article_from_row(row) for row in conn.execute(statement)]
+            return _ARTICLE_ORDER.fetch(
+                conn,
+                statement,
+                lambda rows: [_article_from_row(r) for r in rows],
+                limit=limit,
+                offset=offset,
+                after=after,
+                before=before,
+            )
 
     def _with_search(self, statement, query: str):
         if self.dialect == "sqlite":
@@ -889,14 +907,17 @@ class Store:
         query: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[StatementRecord]:
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Listed[StatementRecord]:
         """Statements with their speaker's actor and article, newest article
         first (then by place in the article, then id: a stable order for
         paging). `speaker` matches the name of the speaker's resolved actor
         (case-insensitive, any part); `country` is the actor's ISO code;
         `source` the article's outlet (its site name or host, as stored);
         `since`/`until` bound the day the statement was made (else its
-        article's date); `query` is a full-text search of what was said."""
+        article's date); `query` is a full-text search of what was said;
+        `after` is the cursor of the page before (`Listed.after`)."""
         query_ = _statement_rows()
         if speaker:
             # through the actors (far fewer than statements), then the
@@ -927,19 +948,10 @@ class Store:
             query_ = query_.where(day <= until)
         if query and query.strip():
             query_ = self._with_statement_search(query_, query)
-        query_ = (
-            query_.order_by(
-                articles.c.published.desc().nulls_last(),
-                articles.c.pk.desc(),
-                statements.c.in_headline.desc(),
-                statements.c.content_start,
-                statements.c.id,
-            )
-            .limit(limit)
-            .offset(offset)
-        )
         with self.engine.connect() as conn:
-            return [StatementRecord.from_row(row._mapping) for row in conn.execute(query_)]
+            return _STATEMENT_ORDER.fetch(
+                conn, query_, _built_as(StatementRecord), limit=limit, offset=offset, after=after, before=before
+            )
 
     def get_actor(self, actor_id: str) -> ActorRecord | None:
         """An actor by id, or by a unique prefix of its id, with how many
@@ -1014,8 +1026,15 @@ class Store:
                 last = tuple(getattr(rows[-1], k.name) for k in keys)
 
     def list_actors(
-        self, *, country: str | None = None, name: str | None = None, limit: int = 50, offset: int = 0
-    ) -> list[ActorRecord]:
+        self,
+        *,
+        country: str | None = None,
+        name: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Listed[ActorRecord]:
         """Actors with how many statements each made, the most quoted first."""
         said = select(statements.c.actor_id, func.count().label("n")).group_by(statements.c.actor_id).subquery()
         count = func.coalesce(said.c.n, 0).label("statements")
@@ -1026,19 +1045,30 @@ class Store:
             query = query.where(actors.c.country == country.upper())
         if name:
             query = query.where(func.lower(actors.c.name).like(f"%{_like_escape(name.lower())}%", escape="\\"))
-        query = query.order_by(count.desc(), actors.c.name, actors.c.id).limit(limit).offset(offset)
+        order = Keyset("actors", (SortKey(count.element, True), SortKey(actors.c.name), SortKey(actors.c.id)))
         with self.engine.connect() as conn:
-            return [ActorRecord.from_row(row._mapping) for row in conn.execute(query)]
+            return order.fetch(
+                conn, query, _built_as(ActorRecord), limit=limit, offset=offset, after=after, before=before
+            )
 
-    def list_claims(self, *, query: str | None = None, limit: int = 50, offset: int = 0) -> list[ClaimRecord]:
+    def list_claims(
+        self,
+        *,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Listed[ClaimRecord]:
         """Claims, the most discussed first, with their stance counts (kept
         with each claim: an index read at any size)."""
         q = _claim_rows().where(claims.c.statement_count > 0)
         if query:
             q = q.where(func.lower(claims.c.text).like(f"%{_like_escape(query.lower())}%", escape="\\"))
-        q = q.order_by(claims.c.statement_count.desc(), claims.c.id).limit(limit).offset(offset)
         with self.engine.connect() as conn:
-            return [ClaimRecord.from_row(row._mapping) for row in conn.execute(q)]
+            return _CLAIM_ORDER.fetch(
+                conn, q, _built_as(ClaimRecord), limit=limit, offset=offset, after=after, before=before
+            )
 
     def get_claim(self, claim_id: str) -> ClaimRecord | None:
         """A claim by id, or by a unique prefix of its id ("clm_3f9a")."""
@@ -1104,7 +1134,9 @@ class Store:
         claim_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[ChangeRecord]:
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Listed[ChangeRecord]:
         """Changes of position (or contradictions, with kind="contradiction";
         several kinds with `kinds`), with the claim and the statements before
         and after. `since` keeps changes whose later statements are on or after
@@ -1118,15 +1150,19 @@ class Store:
             q = q.where(func.lower(reversals.c.actor).like(f"%{_like_escape(actor.lower())}%", escape="\\"))
         if claim_id:
             q = q.where(reversals.c.claim_id == claim_id)
-        q = q.order_by(reversals.c.detected_at.desc(), reversals.c.id)
-        if since is None:  # the day of a change is its statements' day, known only once they are read
-            q = q.limit(limit).offset(offset)
+        if since is None:
+            with self.engine.connect() as conn:
+                build = functools.partial(_change_records, conn, main_event_days=self.main_event_days)
+                return _CHANGE_ORDER.fetch(conn, q, build, limit=limit, offset=offset, after=after, before=before)
+        # the day of a change is its statements' day, known only once they
+        # are read: filtered here, paged by an offset in the cursor
+        start = offset_start("changes since", after=after, before=before, offset=offset)
+        q = q.order_by(*(k.ordering() for k in _CHANGE_ORDER.keys))
         with self.engine.connect() as conn:
             found = _change_records(conn, conn.execute(q).all(), self.main_event_days)
-        if since:
-            found = [r for r in found if any(s.date is not None and s.date >= since for s in r.after)]
-            found = found[offset : offset + limit]
-        return found
+        found = [r for r in found if any(s.date is not None and s.date >= since for s in r.after)]
+        more = len(found) > start + limit
+        return offset_page("changes since", found[start : start + limit], start=start, limit=limit, more=more)
 
     def list_events(
         self,
@@ -1138,7 +1174,9 @@ class Store:
         article_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[EventRecord]:
+        after: str | None = None,
+        before: str | None = None,
+    ) -> Listed[EventRecord]:
         """Coded events, newest article first; `code`, `source` and `target`
         match as prefixes ("07" is every provide-aid code, "IRN" every
         Iranian actor)."""
@@ -1153,13 +1191,16 @@ class Store:
             q = q.where(events.c.happened == happened)
         if article_id:
             q = q.where(events.c.article_id == article_id)
-        q = (
-            q.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.span_start, events.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
         with self.engine.connect() as conn:
-            return [event_record(row._mapping, row.article_text) for row in conn.execute(q)]
+            return _EVENT_ORDER.fetch(
+                conn,
+                q,
+                lambda rows: [event_record(r._mapping, r.article_text) for r in rows],
+                limit=limit,
+                offset=offset,
+                after=after,
+                before=before,
+            )
 
     # What each kind of record is read with, in id order, for `iter_records`.
     RECORD_KINDS = ("statements", "claims", "events", "reversals", "actors")
@@ -1344,6 +1385,48 @@ def _statement_rows() -> Any:
             actors, statements.c.actor_id == actors.c.id
         )
     )
+
+
+# The lists' orders, for keyset paging (store/paging.py): each ends on a
+# unique key, so the order is total and a cursor names one place in it.
+_ARTICLE_ORDER = Keyset("articles", (SortKey(articles.c.published, True), SortKey(articles.c.pk, True)))
+_STATEMENT_ORDER = Keyset(
+    "statements",
+    (
+        SortKey(articles.c.published, True),  # newest article first
+        SortKey(articles.c.pk, True),
+        SortKey(statements.c.in_headline, True),  # its headline, then its body in reading order
+        SortKey(statements.c.content_start),
+        SortKey(statements.c.id),
+    ),
+)
+_CLAIM_ORDER = Keyset("claims", (SortKey(claims.c.statement_count, True), SortKey(claims.c.id)))
+_CHANGE_ORDER = Keyset("changes", (SortKey(reversals.c.detected_at, True), SortKey(reversals.c.id)))
+_EVENT_ORDER = Keyset(
+    "events",
+    (
+        SortKey(articles.c.published, True),
+        SortKey(events.c.article_id),
+        SortKey(events.c.span_start),
+        SortKey(events.c.id),
+    ),
+)
+_CORRECTION_ORDER = Keyset("corrections", (SortKey(corrections.c.id, True),))
+
+
+def _built_as(kind: type[ReadModel]) -> Callable[[Sequence[Row]], list[Any]]:
+    """Rows to read models of a kind."""
+    return lambda rows: [kind.from_row(row._mapping) for row in rows]
+
+
+def _correction_records(found: Sequence[Row]) -> list[CorrectionRecord]:
+    rows = [dict(row._mapping) for row in found]
+    for row in rows:
+        row["old_value"] = (
+            json.loads(row["old_value"]) if row["old_value"] and row["kind"] != "undo" else row["old_value"]
+        )
+        row["made_at"] = _as_utc(row["made_at"])
+    return [CorrectionRecord.from_row(row) for row in rows]
 
 
 def _timeline_day(row: dict[str, Any], event_days: dict[str, dt.date]) -> dt.date | None:
