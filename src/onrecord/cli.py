@@ -8,12 +8,13 @@ missing model, unusable database).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -112,8 +113,21 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only err
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print a line for every article.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Stop at the first input that fails.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table (as --format json).")]
-# The listings' output, named as the API's `format=` parameter.
-ListFormatOption = Annotated[str, typer.Option("--format", "-f", help="text, json or csv.")]
+# The listings' output, named as the API's `format=` parameter (formats.py).
+ListFormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text, json, jsonl, csv or parquet (binary: to a pipe or a file); "
+        "gdelt-tsv for events, claim-jsonld for claims.",
+    ),
+]
+# A page's cursors, as the API's `after` and `before` (store/paging.py).
+AfterOption = Annotated[
+    str | None, typer.Option("--after", help="The page after this cursor (printed after a full page).")
+]
+BeforeOption = Annotated[str | None, typer.Option("--before", help="The page before this cursor.")]
 ModelOption = Annotated[
     str | None, typer.Option("--model", envvar="ONRECORD_MODEL", help="Installed spaCy pipeline to use.")
 ]
@@ -212,23 +226,65 @@ def _print_json(obj: Any) -> None:
     sys.stdout.write(_json_text(obj, indent=2) + "\n")
 
 
-def _list_format(output_format: str, as_json: bool) -> str:
-    """The output a listing prints: --format, or json for the older --json."""
-    if output_format not in ("text", "json", "csv"):
-        raise typer.BadParameter("must be text, json or csv", param_hint="--format")
-    return "json" if as_json else output_format
+def _list_format(output_format: str, as_json: bool, kind: str) -> str:
+    """The output a listing of `kind` prints: --format (a name of the
+    formats' registry, as the API's `format=`), or json for the older --json."""
+    from onrecord.formats import FormatError, get_format
+
+    name = "json" if as_json else output_format
+    if name == "tsv" and kind == "events":  # the older name of gdelt-tsv
+        name = "gdelt-tsv"
+    try:
+        get_format(name, kind)
+    except FormatError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format") from None
+    return name
 
 
-def _print_rows(rows: Sequence[ReadModel], output_format: str) -> bool:
-    """Print records as JSON (each as the API gives it) or CSV; False when
-    the text form is wanted."""
-    if output_format == "json":
-        _print_json([row.to_json() for row in rows])
-    elif output_format == "csv":
-        from onrecord.exports import csv_text
+def _print_rows(
+    rows: Sequence[ReadModel],
+    output_format: str,
+    kind: str,
+    timeline_of: Callable[[str], list[TimelineRecord]] | None = None,
+) -> bool:
+    """Print records in a format of the registry (each record as the API
+    gives it); False when the text form is wanted, which each listing draws."""
+    from onrecord.formats import FORMATS, WriteContext, write
 
-        sys.stdout.write(csv_text([row.to_json() for row in rows]))
-    return output_format != "text"
+    if output_format == "text":
+        return False
+    context = WriteContext(kind=kind, timeline_of=timeline_of)
+    if FORMATS[output_format].binary:
+        if sys.stdout.isatty():
+            raise _usage_error(f"{output_format} is binary: send it to a file (> FILE) or a pipe")
+        write(rows, output_format, sys.stdout.buffer, context)
+        sys.stdout.buffer.flush()
+    else:
+        text = io.StringIO()
+        write(rows, output_format, text, context)
+        shown = text.getvalue()
+        if "json" in output_format:  # escaped as JSON escapes C0: nothing a terminal acts on
+            shown = shown.translate(_JSON_CONTROLS)
+        sys.stdout.write(shown)
+    return True
+
+
+def _paged(lister: Callable[..., Any], **params: Any) -> Any:
+    """A page of a listing; a cursor that is not the listing's is a usage error."""
+    from onrecord.store.paging import CursorError
+
+    try:
+        return lister(**params)
+    except CursorError as exc:
+        raise _usage_error(str(exc)) from None
+
+
+def _hint_more(rows: Sequence[ReadModel]) -> None:
+    """After a full page of the text view, where the next one starts (on
+    stderr; the other formats print the records alone)."""
+    cursor = getattr(rows, "after", None)
+    if cursor:
+        err.print(f"[dim]more: --after {cursor}[/]", highlight=False)
 
 
 class _RichProgress:
@@ -414,11 +470,13 @@ def articles(
     duplicates: Annotated[bool, typer.Option("--duplicates", help="Include near-duplicate copies.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 20,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    after: AfterOption = None,
+    before: BeforeOption = None,
     output_format: ListFormatOption = "text",
     as_json: JsonOption = False,
 ) -> None:
     """List articles, newest first, or search their text."""
-    output_format = _list_format(output_format, as_json)
+    output_format = _list_format(output_format, as_json, "articles")
     filters = {
         "query": query,
         "source": source,
@@ -427,12 +485,15 @@ def articles(
         "include_duplicates": duplicates,
         "limit": limit,
         "offset": offset,
+        "after": after,
+        "before": before,
     }
     with _open_record(db) as record:
-        found = record.articles(**filters)
+        found = _paged(record.articles, **filters)
     from onrecord.records import article_record
+    from onrecord.store.paging import Listed
 
-    if _print_rows([article_record(a) for a in found], output_format):
+    if _print_rows(Listed([article_record(a) for a in found], found.after, found.before), output_format, "articles"):
         return
     table = Table("id", "published", "source", "title", "words", box=None, header_style="bold")
     for article in found:
@@ -444,6 +505,7 @@ def articles(
             str(article.word_count),
         )
     out.print(table)
+    _hint_more(found)
     if not found:
         err.print("no articles match")
 
@@ -534,16 +596,19 @@ def statements(
     q: Annotated[str | None, typer.Option("--q", "-q", help="Words the statement contains (full text).")] = None,
     limit: LimitOption = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    after: AfterOption = None,
+    before: BeforeOption = None,
     output_format: ListFormatOption = "text",
     as_json: JsonOption = False,
 ) -> None:
     """Who said what: stored statements, filtered as GET /api/statements filters them."""
-    output_format = _list_format(output_format, as_json)
+    output_format = _list_format(output_format, as_json, "statements")
     with _open_record(db) as record:
         if actor:
             known = record.store.get_actor(actor)
             actor = known.id if known is not None else actor
-        found = record.statements_where(
+        found = _paged(
+            record.statements_where,
             speaker=speaker,
             actor=actor,
             country=country,
@@ -558,8 +623,10 @@ def statements(
             q=q,
             limit=limit,
             offset=offset,
+            after=after,
+            before=before,
         )
-    if _print_rows(found, output_format):
+    if _print_rows(found, output_format, "statements"):
         return
     for row in found:
         affiliation = "-".join(x for x in (row.actor_country, row.actor_sector) if x)
@@ -582,6 +649,7 @@ def statements(
             + f", {where}[/]",
             highlight=False,
         )
+    _hint_more(found)
     if not found:
         err.print("no statements match")
 
@@ -593,14 +661,18 @@ def actors(
     name: Annotated[str | None, typer.Option(help="Name, or part of it.")] = None,
     limit: LimitOption = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    after: AfterOption = None,
+    before: BeforeOption = None,
     output_format: ListFormatOption = "text",
     as_json: JsonOption = False,
 ) -> None:
     """People, groups and institutions, the most quoted first."""
-    output_format = _list_format(output_format, as_json)
+    output_format = _list_format(output_format, as_json, "actors")
     with _open_record(db) as record:
-        found = record.actors(country=country, name=name, limit=limit, offset=offset)
-    if _print_rows(found, output_format):
+        found = _paged(
+            record.actors, country=country, name=name, limit=limit, offset=offset, after=after, before=before
+        )
+    if _print_rows(found, output_format, "actors"):
         return
     table = Table("name", "type", "roles", "country", "sector", "statements", box=None, header_style="bold")
     for row in found:
@@ -613,6 +685,7 @@ def actors(
             str(row.statements),
         )
     out.print(table)
+    _hint_more(found)
 
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
@@ -632,14 +705,18 @@ def claims(
     ] = None,
     limit: LimitOption = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    after: AfterOption = None,
+    before: BeforeOption = None,
     output_format: ListFormatOption = "text",
     as_json: JsonOption = False,
 ) -> None:
     """Claims, the most discussed first, with how many affirm and deny them."""
-    output_format = _list_format(output_format, as_json)
+    output_format = _list_format(output_format, as_json, "claims")
     with _open_record(db) as record:
-        found = record.claims(query=q or query, limit=limit, offset=offset)
-    if _print_rows(found, output_format):
+        found = _paged(record.claims, query=q or query, limit=limit, offset=offset, after=after, before=before)
+        # claim-jsonld holds each claim's appearances: read while the store is open
+        timelines = {c.id: record.store.claim_timeline(c.id) for c in found} if output_format == "claim-jsonld" else {}
+    if _print_rows(found, output_format, "claims", timelines.__getitem__):
         return
     table = Table("claim", "text", "statements", "articles", "affirm", "deny", "changes", box=None, header_style="bold")
     for row in found:
@@ -653,6 +730,7 @@ def claims(
             str(row.changes),
         )
     out.print(table)
+    _hint_more(found)
 
 
 def _timeline_line(row: TimelineRecord) -> str:
@@ -690,8 +768,8 @@ def timeline(
         out.print(_timeline_line(row), highlight=False)
 
 
-def _print_reversals(found: list[ChangeRecord], output_format: str) -> None:
-    if _print_rows(found, output_format):
+def _print_reversals(found: list[ChangeRecord], output_format: str, kind: str) -> None:
+    if _print_rows(found, output_format, kind):
         return
     for r in found:
         first = " [bold](first affirmation)[/]" if r.first_affirmation else ""
@@ -706,6 +784,7 @@ def _print_reversals(found: list[ChangeRecord], output_format: str) -> None:
                     f"{escape(item.text)} [dim]({item.article})[/]",
                     highlight=False,
                 )
+    _hint_more(found)
     if not found:
         err.print("none found")
 
@@ -724,14 +803,13 @@ def reversals(
     ] = False,
     limit: LimitOption = 100,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    after: AfterOption = None,
+    before: BeforeOption = None,
 ) -> None:
     """When an actor changed its story: denied, then admitted (or the reverse)."""
-    output_format = _list_format(output_format, False)
-    date = _date_option(since, "--since")
     kinds = ("reversal", "softening") if include_softenings else ("reversal",)
-    with _open_record(db) as record:
-        found = record.reversals(kinds=kinds, actor=actor, since=date, claim_id=claim, limit=limit, offset=offset)
-    _print_reversals(found, output_format)
+    page = {"limit": limit, "offset": offset, "after": after, "before": before}
+    _list_changes("reversals", db, kinds, since, actor, claim, output_format, page)
 
 
 @app.command()
@@ -745,15 +823,31 @@ def contradictions(
     output_format: ListFormatOption = "text",
     limit: LimitOption = 100,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    after: AfterOption = None,
+    before: BeforeOption = None,
 ) -> None:
     """Claims that one actor affirms and another denies."""
-    output_format = _list_format(output_format, False)
+    page = {"limit": limit, "offset": offset, "after": after, "before": before}
+    _list_changes("contradictions", db, ("contradiction",), since, actor, claim, output_format, page)
+
+
+def _list_changes(
+    listing: str,
+    db: str | None,
+    kinds: tuple[str, ...],
+    since: str | None,
+    actor: str | None,
+    claim: str | None,
+    output_format: str,
+    page: dict[str, Any],
+) -> None:
+    """The changes of position (or contradictions) that `reversals` (or
+    `contradictions`) lists."""
+    output_format = _list_format(output_format, False, listing)
     date = _date_option(since, "--since")
     with _open_record(db) as record:
-        found = record.reversals(
-            kind="contradiction", actor=actor, since=date, claim_id=claim, limit=limit, offset=offset
-        )
-    _print_reversals(found, output_format)
+        found = _paged(record.reversals, kinds=kinds, actor=actor, since=date, claim_id=claim, **page)
+    _print_reversals(found, output_format, listing)
 
 
 @app.command()
@@ -795,15 +889,15 @@ def events(
     article: Annotated[str | None, typer.Option(help="Only this article's events.")] = None,
     limit: LimitOption = 100,
     offset: Annotated[int, typer.Option(min=0)] = 0,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text, json, csv, or tsv (GDELT-like columns).")
-    ] = "text",
+    after: AfterOption = None,
+    before: BeforeOption = None,
+    output_format: ListFormatOption = "text",
 ) -> None:
     """Who did what to whom: CAMEO-coded events in the store."""
-    if output_format not in ("text", "json", "csv", "tsv"):
-        raise typer.BadParameter("must be text, json, csv or tsv", param_hint="--format")
+    output_format = _list_format(output_format, False, "events")
     with _open_record(db) as record:
-        found = record.events(
+        found = _paged(
+            record.events,
             code=code,
             source=source,
             target=target,
@@ -811,14 +905,10 @@ def events(
             article_id=article,
             limit=limit,
             offset=offset,
+            after=after,
+            before=before,
         )
-    if output_format in ("json", "csv"):
-        _print_rows(found, output_format)
-        return
-    if output_format == "tsv":
-        from onrecord.exports import gdelt_row, write_gdelt
-
-        write_gdelt((gdelt_row(row) for row in found), sys.stdout)
+    if _print_rows(found, output_format, "events"):
         return
     for row in found:
         mark = "" if row.happened else f" [yellow]({row.stance or 'not happened'})[/]"
@@ -827,6 +917,7 @@ def events(
             f"[cyan]{row.target_code or '-'}[/]{mark}: {escape(row.sentence or '')}",
             highlight=False,
         )
+    _hint_more(found)
     if not found:
         err.print("no events match")
 
@@ -1031,9 +1122,12 @@ def corrections(
     by: ByOption = None,
     limit: LimitOption = 100,
     offset: Annotated[int, typer.Option(min=0)] = 0,
+    after: AfterOption = None,
+    before: BeforeOption = None,
     output_format: ListFormatOption = "text",
 ) -> None:
     """The corrections made to the record, the latest first; --undo ID takes one back."""
+    output_format = _list_format(output_format, False, "corrections")
     from onrecord.store.corrections import CorrectionError
 
     with _open_record(db) as record:
@@ -1046,11 +1140,12 @@ def corrections(
                 raise _usage_error(str(exc)) from None
             out.print(f"correction {made.id}: {_correction_words(made)}", highlight=False)
             return
-        found = record.corrections(target=target, limit=limit, offset=offset)
-    if _print_rows(found, output_format):
+        found = _paged(record.corrections, target=target, limit=limit, offset=offset, after=after, before=before)
+    if _print_rows(found, output_format, "corrections"):
         return
     for made in found:
         out.print(f"{made.id}: {_correction_words(made)}", highlight=False)
+    _hint_more(found)
     if not found:
         err.print("no corrections")
 

@@ -35,11 +35,10 @@ from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from onrecord import __version__
+from onrecord import __version__, formats
 from onrecord.api import views
 from onrecord.api.highlight import highlight, local_id
 from onrecord.api.timeline import speaker_of, stance_chart_svg, timeline_svg
-from onrecord.exports import csv_text
 from onrecord.ingest.errors import IngestError
 from onrecord.ingest.urls import check_fetchable_url, malformed_url_reason
 from onrecord.model import Failure
@@ -86,7 +85,10 @@ SECURITY_HEADERS = {
 
 Stance = Literal["affirm", "deny", "qualify", "question", "conditional", "neutral"]
 Kind = Literal["direct", "indirect", "mixed", "continuation"]
-OutputFormat = Literal["json", "csv"]
+# A list's `format=`: the registry's written formats (formats.py), as the
+# CLI's --format; json is the Page, the others its items (a format that does
+# not fit the list, as gdelt-tsv for claims, is a 422).
+OutputFormat = Literal["json", "jsonl", "csv", "parquet", "gdelt-tsv", "claim-jsonld"]
 ShortText = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 TimelineLimit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Statements of the timeline per page")]
@@ -403,11 +405,20 @@ def _cursor_link(request: Request, way: str, cursor: str | None) -> str | None:
     return f"{request.url.path}?{urlencode({**params, way: cursor})}"
 
 
-def _page(request: Request, items: Sequence[ReadModel], limit: int, offset: int, output_format: str) -> Any:
+def _page(
+    request: Request,
+    items: Sequence[ReadModel],
+    limit: int,
+    offset: int,
+    output_format: str,
+    kind: str,
+    record: Record,
+) -> Any:
     """A page of a list: a Page with the cursors and links of the pages
-    after and before it (keyset: the store's `Listed`), or CSV."""
-    if output_format == "csv":
-        return _csv(items)
+    after and before it (keyset: the store's `Listed`), or its items in
+    another format of the registry."""
+    if output_format != "json":
+        return _written(items, output_format, kind, record)
     after = items.after if isinstance(items, Listed) else None
     before = items.before if isinstance(items, Listed) else None
     return Page(
@@ -421,12 +432,26 @@ def _page(request: Request, items: Sequence[ReadModel], limit: int, offset: int,
     )
 
 
-def _csv(items: Sequence[ReadModel]) -> Response:
-    return Response(csv_text([item.to_json() for item in items]), media_type="text/csv; charset=utf-8")
+def _written(items: Sequence[ReadModel], output_format: str, kind: str, record: Record) -> Response:
+    """A page's items in a format of the registry, as the CLI writes them."""
+    try:
+        chosen = formats.get_format(output_format, kind)
+    except formats.FormatError as exc:
+        raise HTTPException(422, str(exc)) from None
+    context = formats.WriteContext(kind=kind, timeline_of=record.store.claim_timeline)
+    return Response(formats.written(items, output_format, context), media_type=chosen.media_type)
 
 
-# A list route's answer: the Page as JSON, or the same items as CSV.
-LIST_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+# A list route's answer: the Page as JSON, or the same items in another format.
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            f.media_type.split(";")[0]: {"schema": {"type": "string"}}
+            for f in formats.FORMATS.values()
+            if f.writer is not None and f.name != "json"
+        }
+    }
+}
 
 
 def _claim_page(request: Request, record: Record, claim_id: str, limit: int, offset: int) -> ClaimPageRecord:
@@ -540,7 +565,7 @@ def _article_routes(api: APIRouter, listings: list[Listing]) -> None:
         )
         full = _full_refs(request) and request.url.path.startswith("/api/")
         shown = Listed([views.article_record(a, full_refs=full) for a in found], found.after, found.before)
-        return _page(request, shown, limit, offset, format)
+        return _page(request, shown, limit, offset, format, "articles", record)
 
     @api.get(
         "/articles/{article_id}",
@@ -602,7 +627,7 @@ def _statement_routes(api: APIRouter, listings: list[Listing]) -> None:
             after=after,
             before=before,
         )
-        return _page(request, found, limit, offset, format)
+        return _page(request, found, limit, offset, format, "statements", record)
 
 
 def _actor_routes(api: APIRouter, listings: list[Listing]) -> None:
@@ -629,7 +654,7 @@ def _actor_routes(api: APIRouter, listings: list[Listing]) -> None:
         format: OutputFormat = "json",
     ) -> Any:
         found = record.actors(name=name, country=country, limit=limit, offset=offset, after=after, before=before)
-        return _page(request, found, limit, offset, format)
+        return _page(request, found, limit, offset, format, "actors", record)
 
     @api.get(
         "/actors/{actor_id}",
@@ -668,6 +693,8 @@ def _claim_routes(api: APIRouter, listings: list[Listing]) -> None:
             limit,
             offset,
             format,
+            "claims",
+            record,
         )
 
     @api.get(
@@ -699,10 +726,15 @@ def _claim_routes(api: APIRouter, listings: list[Listing]) -> None:
     ) -> Any:
         start = offset_start("timeline", after=after, before=before, offset=offset)  # ordered in Python
         found = _claim_page(request, record, claim_id, limit, start)
-        if format == "csv":
-            return _csv(found.timeline)
+        if format != "json":
+            return _written(found.timeline, format, "timeline", record)
         listed = offset_page("timeline", found.timeline, start=start, limit=limit, more=found.next is not None)
-        return _page(request, listed, limit, offset, format).model_copy(update={"total": found.total})
+        return _page(request, listed, limit, offset, format, "timeline", record).model_copy(
+            update={"total": found.total}
+        )
+
+
+_CHANGE_KINDS: dict[str, str] = {}  # a change's kind -> its list's name ("reversal" -> "reversals")
 
 
 def _change_routes(api: APIRouter, listings: list[Listing]) -> None:
@@ -731,7 +763,7 @@ def _change_routes(api: APIRouter, listings: list[Listing]) -> None:
                 after=after,
                 before=before,
             )
-            return _page(request, found, limit, offset, format)
+            return _page(request, found, limit, offset, format, _CHANGE_KINDS[kind], record)
 
         return route
 
@@ -749,6 +781,7 @@ def _change_routes(api: APIRouter, listings: list[Listing]) -> None:
             "Actors on different sides saying opposite things about a claim",
         ),
     ):
+        _CHANGE_KINDS[kind] = path.strip("/")
         _listed(api, listings, path, "changes.html", title, summary=summary, response_model=Page[ChangeRecord])(
             _changes(kind)
         )
@@ -791,7 +824,7 @@ def _event_routes(api: APIRouter, listings: list[Listing]) -> None:
             after=after,
             before=before,
         )
-        return _page(request, found, limit, offset, format)
+        return _page(request, found, limit, offset, format, "events", record)
 
 
 def _write_routes(api: APIRouter) -> None:
@@ -843,7 +876,7 @@ def _correction_routes(api: APIRouter) -> None:
         format: OutputFormat = "json",
     ) -> Any:
         found = record.corrections(target=target, limit=limit, offset=offset, after=after, before=before)
-        return _page(request, found, limit, offset, format)
+        return _page(request, found, limit, offset, format, "corrections", record)
 
     @api.post(
         "/corrections",
