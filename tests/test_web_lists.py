@@ -146,3 +146,45 @@ def test_an_actor_page_charts_its_statements_over_time_by_stance(client):
     for stance, _, n in bars:
         charted[stance] = charted.get(stance, 0) + int(n)
     assert charted == by_stance
+
+
+def test_a_things_page_is_its_api_route_as_html(client):
+    """A claim, an article and an actor: one handler answers /api/PATH and
+    /PATH, so the page shows what the API gives for the same parameters."""
+    claim = client.get("/api/claims", params={"limit": 1}).json()["items"][0]["id"]
+    actor = client.get("/api/actors", params={"limit": 1}).json()["items"][0]["id"]
+    article = client.get("/api/articles", params={"limit": 1}).json()["items"][0]["article_id"]
+    for path, params, shown_ids, given_ids in (
+        (
+            f"/claims/{claim}",
+            {"limit": 2},
+            lambda page: re.findall(r'class="timeline-entry" data-statement="([^"]+)"', page),
+            lambda data: [row["id"] for row in data["timeline"]],
+        ),
+        (
+            f"/actors/{actor}",
+            {},
+            lambda page: sorted(set(re.findall(r'href="/claims/([^"#?]+)"', page))),
+            lambda data: sorted({p["claim_id"] for p in data["actor"]["positions"]}),
+        ),
+        (
+            f"/articles/{article}",
+            {},
+            lambda page: sorted(set(re.findall(r'id="st-([^"]+)"', page))),
+            lambda data: sorted({s["id"].rsplit(":", 1)[1] for s in data["statements"] + data["headline"]}),
+        ),
+    ):
+        page = client.get(path, params=params)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), path
+        data = client.get(f"/api{path}", params=params).json()
+        assert shown_ids(main_of(page.text)) == given_ids(data) and given_ids(data), path
+        query = "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""
+        assert links(page.text, "api-link") == [f"/api{path}{query}"], path
+    # the claim's timeline pages on the page's own path, as the API's next and previous
+    first = client.get(f"/claims/{claim}", params={"limit": 2}).text
+    [later] = links(first, "next")
+    assert later == f"/claims/{claim}?limit=2&offset=2"
+    assert links(client.get(later).text, "previous") == [f"/claims/{claim}?limit=2&offset=0"]
+    assert client.get(f"/api/claims/{claim}", params={"limit": 2}).json()["next"] == f"/api{later}"
+    missing = client.get("/claims/clm_nothing_here", headers={"accept": "text/html"})
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]

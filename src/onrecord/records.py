@@ -241,7 +241,8 @@ class ArticlePageRecord(ReadModel):
 
 class ClaimPageRecord(ReadModel):
     """What a claim's page shows: the claim, a page of its timeline (`total`:
-    the timeline's length, `next`: the next page) and its changes."""
+    the timeline's length, `next` and `previous`: the pages after and
+    before) and its changes."""
 
     claim: ClaimRecord
     timeline: list[TimelineRecord]
@@ -249,6 +250,7 @@ class ClaimPageRecord(ReadModel):
     limit: int
     offset: int = 0
     next: str | None = None
+    previous: str | None = None
     reversals: list[ChangeRecord] = []
 
 

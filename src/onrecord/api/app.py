@@ -311,7 +311,7 @@ def create_app(
     app.state.record = record
     app.state.token = token if token is not None else (os.environ.get("ONRECORD_API_TOKEN") or None)
     app.state.analysis_lock = threading.Lock()  # one parse at a time: the spaCy pipeline is shared
-    listings: list[Listing] = []
+    listings: list[Resource] = []
     app.include_router(_api_routes(listings))
     app.include_router(_page_routes(listings))
     swagger = resources.files("fastapi_offline").joinpath("static")  # Swagger UI 5, from its PyPI package
@@ -459,7 +459,10 @@ def _claim_page(request: Request, record: Record, claim_id: str, limit: int, off
     link to its next page."""
     found = _found(views.claim(record, claim_id, limit=limit, offset=offset), "claim")
     more = offset + len(found.timeline) < found.total
-    return found.model_copy(update={"next": _next_link(request, offset, limit, more)})
+    previous = None
+    if offset > 0:
+        previous = f"{request.url.path}?{urlencode({**request.query_params, 'offset': max(offset - limit, 0)})}"
+    return found.model_copy(update={"next": _next_link(request, offset, limit, more), "previous": previous})
 
 
 def _found(value: Any, what: str) -> Any:
@@ -480,7 +483,42 @@ class Listing:
     handler: Callable[..., Any]
 
 
-def _listed(api: APIRouter, listings: list[Listing], path: str, template: str, title: str, **route: Any):
+@dataclass(frozen=True)
+class Detail:
+    """One thing's resource (a claim, an article, an actor): one handler
+    answers its API route (`/api/PATH`, the record as JSON) and its web page
+    (`/PATH`, the same record as HTML, with what only a page draws: a chart,
+    the text with its statements marked), so the two cannot drift."""
+
+    path: str
+    template: str
+    drawn: Callable[[Any], dict[str, Any]]  # the page's drawings of the record
+    handler: Callable[..., Any]
+
+
+# What the API registers and the web mirrors: lists and single things.
+Resource = Listing | Detail
+
+
+def _detailed(
+    api: APIRouter,
+    resources: list[Resource],
+    path: str,
+    template: str,
+    drawn: Callable[[Any], dict[str, Any]],
+    **route: Any,
+):
+    """Register one thing's handler under /api and note it for its web page."""
+
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        api.get(path, **route)(handler)
+        resources.append(Detail(path, template, drawn, handler))
+        return handler
+
+    return register
+
+
+def _listed(api: APIRouter, listings: list[Resource], path: str, template: str, title: str, **route: Any):
     """Register a list handler under /api and note it for its web page."""
 
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -491,7 +529,7 @@ def _listed(api: APIRouter, listings: list[Listing], path: str, template: str, t
     return register
 
 
-def _api_routes(listings: list[Listing]) -> APIRouter:
+def _api_routes(listings: list[Resource]) -> APIRouter:
     api = APIRouter(prefix="/api")
     _overview_routes(api)
     _article_routes(api, listings)
@@ -535,7 +573,7 @@ def _overview_routes(api: APIRouter) -> None:
         return views.search(record, q, full_refs=_full_refs(request))
 
 
-def _article_routes(api: APIRouter, listings: list[Listing]) -> None:
+def _article_routes(api: APIRouter, listings: list[Resource]) -> None:
     """Articles: listed, searched, one with its statements."""
 
     @_listed(
@@ -567,8 +605,12 @@ def _article_routes(api: APIRouter, listings: list[Listing]) -> None:
         shown = Listed([views.article_record(a, full_refs=full) for a in found], found.after, found.before)
         return _page(request, shown, limit, offset, format, "articles", record)
 
-    @api.get(
+    @_detailed(
+        api,
+        listings,
         "/articles/{article_id}",
+        "article.html",
+        lambda data: {"body": highlight(data.article.text or "", data.statements)},
         summary="An article: text, statements (with spans), headline statements, events",
         response_model=ArticlePageRecord,
     )
@@ -576,7 +618,7 @@ def _article_routes(api: APIRouter, listings: list[Listing]) -> None:
         return _found(views.article(record, article_id, full_refs=_full_refs(request)), "article")
 
 
-def _statement_routes(api: APIRouter, listings: list[Listing]) -> None:
+def _statement_routes(api: APIRouter, listings: list[Resource]) -> None:
     """Statements, filtered."""
 
     @_listed(
@@ -630,7 +672,7 @@ def _statement_routes(api: APIRouter, listings: list[Listing]) -> None:
         return _page(request, found, limit, offset, format, "statements", record)
 
 
-def _actor_routes(api: APIRouter, listings: list[Listing]) -> None:
+def _actor_routes(api: APIRouter, listings: list[Resource]) -> None:
     """Actors: listed, one with its positions."""
 
     @_listed(
@@ -656,16 +698,20 @@ def _actor_routes(api: APIRouter, listings: list[Listing]) -> None:
         found = record.actors(name=name, country=country, limit=limit, offset=offset, after=after, before=before)
         return _page(request, found, limit, offset, format, "actors", record)
 
-    @api.get(
+    @_detailed(
+        api,
+        listings,
         "/actors/{actor_id}",
+        "actor.html",
+        lambda data: {"chart": stance_chart_svg(data.statements)},
         summary="An actor: roles, affiliation, positions per claim, statements over time",
         response_model=ActorPageRecord,
     )
-    def actor(record: RecordDep, actor_id: str) -> Any:
+    def actor(request: Request, record: RecordDep, actor_id: str) -> Any:
         return _found(views.actor(record, actor_id), "actor")
 
 
-def _claim_routes(api: APIRouter, listings: list[Listing]) -> None:
+def _claim_routes(api: APIRouter, listings: list[Resource]) -> None:
     """Claims: listed, one with a page of its timeline."""
 
     @_listed(
@@ -697,14 +743,22 @@ def _claim_routes(api: APIRouter, listings: list[Listing]) -> None:
             record,
         )
 
-    @api.get(
+    @_detailed(
+        api,
+        listings,
         "/claims/{claim_id}",
+        "claim.html",
+        lambda data: {"chart": timeline_svg(data.timeline, data.reversals)},
         summary="A claim with a page of its timeline of statements (total: how many; "
-        "next: the next page) and its changes of position",
+        "next and previous: the pages around it) and its changes of position",
         response_model=ClaimPageRecord,
     )
     def claim(
-        request: Request, record: RecordDep, claim_id: str, limit: TimelineLimit = 100, offset: Offset = 0
+        request: Request,
+        record: RecordDep,
+        claim_id: str,
+        limit: TimelineLimit = CLAIM_PAGE_STATEMENTS,
+        offset: Offset = 0,
     ) -> Any:
         return _claim_page(request, record, claim_id, limit, offset)
 
@@ -737,7 +791,7 @@ def _claim_routes(api: APIRouter, listings: list[Listing]) -> None:
 _CHANGE_KINDS: dict[str, str] = {}  # a change's kind -> its list's name ("reversal" -> "reversals")
 
 
-def _change_routes(api: APIRouter, listings: list[Listing]) -> None:
+def _change_routes(api: APIRouter, listings: list[Resource]) -> None:
     """Changes of position and contradictions."""
 
     def _changes(kind: str):
@@ -787,7 +841,7 @@ def _change_routes(api: APIRouter, listings: list[Listing]) -> None:
         )
 
 
-def _event_routes(api: APIRouter, listings: list[Listing]) -> None:
+def _event_routes(api: APIRouter, listings: list[Resource]) -> None:
     """CAMEO-coded events."""
 
     @_listed(
@@ -1025,14 +1079,14 @@ def _render(request: Request, name: str, data: BaseModel | dict[str, Any], api: 
     return _templates().TemplateResponse(request, name, context, status_code=status)
 
 
-def _page_routes(listings: list[Listing]) -> APIRouter:
+def _page_routes(listings: list[Resource]) -> APIRouter:
     pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
     _overview_pages(pages)
     _docs_page(pages)
     _correction_pages(pages)
-    for listing in listings:
-        pages.get(listing.path)(_list_page(listing))
-    _claim_article_actor_pages(pages)
+    for resource in listings:
+        page = _list_page(resource) if isinstance(resource, Listing) else _detail_page(resource)
+        pages.get(resource.path)(page)
     _analyze_pages(pages)
     return pages
 
@@ -1151,36 +1205,18 @@ def _overview_pages(pages: APIRouter) -> None:
         return _render(request, "search.html", data, f"/api/search?{urlencode({'q': q})}")
 
 
-def _claim_article_actor_pages(pages: APIRouter) -> None:
-    """A claim with its timeline chart, an article with its statements marked, an actor."""
+def _detail_page(detail: Detail) -> Callable[..., Any]:
+    """The web page of one thing: its API handler's record, with the same
+    parameters, as HTML with the page's drawings."""
 
-    @pages.get("/claims/{claim_id}")
-    def claim(request: Request, record: RecordDep, claim_id: str, offset: Offset = 0):
-        data = _found(views.claim(record, claim_id, limit=CLAIM_PAGE_STATEMENTS, offset=offset), "claim")
-        chart = timeline_svg(data.timeline, data.reversals)
-        following = offset + CLAIM_PAGE_STATEMENTS if offset + len(data.timeline) < data.total else None
-        return _render(
-            request,
-            "claim.html",
-            {**dict(data), "chart": chart, "following": following, "page_size": CLAIM_PAGE_STATEMENTS},
-            f"/api/claims/{data.claim.id}?{urlencode({'limit': CLAIM_PAGE_STATEMENTS, 'offset': offset})}",
-        )
+    @functools.wraps(detail.handler)  # the handler's parameters are the page's
+    def page(request: Request, **params: Any) -> Any:
+        data = detail.handler(request, **params)
+        query = request.url.query
+        api = f"/api{request.url.path}" + (f"?{query}" if query else "")
+        return _render(request, detail.template, {**dict(data), **detail.drawn(data)}, api)
 
-    @pages.get("/articles/{article_id}")
-    def article(request: Request, record: RecordDep, article_id: str):
-        data = _found(views.article(record, article_id, full_refs=False), "article")
-        return _render(
-            request,
-            "article.html",
-            {**dict(data), "body": highlight(data.article.text or "", data.statements)},
-            f"/api/articles/{data.article.article_id}",
-        )
-
-    @pages.get("/actors/{actor_id}")
-    def actor(request: Request, record: RecordDep, actor_id: str):
-        data = _found(views.actor(record, actor_id), "actor")
-        context = {**dict(data), "chart": stance_chart_svg(data.statements)}
-        return _render(request, "actor.html", context, f"/api/actors/{data.actor.id}")
+    return page
 
 
 def _analyze_pages(pages: APIRouter) -> None:
