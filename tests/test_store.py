@@ -214,6 +214,55 @@ def test_a_store_of_the_first_schema_upgrades_without_loss(db_url):
         assert store.get_article("art_old").text == "Old text about a spill."
 
 
+def test_a_store_of_revision_0004_gets_its_changes_days_and_pages_them_since_a_day(db_url):
+    """Migration 0005 keeps with each change the day of its latest
+    statement, from the statements, and marks its claim for the exact rule;
+    `since` then filters in SQL."""
+    from onrecord.store.engine import make_engine
+
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0004")
+    now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO articles (id, content_hash, source_ref, authors, date_source, text, word_count,"
+                " ingested_at, published) VALUES ('art_old', 'h1', 'old.txt', '[]', 'metadata', 'Old text.', 2,"
+                " :now, :published)"
+            ),
+            {"now": now, "published": dt.date(2025, 3, 20)},
+        )
+        conn.execute(
+            sa.text("INSERT INTO claims (id, text, created_at) VALUES ('clm_old', 'the spill', :now)"), {"now": now}
+        )
+        for i, (stance, said_on) in enumerate([("deny", dt.date(2025, 3, 1)), ("affirm", None)]):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO statements (id, article_id, kind, content_text, stance, claim_id, earlier,"
+                    f" in_headline, said_on) VALUES ('art_old:s{i}', 'art_old', 'indirect', 'said {i}', :stance,"
+                    " 'clm_old', false, false, :said_on)"
+                ),
+                {"stance": stance, "said_on": said_on},
+            )
+        conn.execute(
+            sa.text(
+                "INSERT INTO reversals (id, kind, actor, side, first_affirmation, claim_id, from_stance, to_stance,"
+                " before, after, detected_at) VALUES ('chg_old', 'reversal', 'Port', 'actor:x', true, 'clm_old',"
+                " 'deny', 'affirm', :before, :after, :now)"
+            ),
+            {"before": '["art_old:s0"]', "after": '["art_old:s1"]', "now": now},
+        )
+    engine.dispose()
+    with Store(db_url) as store:
+        with store.engine.connect() as conn:
+            day = conn.execute(sa.text("SELECT last_said FROM reversals WHERE id = 'chg_old'")).scalar()
+            stale = conn.execute(sa.text("SELECT claim_id FROM stale_claims")).scalars().all()
+        assert str(day)[:10] == "2025-03-20"  # the undated statement: its article's day
+        assert stale == ["clm_old"]
+        assert [r.id for r in store.list_reversals(since=dt.date(2025, 3, 20))] == ["chg_old"]
+        assert store.list_reversals(since=dt.date(2025, 3, 21)) == []
+
+
 def test_actors_merge_across_articles_and_within_one(db_url):
     """One stored actor per type and name: roles and aliases gather in the
     order they were met, the first known country and sector stay, and each

@@ -192,8 +192,11 @@ reversals = Table(
     Column("before", JSON, nullable=False),
     Column("after", JSON, nullable=False),
     Column("detected_at", DateTime(timezone=True), nullable=False),
+    # the day of its latest statement (after): what `since` filters on
+    Column("last_said", Date),
     Index("ix_reversals_claim", "claim_id"),
     Index("ix_reversals_actor", "actor_id"),
+    Index("ix_reversals_last_said", "last_said"),
 )
 
 # Claims whose reversals are to be worked out again: marked in the

@@ -691,17 +691,29 @@ class Store:
                 # an upsert: another writer storing this claim's reversals at
                 # the same moment inserts rows our delete could not yet see
                 insert = (pg_insert if self.dialect == "postgresql" else sqlite_insert)(reversals)
+                said = _change_statements(conn, {i for r in found for i in r.after}, self.main_event_days)
                 conn.execute(
                     insert.on_conflict_do_update(
                         index_elements=[reversals.c.id],
                         set_={c.name: insert.excluded[c.name] for c in reversals.columns if c.name != "id"},
                     ),
-                    self._reversal_rows(claim_id, found),
+                    self._reversal_rows(claim_id, found, said),
                 )
 
     @staticmethod
-    def _reversal_rows(claim_id: str, found: list[Reversal]) -> list[dict[str, Any]]:
+    def _reversal_rows(
+        claim_id: str, found: list[Reversal], said: dict[str, ChangeStatementRecord] | None = None
+    ) -> list[dict[str, Any]]:
+        """A claim's changes as rows; `said`: what each change shows of its
+        statements, for the day of its latest (none without it)."""
         now = _utcnow()
+        said = said or {}
+
+        def last_said(change: Reversal) -> dt.date | None:
+            # the day `since` filters on: of the latest statement after the change, as the change shows it
+            days = [day for i in change.after if i in said and (day := said[i].date) is not None]
+            return max(days, default=None)
+
         return [
             {
                 "id": ids.change_id(claim_id, r),
@@ -716,6 +728,7 @@ class Store:
                 "before": r.before,
                 "after": r.after,
                 "detected_at": now,
+                "last_said": last_said(r),
             }
             for r in found
         ]
@@ -1140,7 +1153,8 @@ class Store:
         """Changes of position (or contradictions, with kind="contradiction";
         several kinds with `kinds`), with the claim and the statements before
         and after. `since` keeps changes whose later statements are on or after
-        that day; it is applied before paging, so pages come back full."""
+        that day (the day of the latest, kept with each change: a filter in
+        SQL, before paging, so pages come back full)."""
         q = _change_rows()
         if kinds:
             q = q.where(reversals.c.kind.in_(kinds))
@@ -1150,19 +1164,11 @@ class Store:
             q = q.where(func.lower(reversals.c.actor).like(f"%{_like_escape(actor.lower())}%", escape="\\"))
         if claim_id:
             q = q.where(reversals.c.claim_id == claim_id)
-        if since is None:
-            with self.engine.connect() as conn:
-                build = functools.partial(_change_records, conn, main_event_days=self.main_event_days)
-                return _CHANGE_ORDER.fetch(conn, q, build, limit=limit, offset=offset, after=after, before=before)
-        # the day of a change is its statements' day, known only once they
-        # are read: filtered here, paged by an offset in the cursor
-        start = offset_start("changes since", after=after, before=before, offset=offset)
-        q = q.order_by(*(k.ordering() for k in _CHANGE_ORDER.keys))
+        if since:
+            q = q.where(reversals.c.last_said >= since)
         with self.engine.connect() as conn:
-            found = _change_records(conn, conn.execute(q).all(), self.main_event_days)
-        found = [r for r in found if any(s.date is not None and s.date >= since for s in r.after)]
-        more = len(found) > start + limit
-        return offset_page("changes since", found[start : start + limit], start=start, limit=limit, more=more)
+            build = functools.partial(_change_records, conn, main_event_days=self.main_event_days)
+            return _CHANGE_ORDER.fetch(conn, q, build, limit=limit, offset=offset, after=after, before=before)
 
     def list_events(
         self,
