@@ -179,3 +179,22 @@ def test_statements_are_filtered_under_the_apis_parameter_names(tmp_path):
         assert record.statements_where(stance="deny") == []
         with pytest.raises(TypeError, match="cue_class"):
             record.statements_where(cue_class="assert")
+
+
+def test_records_listings_take_the_stores_filters_by_name():
+    """Record's listings have the signature of the store's query they run
+    (not `**filters: Any`): help() and type checkers see every filter."""
+    import inspect
+
+    from onrecord.store import Store
+
+    for listing, query in (
+        (Record.articles, Store.list_articles),
+        (Record.statements, Store.list_statements),
+        (Record.actors, Store.list_actors),
+        (Record.claims, Store.list_claims),
+        (Record.reversals, Store.list_reversals),
+        (Record.events, Store.list_events),
+    ):
+        assert inspect.signature(listing) == inspect.signature(query), listing.__name__
+        assert {"limit", "offset", "after", "before"} <= set(inspect.signature(listing).parameters)

@@ -6,11 +6,12 @@ The CLI is a thin layer over this class.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from onrecord.ingest.dates import parse_user_date
 from onrecord.ingest.decode import storable_failure
@@ -34,6 +35,24 @@ from onrecord.store.paging import Listed
 if TYPE_CHECKING:
     from onrecord.analysis import Analysis, Analyzer
     from onrecord.run.local import Runner
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _filters_of(
+    store_method: Callable[Concatenate[Store, P], R],
+) -> Callable[[Callable[..., R]], Callable[Concatenate[Record, P], R]]:
+    """Give a listing of Record the filters of the store's query it runs:
+    one signature, checked by mypy at every call and shown by help(), not
+    `**filters: Any` (and not a copy that could drift)."""
+
+    def give(method: Callable[..., R]) -> Callable[..., R]:
+        method.__signature__ = inspect.signature(store_method)  # type: ignore[attr-defined]
+        return method
+
+    return give
+
 
 # The statement filters of the API and the CLI, by their parameter name, and
 # the store's name for each.
@@ -443,6 +462,7 @@ class Record:
     def article(self, article_id: str) -> Article | None:
         return self.store.get_article(article_id)
 
+    @_filters_of(Store.list_articles)
     def articles(self, **filters: Any) -> Listed[Article]:
         """Articles, newest first; `query=` searches the full text. See
         `Store.list_articles` for the filters."""
@@ -451,7 +471,8 @@ class Record:
     def search(self, query: str, *, limit: int = 20) -> list[Article]:
         return self.store.list_articles(query=query, limit=limit)
 
-    def statements(self, **filters: Any) -> list[StatementRecord]:
+    @_filters_of(Store.list_statements)
+    def statements(self, **filters: Any) -> Listed[StatementRecord]:
         """Stored statements; see `Store.list_statements` for the filters."""
         return self.store.list_statements(**filters)
 
@@ -473,7 +494,9 @@ class Record:
         filters = {STATEMENT_FILTERS[name]: value for name, value in params.items() if value is not None}
         return self.store.list_statements(**filters, limit=limit, offset=offset, after=after, before=before)
 
-    def actors(self, **filters: Any) -> list[ActorRecord]:
+    @_filters_of(Store.list_actors)
+    def actors(self, **filters: Any) -> Listed[ActorRecord]:
+        """Actors, the most quoted first; see `Store.list_actors`."""
         return self.store.list_actors(**filters)
 
     def actor(self, actor_id: str) -> ActorDetailRecord | None:
@@ -487,7 +510,9 @@ class Record:
         """A claim by id or unique prefix."""
         return self.store.get_claim(claim_id)
 
-    def claims(self, **filters: Any) -> list[ClaimRecord]:
+    @_filters_of(Store.list_claims)
+    def claims(self, **filters: Any) -> Listed[ClaimRecord]:
+        """Claims, the most discussed first; see `Store.list_claims`."""
         return self.store.list_claims(**filters)
 
     def timeline(self, claim_id: str) -> tuple[ClaimRecord | None, list[TimelineRecord]]:
@@ -495,7 +520,9 @@ class Record:
         claim = self.store.get_claim(claim_id)
         return claim, (self.store.claim_timeline(claim.id) if claim else [])
 
-    def reversals(self, **filters: Any) -> list[ChangeRecord]:
+    @_filters_of(Store.list_reversals)
+    def reversals(self, **filters: Any) -> Listed[ChangeRecord]:
+        """Changes of position and contradictions; see `Store.list_reversals`."""
         return self.store.list_reversals(**filters)
 
     def check(self, claim_text: str, *, limit: int = 10) -> list[CheckedClaimRecord]:
@@ -615,7 +642,8 @@ class Record:
         """Corrections and undos, the latest first (`target`: one thing's history)."""
         return self.store.list_corrections(target=target, limit=limit, offset=offset, after=after, before=before)
 
-    def events(self, **filters: Any) -> list[EventRecord]:
+    @_filters_of(Store.list_events)
+    def events(self, **filters: Any) -> Listed[EventRecord]:
         """Coded events; see `Store.list_events` for the filters."""
         return self.store.list_events(**filters)
 
