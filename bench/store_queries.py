@@ -169,6 +169,7 @@ def main(n: int, url: str | None) -> None:
         store = record.store
         start = time.perf_counter()
         build(record, n, rng)
+        store.refresh_statistics()  # as an ingest of that size does
         print(f"{store.dialect}: {n:,} statements built in {time.perf_counter() - start:.1f} s")
         n_claims, n_actors = max(1, n // 20), max(1, n // 50)
         timed("timeline of a claim", lambda: store.claim_timeline(f"clm_{rng.randrange(n_claims):08d}"))
@@ -180,6 +181,7 @@ def main(n: int, url: str | None) -> None:
             lambda: store.list_statements(query=f"{rng.choice(GOODS)} {rng.choice(PLACES)} {rng.choice(PLACES)}"),
         )
         timed("claims, most discussed (50)", lambda: store.list_claims(limit=50))
+        timed("statements, newest first (50)", lambda: store.list_statements(limit=50))
         # a deep page, by offset and by the keyset cursor of the row before it
         deep = min(10_000, n // 2)
         cursor = store.list_statements(limit=1, offset=deep - 1).after

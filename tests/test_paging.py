@@ -176,3 +176,22 @@ def test_a_cursor_round_trips_dates_and_checks_its_values():
             order.decode(encode_cursor({"list": "articles", "keys": bad}))
     with pytest.raises(CursorError, match="not a cursor of the articles list"):
         order.decode(encode_cursor({"list": "actors", "keys": [None, 1]}))
+
+
+def test_an_ingest_gives_the_planner_statistics_and_the_list_reads_in_order(tmp_path):
+    """SQLite without statistics scans every statement and sorts them for
+    the newest-first list; an ingest leaves statistics, and the plan then
+    reads the articles' date index in order."""
+    import sqlalchemy as sa
+
+    from onrecord.store.store import _STATEMENT_ORDER, _statement_rows
+
+    with Record(f"sqlite:///{tmp_path / 'stats.db'}") as record:
+        assert not record.store.has_statistics()
+        record.ingest_documents(DOCUMENTS)
+        assert record.store.has_statistics()
+        query = _STATEMENT_ORDER.apply(_statement_rows(), limit=50, dialect="sqlite")
+        sql = str(query.compile(record.store.engine, compile_kwargs={"literal_binds": True}))
+        with record.store.engine.connect() as conn:
+            plan = " / ".join(row[3] for row in conn.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+        assert "ix_articles_published" in plan, plan

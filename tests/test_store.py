@@ -153,11 +153,12 @@ def test_migrations_build_exactly_the_schema_the_code_uses(db_url):
 
     with Store(db_url) as store, store.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
-    # the full-text parts are dialect-specific and live only in the migration
+    # the full-text parts and PostgreSQL's index in the lists' order are
+    # dialect-specific and live only in the migrations
     differences = [
         d
         for d in differences
-        if "articles_fts" not in str(d) and "statements_fts" not in str(d) and "search" not in str(d)
+        if not any(part in str(d) for part in ("articles_fts", "statements_fts", "search", "ix_articles_newest"))
     ]
     assert differences == []
 

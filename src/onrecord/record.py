@@ -36,6 +36,12 @@ if TYPE_CHECKING:
     from onrecord.analysis import Analysis, Analyzer
     from onrecord.run.local import Runner
 
+# Articles a run stores after which the planner's statistics are refreshed:
+# a tenth of the 10,000-article synthetic store on which stale statistics
+# were first seen to matter (bench/store_queries.py); cheap next to a run of
+# that size (ANALYZE takes milliseconds on SQLite with its sample limit).
+STATISTICS_AFTER = 1000
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -130,6 +136,11 @@ class _Writer:
         self._flush()
         # what a killed run stored but did not finish: its claims' reversals
         self.record.update_stale_reversals()
+        store = self.record.store
+        # statistics once a store has some, and again after a large run
+        # (PostgreSQL's autovacuum also keeps them, SQLite nothing does)
+        if self.report.stored and (self.report.stored >= STATISTICS_AFTER or not store.has_statistics()):
+            store.refresh_statistics()
 
     def _take(self, results: Iterable[Analysis | Failure]) -> None:
         for result in results:

@@ -1,6 +1,10 @@
 """The day of a change's latest statement, kept with the change, so that
 `reversals?since=` filters and pages in SQL (it was worked out in Python
-after reading every change of the kind).
+after reading every change of the kind); and on PostgreSQL an index in the
+lists' own order, newest article first, so that a page of statements or
+events is read in order, not sorted (SQLite reads its date index backwards
+for that order; PostgreSQL's index scanned backwards puts undated articles
+first).
 
 Filled here from the statements' own days (said on, said until, else the
 article's date); the store's exact rule also dates an undated statement by
@@ -30,6 +34,9 @@ def upgrade() -> None:
     op.add_column("reversals", sa.Column("last_said", sa.Date(), nullable=True))
     op.create_index("ix_reversals_last_said", "reversals", ["last_said"], unique=False)
     conn = op.get_bind()
+    if conn.dialect.name == "postgresql":
+        # dialect-specific, as the full-text indexes: it lives in migrations only
+        op.execute("CREATE INDEX ix_articles_newest ON articles (published DESC NULLS LAST, pk DESC)")
     changes = conn.execute(sa.text("SELECT id, claim_id, after FROM reversals")).all()
     day = sa.text(
         "SELECT max(coalesce(s.said_on, s.said_until, a.published)) FROM statements s"
@@ -56,5 +63,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX ix_articles_newest")
     op.drop_index("ix_reversals_last_said", table_name="reversals")
     op.drop_column("reversals", "last_said")
