@@ -434,3 +434,86 @@ def test_the_statement_that_speaks_is_its_authors(analyzer):
         '"Our staff has doubled since June," the statement said.',
     )
     assert find(a, "Our staff has doubled").speaker_name == "Mara Lindqvist"
+
+
+# -- transcripts and signed quotations ---------------------------------------------
+
+INTERVIEW = """The radio host Lena Okafor questioned Governor Paul Abbey about the budget on Tuesday.
+
+OKAFOR: Will you cut the school budget next year?
+
+ABBEY: No. The school budget will grow by four percent, and the state will hire more teachers.
+
+GOV. ABBEY: Let me be clear that the bridge tolls will stay where they are.
+
+UPDATE: This article was updated with the full transcript of the interview.
+
+Q: Is the deficit a problem?"""
+
+
+def test_a_transcripts_labels_are_its_speakers_resolved_to_the_names_they_stand_for(analyzer):
+    a = record(analyzer, INTERVIEW)
+    asked = find(a, "cut the school budget")
+    answer = find(a, "school budget will grow")
+    assert (asked.speaker_name, asked.kind.value, asked.stance.value) == ("Lena Okafor", "direct", "question")
+    assert (answer.speaker_name, answer.kind.value) == ("Paul Abbey", "direct")
+    assert (
+        answer.content.text == "No. The school budget will grow by four percent, and the state will hire more teachers."
+    )
+    titled = find(a, "bridge tolls")
+    assert titled.speaker_name == "Paul Abbey"  # a title in the label, the surname in capitals
+    # the cue inside a turn ("Let me be clear that ...") is the speaker's wording, not a statement of its own
+    assert sum("bridge tolls" in s.content.text for s in a.statements) == 1
+    # page furniture and a Q&A's letters in capitals are no one's words
+    assert not any("updated with the full transcript" in s.content.text for s in a.statements)
+    assert not any("deficit a problem" in s.content.text for s in a.statements)
+
+
+def test_a_quotation_signed_with_a_dash_is_its_signers(analyzer):
+    a = record(
+        analyzer,
+        "The council published the tributes on Friday.\n\n"
+        "“Nobody did more for this harbour than she did.” ― Mayor Anna Berg, speaking at the quay\n\n"
+        "“The quay will reopen before the winter.” — Ingrid Vale\n\n"
+        "“We were never told the diesel was leaking.” — and the fishermen repeated it all week.",
+    )
+    tribute = find(a, "did more for this harbour")
+    assert (tribute.speaker_name, tribute.kind.value) == ("Anna Berg", "direct")
+    assert find(a, "quay will reopen").speaker_name == "Ingrid Vale"
+    # a dash that goes on with a sentence is not a signature
+    told = [s for s in a.statements if "never told the diesel" in s.content.text]
+    assert all(s.speaker_name not in ("and the fishermen",) for s in told)
+
+
+def test_a_name_in_capitals_is_the_person_of_that_name():
+    from onrecord.nlp.pipeline import load_pipeline
+    from onrecord.nlp.speakers import SpeakerResolver
+
+    nlp = load_pipeline()
+    doc = nlp("Senator Marta Quill spoke first. Later QUILL answered the mayor.")
+    resolver = SpeakerResolver(doc, lambda char: 0)
+    mention = next(doc[i : i + 1] for i, t in enumerate(doc) if t.text == "QUILL")
+    name, actor = resolver.resolve_mention(mention)
+    assert name == "Marta Quill"
+
+
+def test_an_interviewer_named_only_in_the_labels_speaks_and_headings_in_capitals_do_not(analyzer):
+    a = record(
+        analyzer,
+        "Governor Mary Fallin spoke to CNN on Sunday about the shootings.\n\n"
+        "JAKE TAPPER: Do you think the nominee has campaigned as a healer?\n\n"
+        "FALLIN: I think he is trying to campaign as a healer, and that has been part of his message.\n\n"
+        "TAPPER: And you will campaign with him in Oklahoma next month?",
+    )
+    first, later = find(a, "campaigned as a healer"), find(a, "campaign with him")
+    assert first.speaker_name == later.speaker_name == "Jake Tapper"  # one person, named as a name is
+    assert first.stance.value == "question"
+    assert find(a, "trying to campaign").speaker_name == "Mary Fallin"
+    report = record(
+        analyzer,
+        "Stocks rose on Wall Street on Thursday as trade talks resumed.\n\n"
+        "ENERGY: U.S. crude oil slipped 0.1 per cent to $52.94 per barrel in New York.\n\n"
+        "BONDS: Bond prices fell, and the yield on the 10-year Treasury note rose to 2.76 per cent.\n\n"
+        "CURRENCIES: The dollar weakened to 109.79 yen from 109.82 yen late Wednesday.",
+    )
+    assert not any(s.speaker_name in ("ENERGY", "BONDS", "CURRENCIES") for s in report.statements)

@@ -170,8 +170,10 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
     """Where a speaker stands on their own statement's content: the speech
     act composed with the content's polarity (`doc`, when given, is the
     parse the content's span indexes). A continuation quote speaks as its
-    speaker's earlier words did: it is asserted unless its words say otherwise."""
-    act = statement.cue_class or ("assert" if statement.kind.value == "continuation" else None)
+    speaker's earlier words did: it is asserted unless its words say otherwise;
+    so is a quotation with no verb of saying (a transcript's turn, 'X: "..."',
+    '"..." ― X')."""
+    act = statement.cue_class or ("assert" if statement.kind.value in ("continuation", "direct") else None)
     content = _first_sentence(statement, doc)
     signals = text_signals(content)
     withheld = withheld_speech_act(statement, doc)
@@ -187,6 +189,10 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
         return Stance.QUESTION
     if _CONDITION.search(content):
         return Stance.CONDITIONAL
+    if act in (None, "assert", "respond") and _asked(content):
+        # words that end in a question mark ask, whatever their verb: "So you
+        # reject mass deportation?" (an interviewer's turn) affirms nothing
+        return Stance.QUESTION
     if act == "call" or signals.has("deny") and act not in ("admit", "confirm"):
         return Stance.DENY if signals.has("deny") else Stance.AFFIRM
     if act in ("admit", "confirm", "assert", "announce", "report", "explain", "agree", "respond", "predict", "promise"):
@@ -196,6 +202,12 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
         outcome = {"negative": Stance.DENY, "hedged": Stance.QUALIFY, "unknown": Stance.NEUTRAL}
         return outcome.get(polarity or "", Stance.AFFIRM)
     return Stance.NEUTRAL
+
+
+def _asked(content: str) -> bool:
+    """Whether words are a question: they end in a question mark (before
+    any closing quotation mark)."""
+    return content.rstrip().rstrip("\"'”’»)").rstrip().endswith("?")
 
 
 REFUSING = {"refuse", "decline", "fail", "reject"}

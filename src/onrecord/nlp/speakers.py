@@ -352,6 +352,8 @@ class SpeakerResolver:
                 result = (person.name, person) if person is not None else (None, None)
             elif statement.speaker is None:
                 result = (None, None)
+            elif statement.frame == "transcript":
+                result = self._labelled_speaker(statement.speaker)
             else:
                 result = self.resolve_mention(statement.speaker)
             name, actor = result
@@ -371,6 +373,17 @@ class SpeakerResolver:
             by_id[id(statement)] = result
             results.append(result)
         return results
+
+    def _labelled_speaker(self, label: Span) -> tuple[str | None, ActorDraft | None]:
+        """A transcript's label ("FALLIN", "JAKE TAPPER", "SEN. CRUZ") is a
+        person: the one the article names so, else a person of that name,
+        written as a name is ("Jake Tapper"), whom later labels ("TAPPER")
+        find by surname."""
+        titles = HONORIFICS | name_titles()
+        words = [w for w in label.text.split() if w.casefold().rstrip(".") not in titles] or label.text.split()
+        name = " ".join(w.capitalize() if w.isupper() else w for w in words)
+        person = self._find_person(name, at=label.start_char) or self._person_for(name)
+        return person.name, person
 
     def resolve_mention(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
         """The name and actor a speaker mention stands for: a person by name,
@@ -396,7 +409,9 @@ class SpeakerResolver:
                     return actor
         if root.pos_ == "PRON":
             return None
-        if root.pos_ in ("PROPN", "ADJ", "NOUN") and root.text[:1].isupper() and len(mention) <= 3:
+        # a name in capitals (a transcript's "FALLIN:") is tagged anything by the small model
+        named_like = root.pos_ in ("PROPN", "ADJ", "NOUN") or (root.text.isupper() and len(root.text) > 1)
+        if named_like and root.text[:1].isupper() and len(mention) <= 3:
             actor = self._find_person(_strip_det(mention.text), at=mention.start_char)
             if actor is not None:
                 return actor
@@ -505,12 +520,14 @@ class SpeakerResolver:
         if exact is not None:
             return [exact]
         same = [p for p in self.persons if key in {_norm(a) for a in p.aliases}]
+        # names compare in any case: a transcript's label is in capitals ("RAMOS:")
+        folded = [w.casefold() for w in words]
         if not same and len(words) == 1:
-            same = [p for p in self.persons if p.surname == words[0]]
+            same = [p for p in self.persons if p.surname.casefold() == folded[0]]
             if not same:
-                same = [p for p in self.persons if _words(p.name)[:1] == words]
+                same = [p for p in self.persons if [w.casefold() for w in _words(p.name)[:1]] == folded]
         elif not same:
-            same = [p for p in self.persons if p.surname == words[-1] and len(_words(p.name)) >= len(words)]
+            same = [p for p in self.persons if p.surname.casefold() == folded[-1] and len(_words(p.name)) >= len(words)]
         return same
 
     def _resolve_pronoun(self, mention: Span) -> tuple[str | None, ActorDraft | None]:

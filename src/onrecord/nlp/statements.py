@@ -8,8 +8,12 @@ Two passes over the parse:
    to it, its clausal complement, or, by its frames, a gerund, an object, a
    to-infinitive, or "called X 'Y'").
 2. Quotation first. Every quotation not yet taken: a cue just after or just
-   before it ("X said:"), a speaker introduced by a colon ("X: '...'"), or
-   else the continuation of the previous speaker's words.
+   before it ("X said:"), a speaker introduced by a colon ("X: '...'"), a
+   dash after it ('"..." ― X'), or else the continuation of the previous
+   speaker's words.
+
+Before both, transcripts: a paragraph opened by a speaker's label in
+capitals ("RAMOS: ...", "SEN. CRUZ: ...") is that speaker's words.
 
 Speakers are kept as mentions here; `speakers.py` resolves them to actors.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -61,7 +66,9 @@ class FoundStatement:
     paragraph_index: int = 0
     continues: FoundStatement | None = None  # for a continuation: whose words these are
     quotes: list[Quote] = field(default_factory=list)
-    frame: str = ""  # how it was found: quote, that, gerund, object, to, call, according, nominal, colon, continuation
+    # how it was found: quote, that, gerund, object, to, call, according,
+    # nominal, colon, dash, transcript, continuation
+    frame: str = ""
 
     @property
     def start(self) -> int:
@@ -83,6 +90,7 @@ class StatementFinder:
         self.found: list[FoundStatement] = []
         self._taken_quotes: set[int] = set()
         self._taken_cues: set[int] = set()
+        self._turns: list[CharSpan] = []  # transcript turns: the words of a labelled speaker
         self._boilerplate_cache: dict[int, bool] = {}
         # words written as names inside a sentence somewhere in the article:
         # the small model tags a sentence-initial unknown name as an adverb
@@ -140,9 +148,10 @@ class StatementFinder:
     # -- pass 1: cues ---------------------------------------------------------------
 
     def find(self) -> list[FoundStatement]:
+        self._transcript_pass()
         for sentence in self.sentences:
             for token in sentence:
-                if token.i in self._taken_cues or self.in_quote(token):
+                if token.i in self._taken_cues or self.in_quote(token) or self._in_turn(token.idx):
                     continue
                 if token.lower_ == "according" and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "to":
                     self._according_to(token, sentence)
@@ -158,6 +167,64 @@ class StatementFinder:
         self.found.sort(key=lambda f: f.start)
         self._trim_nested()
         return self.found
+
+    # -- pass 0: transcripts ----------------------------------------------------------
+
+    def _transcript_pass(self) -> None:
+        """'RAMOS: We have the numbers.' A paragraph opened by a speaker's
+        label in capitals and a colon is that speaker's words, to the end of
+        the paragraph; the cues inside it are the speaker's own wording,
+        not statements of their own."""
+        for match in self._speaker_labels():
+            words_start = match.end()
+            end = self.text.find("\n", words_start)
+            end = len(self.text) if end < 0 else end
+            while end > words_start and self.text[end - 1].isspace():
+                end -= 1
+            if end <= words_start or self.text[words_start] in ALL_QUOTE_MARKS:
+                continue  # 'GUTERRES: "..."' is a quotation, attributed by its colon
+            speaker = self.doc.char_span(match.start("label"), match.end("label"), alignment_mode="expand")
+            if speaker is None:
+                continue
+            colon = match.end("label")
+            self._turns.append((words_start, end))
+            self._add(
+                FoundStatement(
+                    content=[(words_start, end)],
+                    kind=StatementKind.DIRECT,
+                    cue_span=(colon, colon + 1),
+                    speaker=speaker,
+                    quotes=[q for q in self.quotes if words_start <= q.start and q.end <= end],
+                    frame="transcript",
+                )
+            )
+
+    def _speaker_labels(self) -> list[re.Match[str]]:
+        """The paragraph labels that name speakers. A label must name a
+        person the article names, or, in a transcript (where some label
+        does), open two turns or more (an interviewer named only in
+        capitals: "JAKE TAPPER:", "TAPPER:"). Market reports and live pages
+        open paragraphs with headings in capitals too ("ENERGY: U.S. crude
+        oil slipped ...", "WATCH BELOW: ..."; 8 such on ggt_dev, no transcript)."""
+        labelled = []
+        for start in self._paragraph_starts:
+            match = TRANSCRIPT_LABEL.match(self.text, start)
+            label = " ".join(match.group("label").split()) if match else ""
+            if match and label not in NOT_SPEAKER_LABELS and re.search(r"[A-Z]{2}", label):
+                labelled.append((match, label.split()[-1].casefold()))
+        person_words = {
+            word.casefold()
+            for ent in self.doc.ents
+            if ent.label_ == "PERSON"
+            for word in re.findall(r"[\w'’-]+", ent.text)
+        }
+        named = {key for _, key in labelled if key in person_words}
+        turns = Counter(key for _, key in labelled)
+        recurring = {key for key, n in turns.items() if n >= 2} if named else set()
+        return [match for match, key in labelled if key in named or key in recurring]
+
+    def _in_turn(self, char: int) -> bool:
+        return any(s <= char < e for s, e in self._turns)
 
     def _trim_nested(self) -> None:
         """A content clause ends where another statement's speaker begins
@@ -641,9 +708,12 @@ class StatementFinder:
             opens_paragraph = quote.start == self.paragraph_start(quote.start)
             if self.quote_words(quote) < self.settings.min_quote_words and not opens_paragraph:
                 continue
+            if self._in_turn(quote.start):
+                continue  # a quotation inside a transcript turn is the speaker's own words
             statement = (
                 self._attribute_by_cue(quote)
                 or self._attribute_by_colon(quote)
+                or self._attribute_by_dash(quote)
                 or self._unattributed(index, quote, previous, opens_paragraph)
             )
             if statement is not None:
@@ -751,6 +821,43 @@ class StatementFinder:
             frame="colon",
         )
 
+    def _attribute_by_dash(self, quote: Quote) -> FoundStatement | None:
+        """'"We will rebuild." ― Mayor Anna Berg': a quotation signed by a
+        dash and a name after it (epigraphs, pull quotes, social posts)."""
+        match = DASH_SIGNATURE.match(self.text, quote.end)
+        if match is None:
+            return None
+        end = match.end("name")
+        if self.text[end - 1] == "." and len(match.group("name").split()[-1]) > 2:
+            end -= 1  # the signature's full stop, not an initial's ("Edwin G. Monroy")
+        span = self.doc.char_span(match.start("name"), end, alignment_mode="contract")
+        if span is None or not any(t.ent_type_ in ("PERSON", "ORG", "NORP") or t.pos_ == "PROPN" for t in span):
+            return None
+        if any(t.pos_ in ("VERB", "AUX") for t in span):
+            return None  # a sentence goes on after the dash: not a signature
+        dash = match.start("dash")
+        return FoundStatement(
+            content=[(quote.start, quote.end)],
+            kind=StatementKind.DIRECT,
+            cue_span=(dash, dash + len(match.group("dash"))),
+            speaker=span,
+            quotes=[quote],
+            frame="dash",
+        )
+
+
+# A transcript's speaker label: a paragraph opened by words in capitals (a
+# title with its full stop, initials, apostrophes and hyphens allowed) and a
+# colon: "RAMOS:", "SEN. TED CRUZ:", "O'ROURKE:".
+TRANSCRIPT_LABEL = re.compile(r"[ \t]*(?P<label>[A-Z][A-Z.'’\-]*(?:[ ][A-Z][A-Z.'’\-]*){0,3}):[ \t]+(?=\S)")
+NOT_SPEAKER_LABELS = lexicons.words("onrecord.nlp", "not_speaker_labels.txt")
+# A quotation's signature: a dash and a name that ends the line, or comes
+# before the next quotation (a list of signed quotations whose lines the
+# reader joined), with an optional role after a comma ("― Anna Berg, the mayor").
+DASH_SIGNATURE = re.compile(
+    r"[^\S\n]*(?P<dash>―|—|–|--)[^\S\n]*(?P<name>[A-Z][\w.'’\-]*(?:[ ][A-Z][\w.'’\-]*){0,3})"
+    r"(?=[^\S\n]*(?:,|\n|$|[\"“«]))"
+)
 
 # Documents and data that speak for whoever made them ("the report says").
 DOCUMENT_NOUNS = lexicons.words("onrecord.nlp", "document_nouns.txt")
