@@ -517,3 +517,18 @@ def test_an_interviewer_named_only_in_the_labels_speaks_and_headings_in_capitals
         "CURRENCIES: The dollar weakened to 109.79 yen from 109.82 yen late Wednesday.",
     )
     assert not any(s.speaker_name in ("ENERGY", "BONDS", "CURRENCIES") for s in report.statements)
+
+
+def test_roles_come_from_the_writer_not_from_inside_someones_quotation(analyzer):
+    a = record(
+        analyzer,
+        "Donald Trump spoke at a rally in Florida on Wednesday.\n\n"
+        '"Barack Obama, the founder of ISIS, has been a disaster for Syria," Trump said.\n\n'
+        "Jane Doe, the general counsel of Ledgerly Inc., said the company would appeal the ruling. "
+        "Tom Ruiz, a union official at the plant, said the workers would strike on Monday.",
+    )
+    actors = {actor.name: actor for actor in a.actors}
+    obama = actors["Barack Obama"]
+    assert obama.roles == [] and obama.country is None and obama.sector is None  # Trump's words, not a role
+    assert actors["Jane Doe"].sector == "BUS"  # a company's counsel
+    assert actors["Tom Ruiz"].sector == "LAB"  # a union's official, not a government's

@@ -83,16 +83,28 @@ def sector_of(lemma: str) -> str | None:
     return role_sectors().get(lemma.lower())
 
 
+# A company named in a role ("general counsel of Ledgerly Inc."): a role
+# with no sector of its own is a business role there.
+_COMPANY = re.compile(r"\b(inc|corp|corporation|ltd|llc|plc|gmbh|company|co)\b\.?")
+
+
 def sector_of_role(role: str) -> str | None:
     """The sector a written role implies: a whole title first
-    ("Secretary-General" is not a general), else its last role word."""
+    ("Secretary-General" is not a general, a "union official" is labour),
+    else its last role word; a role with no sector of its own takes the
+    sector of a company it names."""
     lower = role.lower()
     sectors = role_sectors()
-    for key in sectors:
-        if (" " in key or "-" in key) and re.search(rf"\b{re.escape(key)}\b", lower):
-            return sectors[key]
-    for word in reversed(re.findall(r"[\w-]+", lower)):
-        singular = word[:-1] if word.endswith("s") and word[:-1] in sectors else word
-        if singular in sectors:
-            return sectors[singular]
-    return None
+    found: str | None = None
+    titles = [key for key in sectors if (" " in key or "-" in key) and re.search(rf"\b{re.escape(key)}\b", lower)]
+    if titles:
+        found = sectors[titles[0]]
+    else:
+        for word in reversed(re.findall(r"[\w-]+", lower)):
+            singular = word[:-1] if word.endswith("s") and word[:-1] in sectors else word
+            if singular in sectors:
+                found = sectors[singular]
+                break
+    if found is None and _COMPANY.search(lower):
+        return "BUS"
+    return found

@@ -24,6 +24,7 @@ from onrecord import lexicons
 from onrecord.model import Actor, ActorType
 from onrecord.nlp.geo import Country, gazetteer, is_role_noun, sector_of, sector_of_role
 from onrecord.nlp.identity import name_titles
+from onrecord.nlp.quotes import find_quotes
 from onrecord.nlp.statements import DOCUMENT_NOUNS, FoundStatement, mention_span
 from onrecord.settings import DEFAULT_SETTINGS, SpeakerSettings
 
@@ -189,6 +190,9 @@ class SpeakerResolver:
         # doc.ents builds its spans anew on each access: listed once
         self.ents = list(doc.ents)
         self.person_ents = [ent for ent in self.ents if _is_person_entity(ent)]
+        # the quotations, paired across sentences as the statement finder pairs them
+        self._quotes = find_quotes(doc.text)
+        self._quote_starts = [q.start for q in self._quotes]
         self._build_persons()
 
     # -- persons from the named entities -------------------------------------------
@@ -294,7 +298,14 @@ class SpeakerResolver:
         self.persons.remove(small)
 
     def _add_roles(self, actor: ActorDraft, ent: Span) -> None:
+        # inside someone's quotation a description is that speaker's word for
+        # the person ("Barack Obama, the founder of ISIS," Trump said); only a
+        # title before the name is taken there ("Mayor McCallum's statements
+        # vary," she said: on ggt_dev it resolved "the mayor" twice)
+        quoted = self._quoted(ent.start_char)
         for role_head in _role_heads(ent):
+            if quoted and not (role_head.i < ent.start and role_head.dep_ in ("compound", "amod", "nmod")):
+                continue
             role = _role_text(role_head, exclude=ent)
             if not role or role in actor.roles or len(role) >= 120:
                 continue
@@ -309,6 +320,12 @@ class SpeakerResolver:
             sector = sector_of_role(role)
             if sector and not actor.sector:
                 actor.sector = sector
+
+    def _quoted(self, char: int) -> bool:
+        """Whether a character is inside a quotation (not a single-quoted
+        title or nickname, which the writer may use for anyone)."""
+        i = bisect.bisect_right(self._quote_starts, char) - 1
+        return i >= 0 and self._quotes[i].start <= char < self._quotes[i].end and not self._quotes[i].single
 
     def _principal(self, noun: Token, at: int, agent: ActorDraft | None = None) -> ActorDraft | None:
         """Whom a representative speaks for: "his lawyer" the man last
