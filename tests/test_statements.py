@@ -532,3 +532,17 @@ def test_roles_come_from_the_writer_not_from_inside_someones_quotation(analyzer)
     assert obama.roles == [] and obama.country is None and obama.sector is None  # Trump's words, not a role
     assert actors["Jane Doe"].sector == "BUS"  # a company's counsel
     assert actors["Tom Ruiz"].sector == "LAB"  # a union's official, not a government's
+
+
+def test_a_verb_of_evidence_as_an_infinitive_of_purpose_is_no_statement(analyzer):
+    a = record(
+        analyzer,
+        "Facebook spokeswoman Anna White said the tool had been used in Nepal before. "
+        "She said she did not have numbers to show how many people had used the tool.",
+    )
+    contents = [s.content.text for s in a.statements]
+    assert not any(c.startswith("how many") or c == "show how many people had used the tool" for c in contents)
+    assert sum("how many people had used the tool" in c for c in contents) == 1
+    # the complement of another verb still reports: what was refused is the statement's
+    b = record(analyzer, "The minister refused to confirm that the plant would close in May.")
+    assert any("plant would close" in s.content.text for s in b.statements)

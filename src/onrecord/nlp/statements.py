@@ -157,6 +157,8 @@ class StatementFinder:
                     self._according_to(token, sentence)
                     continue
                 cue = cue_of(token)
+                if cue is not None and _purpose_infinitive(token):
+                    continue  # "did not have numbers to show how many ...": nobody reports anything
                 if cue is not None:
                     self._cue_statement(token, cue, sentence)
                     continue
@@ -851,6 +853,7 @@ class StatementFinder:
 # colon: "RAMOS:", "SEN. TED CRUZ:", "O'ROURKE:".
 TRANSCRIPT_LABEL = re.compile(r"[ \t]*(?P<label>[A-Z][A-Z.'’\-]*(?:[ ][A-Z][A-Z.'’\-]*){0,3}):[ \t]+(?=\S)")
 NOT_SPEAKER_LABELS = lexicons.words("onrecord.nlp", "not_speaker_labels.txt")
+EVIDENCE_VERBS = lexicons.words("onrecord.nlp", "evidence_verbs.txt")
 # A quotation's signature: a dash and a name that ends the line, or comes
 # before the next quotation (a list of signed quotations whose lines the
 # reader joined), with an optional role after a comma ("― Anna Berg, the mayor").
@@ -877,6 +880,17 @@ NOT_SPEAKERS = {
     "nothing",
     "anything",
 }
+
+
+def _purpose_infinitive(verb: Token) -> bool:
+    """A verb of evidence as a to-infinitive of purpose or of a noun
+    ("numbers to show how many"), not the complement of another verb
+    ("refused to confirm whether")."""
+    return (
+        verb.lemma_.lower() in EVIDENCE_VERBS
+        and verb.dep_ in ("advcl", "acl", "relcl")
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    )
 
 
 def _nominal_speaker(noun: Token) -> Token | None:
