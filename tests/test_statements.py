@@ -546,3 +546,13 @@ def test_a_verb_of_evidence_as_an_infinitive_of_purpose_is_no_statement(analyzer
     # the complement of another verb still reports: what was refused is the statement's
     b = record(analyzer, "The minister refused to confirm that the plant would close in May.")
     assert any("plant would close" in s.content.text for s in b.statements)
+
+
+def test_a_role_that_lists_people_is_nobodys_role(analyzer):
+    a = record(
+        analyzer,
+        "The debate between presidential candidates Donald Trump and Hillary Rodham Clinton drew a record "
+        "audience on Monday, the network said. Trump said the moderator had been unfair.",
+    )
+    trump = next(actor for actor in a.actors if actor.name == "Donald Trump")
+    assert not any("Clinton" in role for role in trump.roles)

@@ -742,7 +742,12 @@ def _role_text(head: Token, exclude: Span) -> str:
         tokens.pop()
     if not tokens:
         return ""
-    return head.doc[tokens[0].i : tokens[-1].i + 1].text
+    role = head.doc[tokens[0].i : tokens[-1].i + 1]
+    if any(t.ent_type_ == "PERSON" for t in role):
+        # "presidential candidates Donald Trump and Hillary Rodham Clinton":
+        # a role that names people is a list of them, not one person's role
+        return ""
+    return role.text
 
 
 def names_organisation(name: str) -> bool:
