@@ -172,6 +172,11 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def _insert(self, table: Any) -> Any:
+        """An INSERT with ON CONFLICT (upserts), in the store's dialect: the
+        one place that tells SQLite's from PostgreSQL's."""
+        return (pg_insert if self.dialect == "postgresql" else sqlite_insert)(table)
+
     def has_statistics(self) -> bool:
         """Whether the query planner has statistics of the store's tables."""
         with self.engine.connect() as conn:
@@ -272,8 +277,7 @@ class Store:
             "last_seen": now,
             "count": 1,
         }
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = insert(failures).values(**row)
+        statement = self._insert(failures).values(**row)
         statement = statement.on_conflict_do_update(
             index_elements=[failures.c.key],
             set_={"last_seen": now, "count": failures.c.count + 1},
@@ -396,8 +400,7 @@ class Store:
         transaction that changed their statements."""
         if not claim_ids:
             return
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
-        statement = insert(stale_claims)
+        statement = self._insert(stale_claims)
         conn.execute(
             statement.on_conflict_do_update(
                 index_elements=[stale_claims.c.claim_id], set_={"marked_at": statement.excluded.marked_at}
@@ -549,9 +552,8 @@ class Store:
                 self._add_terms(conn, row.id, set(claim.terms) - set(known.get("terms", [])))
                 return row.id, claim.sign != stored_sign
         claim_id = ids.new_claim_id(article_id, claim.id)
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         conn.execute(
-            insert(claims)
+            self._insert(claims)
             .values(
                 id=claim_id,
                 text=claim.text,
@@ -652,9 +654,8 @@ class Store:
     def _add_terms(self, conn: Connection, claim_id: str, terms: set[str]) -> None:
         if not terms:
             return
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         conn.execute(
-            insert(claim_terms).on_conflict_do_nothing(),
+            self._insert(claim_terms).on_conflict_do_nothing(),
             [{"claim_id": claim_id, "term": term[:200]} for term in sorted(terms)],
         )
 
@@ -713,7 +714,7 @@ class Store:
             if found:
                 # an upsert: another writer storing this claim's reversals at
                 # the same moment inserts rows our delete could not yet see
-                insert = (pg_insert if self.dialect == "postgresql" else sqlite_insert)(reversals)
+                insert = self._insert(reversals)
                 said = _change_statements(conn, {i for r in found for i in r.after}, self.main_event_days)
                 conn.execute(
                     insert.on_conflict_do_update(
@@ -768,9 +769,8 @@ class Store:
             return {}
         # keys in a fixed order, so that concurrent writers lock rows alike (no deadlock)
         keys = sorted(by_key)
-        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
         conn.execute(
-            insert(actors).on_conflict_do_nothing(index_elements=[actors.c.key]),
+            self._insert(actors).on_conflict_do_nothing(index_elements=[actors.c.key]),
             [
                 {
                     "id": ids.actor_id_of_key(key),
