@@ -1,5 +1,6 @@
 """Exports of the store's tables: JSON Lines, CSV, Parquet, a GDELT-like
-event table, and claims as schema.org `Claim` JSON-LD.
+event table, and claims as schema.org `Claim` JSON-LD, written by the
+formats' registry (formats.py) as the CLI's listings and the API write them.
 
 Rows stream from the store a batch at a time, so an export of any size
 keeps memory bounded. `read_export` reads a file back (the round trip the
@@ -17,19 +18,8 @@ from typing import IO, Any
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, SmallInteger
 from sqlalchemy.types import JSON
 
-from onrecord.formats import (
-    FORMATS as OUTPUT_FORMATS,
-)
-from onrecord.formats import (
-    FormatError,
-    WriteContext,
-    arrow_schema_of,
-    csv_cell_value,
-    json_fields,
-)
-from onrecord.formats import (
-    write as write_records,
-)
+from onrecord import formats
+from onrecord.formats import FormatError, WriteContext, arrow_schema_of, csv_cell_value, json_fields
 from onrecord.records import (
     ActorRecord,
     ChangeRecord,
@@ -50,7 +40,7 @@ TABLES = {
 }
 # What `onrecord export` writes: the registry's formats that are written
 # (not drawn), the same names as `--format` on a listing and `format=` in the API.
-FORMATS = tuple(name for name, f in OUTPUT_FORMATS.items() if f.writer is not None and name != "json")
+FORMATS = tuple(name for name, f in formats.FORMATS.items() if f.writer is not None and name != "json")
 # Columns an export leaves out: binary or internal (the MinHash signature).
 SKIPPED_COLUMNS = {"minhash", "pk"}
 
@@ -107,14 +97,14 @@ def export(store, what: str, fmt: str, out: IO[str] | IO[bytes] | str | Path) ->
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     try:
-        chosen = OUTPUT_FORMATS[fmt]
+        chosen = formats.FORMATS[fmt]
         if not chosen.fits(what):
             raise ExportError(f"{fmt} is a format for {', '.join(sorted(chosen.kinds or ()))} (--what)")
         context = export_context(store, what)
         if chosen.binary:
-            return write_records(rows(store, what), fmt, str(out) if isinstance(out, Path) else out, context)
+            return formats.write(rows(store, what), fmt, str(out) if isinstance(out, Path) else out, context)
         with _text_out(out) as stream:
-            return write_records(rows(store, what), fmt, stream, context)
+            return formats.write(rows(store, what), fmt, stream, context)
     except FormatError as exc:
         raise ExportError(str(exc)) from None
 
