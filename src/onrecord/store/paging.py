@@ -126,14 +126,14 @@ class Keyset:
         keys = [k.unindexed() for k in self.keys] if dialect == "sqlite" else list(self.keys)
         if before:
             values, including = self._decoded(before)
-            edge = _before(keys, values)
+            edge = _past(keys, values, backwards=True)
             if including:  # up to the cursor's own row
                 edge = or_(edge, and_(true(), *(k.level(v) for k, v in zip(keys, values, strict=True))))
             query = query.where(edge)
             query = query.order_by(*(k.ordering(backwards=True) for k in self.keys))
         else:
             if after:
-                query = query.where(_after(keys, self.decode(after)))
+                query = query.where(_past(keys, self.decode(after)))
             query = query.order_by(*(k.ordering() for k in self.keys))
         return query.limit(limit + 1).offset(offset)  # one row more: whether the page is the last
 
@@ -202,22 +202,16 @@ class Keyset:
         return self.encode(self.decode(cursor), including=True)
 
 
-def _after(keys: Sequence[SortKey], values: list[Any]) -> ColumnElement[bool]:
-    # (k1 beyond v1) or (k1 = v1 and k2 beyond v2) or ...: the row order
-    # of several keys in mixed directions, which a row-value comparison
-    # cannot say
+def _past(keys: Sequence[SortKey], values: list[Any], *, backwards: bool = False) -> ColumnElement[bool]:
+    """The rows after the cursor's values in the list's order (before them,
+    `backwards`): (k1 past v1) or (k1 = v1 and k2 past v2) or ..., the row
+    order of several keys in mixed directions, which a row-value comparison
+    cannot say."""
     terms = []
     for i, key in enumerate(keys):
         level = [keys[j].level(values[j]) for j in range(i)]
-        terms.append(and_(true(), *level, key.beyond(values[i])))
-    return or_(*terms)
-
-
-def _before(keys: Sequence[SortKey], values: list[Any]) -> ColumnElement[bool]:
-    terms = []
-    for i, key in enumerate(keys):
-        level = [keys[j].level(values[j]) for j in range(i)]
-        terms.append(and_(true(), *level, key.short_of(values[i])))
+        edge = key.short_of(values[i]) if backwards else key.beyond(values[i])
+        terms.append(and_(true(), *level, edge))
     return or_(*terms)
 
 
