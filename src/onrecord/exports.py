@@ -20,14 +20,7 @@ from sqlalchemy.types import JSON
 
 from onrecord import formats
 from onrecord.formats import FormatError, WriteContext, arrow_schema_of, csv_cell_value, json_fields
-from onrecord.records import (
-    ActorRecord,
-    ChangeRecord,
-    ClaimRecord,
-    EventRecord,
-    ReadModel,
-    StatementRecord,
-)
+from onrecord.records import ReadModel
 from onrecord.store.schema import metadata
 
 TABLES = {
@@ -52,11 +45,7 @@ class ExportError(ValueError):
 # The record each export of a kind writes: the same JSON as the API and the
 # CLI give for it (records.py). Articles are written as the table holds them.
 RECORD_MODELS: dict[str, type[ReadModel]] = {
-    "statements": StatementRecord,
-    "claims": ClaimRecord,
-    "events": EventRecord,
-    "reversals": ChangeRecord,
-    "actors": ActorRecord,
+    kind: formats.KINDS[kind] for kind in ("statements", "claims", "events", "reversals", "actors")
 }
 
 
