@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out")
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--size", type=int, default=80)
+    parser.add_argument(
+        "--judged",
+        type=Path,
+        help="a judged list (bench/judged/*.jsonl): print the stored confidence of its items against the verdicts",
+    )
     args = parser.parse_args(argv)
 
     from onrecord.record import Record
@@ -65,7 +70,30 @@ def main(argv: list[str] | None = None) -> int:
                 }
                 out.write(json.dumps(item, ensure_ascii=False) + "\n")
         print(f"{len(chosen)} of {len(everything)} statements, seed {args.seed}: {args.out}", file=sys.stderr)
+        if args.judged:
+            _confidence_against(args.judged, {s.id: s for s in everything})
     return 0
+
+
+def _confidence_against(judged_path: Path, stored: dict) -> None:
+    """The judged items' confidence (as stored now, by statement id) in bins,
+    against what the reader found: a real statement; its speaker right."""
+    judged = [json.loads(line) for line in judged_path.open(encoding="utf-8") if line.strip()]
+    for score, verdict, label in (
+        ("confidence", "statement", "real statement"),
+        ("speaker_confidence", "speaker", "speaker right (of the real statements)"),
+    ):
+        pairs = []
+        for item in judged:
+            row = stored.get(item["item"])
+            if row is None or getattr(row, score) is None or (verdict == "speaker" and not item["statement"]):
+                continue
+            pairs.append((getattr(row, score), bool(item[verdict])))
+        print(f"{label}: {len(pairs)} of {len(judged)} judged items scored")
+        for lo, hi in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+            inside = [right for p, right in pairs if lo <= p < hi]
+            if inside:
+                print(f"  {lo:.1f}-{min(hi, 1.0):.1f}: {len(inside):>3} items, {sum(inside) / len(inside):.2f} right")
 
 
 if __name__ == "__main__":

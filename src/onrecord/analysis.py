@@ -25,6 +25,7 @@ from onrecord.ingest.errors import IngestError
 from onrecord.ingest.sources import given_article
 from onrecord.limits import DocumentTimeout, time_limit
 from onrecord.model import Actor, Article, Claim, Event, Failure, Mention, Reversal, Span, Statement
+from onrecord.nlp.confidence import Confidence, confidence_of, features_of
 from onrecord.nlp.pipeline import load_pipeline, parseable, windows
 from onrecord.nlp.speakers import ActorDraft, SpeakerResolver, to_actors
 from onrecord.nlp.statements import FoundStatement, StatementFinder
@@ -359,6 +360,8 @@ class FoundStatements:
     headline: list[Statement]
     actors: list[Actor]
     sentences: int
+    # each statement's confidence features (nlp.confidence), when asked for
+    features: list[tuple[list[str], list[str] | None]] | None = None
 
 
 def find_statements(
@@ -367,28 +370,36 @@ def find_statements(
     settings: Settings = DEFAULT_SETTINGS,
     title_doc: Doc | None = None,
     title: str | None = None,
+    with_features: bool = False,
 ) -> FoundStatements:
     """The statements of a parsed text and the actors who make them; given
     the parse of its headline and the headline itself, the headline's too
     (their spans index the title). `text` is what the statements quote: the
-    text parsed, or the text the parse was made of a same-length copy of."""
+    text parsed, or the text the parse was made of a same-length copy of.
+    Each statement carries its confidence scores; `with_features` keeps the
+    features they were computed from (for training them)."""
     finder = StatementFinder(doc, settings.statements)
     found = finder.find()
     resolver = SpeakerResolver(doc, finder.paragraph_index, settings.speakers)
     resolved = resolver.resolve(found)
+    # scored before the headline adds its mentions: as the training script sees it
+    features = [
+        features_of(item, doc, path, name, actor, resolver)
+        for item, path, (name, actor) in zip(found, resolver.paths, resolved)
+    ]
     # the headline's speakers are resolved before the actors are listed: a
     # speaker only the headline names is an actor too
     in_headline = _headline_found(title_doc, resolver, settings) if title_doc is not None and title else []
     actors, actor_ids = to_actors(resolver.actors())
     statements = [
-        _statement(f"s{number}", item, text, name, actor, actor_ids)
-        for number, (item, (name, actor)) in enumerate(zip(found, resolved), start=1)
+        _statement(f"s{number}", item, text, name, actor, actor_ids, confidence_of(feats))
+        for number, (item, (name, actor), feats) in enumerate(zip(found, resolved, features), start=1)
     ]
     headline = [
-        _statement(f"h{number}", item, title or "", name, actor, actor_ids)
+        _statement(f"h{number}", item, title or "", name, actor, actor_ids, None)
         for number, (item, (name, actor)) in enumerate(in_headline, start=1)
     ]
-    return FoundStatements(statements, headline, actors, len(finder.sentences))
+    return FoundStatements(statements, headline, actors, len(finder.sentences), features if with_features else None)
 
 
 def _headline_found(
@@ -406,7 +417,9 @@ def _headline_found(
     return found
 
 
-def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, actor_ids) -> Statement:
+def _statement(
+    statement_id: str, item: FoundStatement, text: str, name, actor, actor_ids, confidence: Confidence | None
+) -> Statement:
     parts: list[Span] = [(start, end) for start, end in item.content]
     hull = (parts[0][0], parts[-1][1])
     speaker = None
@@ -427,6 +440,8 @@ def _statement(statement_id: str, item: FoundStatement, text: str, name, actor, 
         sentence_index=item.sentence_index,
         paragraph_index=item.paragraph_index,
         frame=item.frame,
+        confidence=confidence.statement if confidence is not None else None,
+        speaker_confidence=confidence.speaker if confidence is not None else None,
     )
 
 

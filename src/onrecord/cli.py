@@ -575,6 +575,16 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     out.print(table)
 
 
+# the learned scores of nlp.confidence (README: Confidence)
+MinConfidenceOption = Annotated[
+    float | None, typer.Option(min=0.0, max=1.0, help="Only statements at least this likely to be attributions (0-1).")
+]
+MinSpeakerConfidenceOption = Annotated[
+    float | None,
+    typer.Option(min=0.0, max=1.0, help="Only statements whose speaker is at least this likely right (0-1)."),
+]
+
+
 @app.command()
 def statements(
     db: DbOption = None,
@@ -594,6 +604,8 @@ def statements(
     since: Annotated[str | None, typer.Option(help="Said on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Said on or before (YYYY-MM-DD).")] = None,
     q: Annotated[str | None, typer.Option("--q", "-q", help="Words the statement contains (full text).")] = None,
+    min_confidence: MinConfidenceOption = None,
+    min_speaker_confidence: MinSpeakerConfidenceOption = None,
     limit: LimitOption = 50,
     offset: Annotated[int, typer.Option(min=0)] = 0,
     after: AfterOption = None,
@@ -621,6 +633,8 @@ def statements(
             since=_date_option(since, "--since"),
             until=_date_option(until, "--until"),
             q=q,
+            min_confidence=min_confidence,
+            min_speaker_confidence=min_speaker_confidence,
             limit=limit,
             offset=offset,
             after=after,

@@ -168,6 +168,10 @@ class Statement:
     side: str | None = None  # whom the speaker speaks for: "state:IRN", "org:calder bay port authority", "actor:a2"
     side_name: str | None = None  # the same, for people: "Iran", "The Calder Bay Port Authority"
     frame: str | None = None  # how the extractor found it (quote, that, gerund, object, ...)
+    # learned probabilities (nlp.confidence): that this is an attribution, and
+    # that its speaker is resolved right; None where not scored
+    confidence: float | None = None
+    speaker_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         speaker = None
@@ -176,6 +180,7 @@ class Statement:
                 **(self.speaker.to_dict() if self.speaker else {"text": None, "span": None}),
                 "name": self.speaker_name,
                 "actor": self.actor_id,
+                "confidence": self.speaker_confidence,
             }
         cue = None
         if self.cue is not None:
@@ -189,6 +194,7 @@ class Statement:
             "stance": self.stance.value if self.stance else None,
             "claim": self.claim_id,
             "frame": self.frame,
+            "confidence": self.confidence,
             "speaks_for": self.side_name,
             "sentence": self.sentence_index,
             "paragraph": self.paragraph_index,

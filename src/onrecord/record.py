@@ -75,6 +75,8 @@ STATEMENT_FILTERS = {
     "since": "since",
     "until": "until",
     "q": "query",
+    "min_confidence": "min_confidence",
+    "min_speaker_confidence": "min_speaker_confidence",
 }
 
 # What an ingest reads one source with, called when its turn comes.

@@ -94,6 +94,10 @@ class StatementRecord(ReadModel):
     side: str | None = None
     side_name: str | None = None
     frame: str | None = None
+    # learned probabilities (onrecord.nlp.confidence, calibration in docs/benchmarks.md):
+    # that this is an attribution, and that its speaker is resolved right
+    confidence: float | None = None
+    speaker_confidence: float | None = None
     article_title: str | None = None
     article_url: str | None = None
     article_published: dt.date | None = None

@@ -104,6 +104,7 @@ Before = Annotated[
     Query(max_length=2000, description="The cursor of the page after: the `before` of its `previous` link"),
 ]
 Day = Annotated[dt.date | None, Query(description="YYYY-MM-DD")]
+Probability = Annotated[float | None, Query(ge=0.0, le=1.0)]
 
 
 @overload
@@ -645,6 +646,8 @@ def _statement_routes(api: APIRouter, listings: list[Resource]) -> None:
         since: Day = None,
         until: Day = None,
         q: ShortText = None,
+        min_confidence: Probability = None,
+        min_speaker_confidence: Probability = None,
         limit: Limit = 50,
         offset: Offset = 0,
         after: After = None,
@@ -664,6 +667,8 @@ def _statement_routes(api: APIRouter, listings: list[Resource]) -> None:
             since=since,
             until=until,
             q=q,
+            min_confidence=min_confidence,
+            min_speaker_confidence=min_speaker_confidence,
             limit=limit,
             offset=offset,
             after=after,

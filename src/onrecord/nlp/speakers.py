@@ -193,6 +193,9 @@ class SpeakerResolver:
         # the quotations, paired across sentences as the statement finder pairs them
         self._quotes = find_quotes(doc.text)
         self._quote_starts = [q.start for q in self._quotes]
+        # how the last speaker was resolved, and each statement's in `resolve`
+        self.path = "none"
+        self.paths: list[str] = []
         self._build_persons()
 
     # -- persons from the named entities -------------------------------------------
@@ -358,21 +361,30 @@ class SpeakerResolver:
     # -- resolving speakers ------------------------------------------------------
 
     def resolve(self, statements: list[FoundStatement]) -> list[tuple[str | None, ActorDraft | None]]:
-        """(resolved name, actor) for each statement, in order."""
+        """(resolved name, actor) for each statement, in order; how each was
+        resolved is in `self.paths`, in the same order (see RESOLUTION_PATHS)."""
         results: list[tuple[str | None, ActorDraft | None]] = []
         by_id: dict[int, tuple[str | None, ActorDraft | None]] = {}
+        path_of: dict[int, str] = {}
+        self.paths = []
         for statement in statements:
             if statement.continues is not None:
                 result = by_id.get(id(statement.continues), (None, None))
+                self.path = "continuation:" + path_of.get(id(statement.continues), "none")
             elif statement.frame == "floating":
                 person = self.latest_person(statement.start)
                 result = (person.name, person) if person is not None else (None, None)
+                self.path = "floating"
             elif statement.speaker is None:
                 result = (None, None)
+                self.path = "none"
             elif statement.frame == "transcript":
                 result = self._labelled_speaker(statement.speaker)
+                self.path = "label"
             else:
                 result = self.resolve_mention(statement.speaker)
+            path_of[id(statement)] = self.path.removeprefix("continuation:")
+            self.paths.append(self.path)
             name, actor = result
             if actor is not None:
                 actor.speaks = True
@@ -410,15 +422,18 @@ class SpeakerResolver:
         if named is not None:
             return named.name, named
         if mention.root.pos_ == "PRON":
+            self.path = "pronoun"
             return self._resolve_pronoun(mention)
         if mention.root.pos_ == "NOUN":
             described = self._described(mention)
             if described is not None:
                 return described
+        self.path = "group"
         return self._group(mention)
 
     def _person_by_name(self, mention: Span) -> ActorDraft | None:
         root = mention.root
+        self.path = "name"
         for ent in self.person_ents:
             if ent.start < mention.end and mention.start < ent.end:
                 actor = self._find_person(person_name(ent), at=ent.start_char)
@@ -434,6 +449,7 @@ class SpeakerResolver:
                 return actor
         if _looks_like_a_name(mention) and self.gazetteer.lookup(mention.text) is None:
             # a person the entity recogniser missed ("said Ana Ruiz, the minister")
+            self.path = "unrecognised_name"
             actor = self._person_for(mention.text)
             actor.aliases.add(mention.text)
             self._add_roles(actor, mention)
@@ -459,23 +475,28 @@ class SpeakerResolver:
         lemma = root.lemma_.lower()
         represented = self._representative(mention)
         if represented is not None:
+            self.path = "representative"
             return represented
         named = self._named_in(mention) if lemma in DOCUMENT_NOUNS else None
         if named is not None:
+            self.path = "document"
             return self._group(named)
         if is_role_noun(root.lemma_):
             actor = self._person_with_role(mention)
             if actor is not None:
+                self.path = "role"
                 return actor.name, actor
         definite = any(t.lower_ in ("the", "this") for t in mention if t.dep_ == "det")
         plain = definite and root.tag_ == "NN" and not any(t.pos_ == "PROPN" for t in mention)
         if plain and (lemma in speech_documents() or lemma not in ORGANISATION_NOUNS | DOCUMENT_NOUNS | PLACE_NOUNS):
             speaker = self._latest_speaker(mention.start_char)
             if speaker is not None:
+                self.path = "latest_speaker"
                 return speaker.name, speaker
         if plain and lemma in ORGANISATION_NOUNS:
             organisation = self._latest_organisation(mention.start_char)
             if organisation is not None:
+                self.path = "organisation"
                 return self._group(organisation)
         return None
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -152,11 +153,15 @@ statements = Table(
     Column("side_name", Text),
     Column("frame", String(16)),
     Column("in_headline", Boolean, nullable=False),  # spans index the title, not the text
+    # learned probabilities (nlp.confidence): an attribution; its speaker right
+    Column("confidence", Float),
+    Column("speaker_confidence", Float),
     Index("ix_statements_article", "article_id"),
     Index("ix_statements_actor", "actor_id"),
     Index("ix_statements_claim_said_on", "claim_id", "said_on"),
     Index("ix_statements_speaker_name", "speaker_name"),
     Index("ix_statements_cue_class", "cue_class"),
+    Index("ix_statements_confidence", "confidence"),
 )
 
 events = Table(

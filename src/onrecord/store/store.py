@@ -941,6 +941,8 @@ class Store:
         since: dt.date | None = None,
         until: dt.date | None = None,
         query: str | None = None,
+        min_confidence: float | None = None,
+        min_speaker_confidence: float | None = None,
         limit: int = 50,
         offset: int = 0,
         after: str | None = None,
@@ -953,6 +955,8 @@ class Store:
         `source` the article's outlet (its site name or host, as stored);
         `since`/`until` bound the day the statement was made (else its
         article's date); `query` is a full-text search of what was said;
+        `min_confidence` and `min_speaker_confidence` keep the statements
+        scored at least so (nlp.confidence; an unscored one is left out);
         `after` is the cursor of the page before (`Listed.after`)."""
         query_ = _statement_rows()
         if speaker:
@@ -982,6 +986,10 @@ class Store:
             query_ = query_.where(day >= since)
         if until:
             query_ = query_.where(day <= until)
+        if min_confidence is not None:
+            query_ = query_.where(statements.c.confidence >= min_confidence)
+        if min_speaker_confidence is not None:
+            query_ = query_.where(statements.c.speaker_confidence >= min_speaker_confidence)
         if query and query.strip():
             query_ = self._with_statement_search(query_, query)
         with self.engine.connect() as conn:
@@ -1617,6 +1625,8 @@ def statement_row(
         "side_name": statement.side_name,
         "frame": statement.frame,
         "in_headline": in_headline,
+        "confidence": statement.confidence,
+        "speaker_confidence": statement.speaker_confidence,
     }
 
 
