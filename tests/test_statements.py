@@ -556,3 +556,25 @@ def test_a_role_that_lists_people_is_nobodys_role(analyzer):
     )
     trump = next(actor for actor in a.actors if actor.name == "Donald Trump")
     assert not any("Clinton" in role for role in trump.roles)
+
+
+def test_the_company_is_the_organisation_just_quoted_not_a_person_with_that_role(analyzer):
+    a = record(
+        analyzer,
+        "Orvane Systems and Keldra Labs both sell payroll software, and Orvane Systems has said for months "
+        "that Keldra Labs copied its code. Orvane Systems filed suit in March.\n\n"
+        "Mira Tolan, president of the company Stavro Analytics, said the dispute would take years.\n\n"
+        "In a statement, Keldra Labs said it had written every line itself. "
+        "The company noted that it had offered to show its code to the court.",
+    )
+    noted = find(a, "offered to show its code")
+    assert noted.speaker_name == "Keldra Labs"  # quoted just before; not the most named, not Mira Tolan
+
+
+def test_an_organisation_word_is_never_a_persons_role(analyzer):
+    a = record(
+        analyzer,
+        "Mira Tolan, president of the company Stavro Analytics, spoke at the fair on Monday.\n\n"
+        "The company said its sales had doubled.",
+    )
+    assert find(a, "sales had doubled").speaker_name != "Mira Tolan"

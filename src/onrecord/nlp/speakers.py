@@ -196,6 +196,7 @@ class SpeakerResolver:
         # how the last speaker was resolved, and each statement's in `resolve`
         self.path = "none"
         self.paths: list[str] = []
+        self.spoken_organisations: list[tuple[int, ActorDraft]] = []  # (speaker's offset, organisation)
         self._build_persons()
 
     # -- persons from the named entities -------------------------------------------
@@ -386,6 +387,8 @@ class SpeakerResolver:
             path_of[id(statement)] = self.path.removeprefix("continuation:")
             self.paths.append(self.path)
             name, actor = result
+            if actor is not None and actor.type is ActorType.ORGANIZATION and statement.speaker is not None:
+                self.spoken_organisations.append((statement.speaker.start_char, actor))
             if actor is not None:
                 actor.speaks = True
                 if actor.type is ActorType.PERSON and statement.speaker is not None:
@@ -481,7 +484,7 @@ class SpeakerResolver:
         if named is not None:
             self.path = "document"
             return self._group(named)
-        if is_role_noun(root.lemma_):
+        if is_role_noun(root.lemma_) and lemma not in ORGANISATION_NOUNS:  # "the company" is no person's role
             actor = self._person_with_role(mention)
             if actor is not None:
                 self.path = "role"
@@ -494,6 +497,10 @@ class SpeakerResolver:
                 self.path = "latest_speaker"
                 return speaker.name, speaker
         if plain and lemma in ORGANISATION_NOUNS:
+            spoke = self._organisation_just_quoted(mention.start_char)
+            if spoke is not None:
+                self.path = "organisation"
+                return spoke.name, spoke
             organisation = self._latest_organisation(mention.start_char)
             if organisation is not None:
                 self.path = "organisation"
@@ -511,23 +518,40 @@ class SpeakerResolver:
                         return ent
         return None
 
+    def _organisation_just_quoted(self, at: int) -> ActorDraft | None:
+        """The organisation quoted last, in this paragraph or the one before:
+        "Facebook said ... The company noted" (the small model often misses
+        the name as an entity, not as a speaker)."""
+        paragraph = self.paragraph_index(at)
+        for char, actor in reversed(self.spoken_organisations):
+            if char < at:
+                return actor if paragraph - self.paragraph_index(char) <= 1 else None
+        return None
+
     def _latest_organisation(self, before: int) -> Span | None:
-        """The organisation "the company" most likely means: of those named
-        in the last few paragraphs, the one named most often so far (the
-        story's subject), the latest on a tie."""
+        """The organisation "the company" most likely means: the latest named
+        in this paragraph or the one before, else, of those named in the last
+        few paragraphs, the one named most often so far (the story's
+        subject), the latest on a tie. (The near one first took ggt_dev's
+        speaker entity accuracy from 0.855 to 0.858.)"""
         paragraph = self.paragraph_index(before)
         counts: dict[str, int] = {}
         latest: dict[str, Span] = {}
         for ent in self.ents:
             if ent.start_char >= before:
                 break
-            if ent.label_ == "ORG":
+            # (an "ORG" that is a person's name in the article is the parser's slip: "McCallum")
+            if ent.label_ == "ORG" and not self._could_be(ent.text):
                 key = _norm(_strip_det(ent.text))
                 counts[key] = counts.get(key, 0) + 1
                 if paragraph - self.paragraph_index(ent.start_char) <= self.settings.organisation_reach_paragraphs:
                     latest[key] = ent
         if not latest:
             return None
+        # one named in this paragraph or the one before is what "the company" takes up
+        close = [k for k in latest if paragraph - self.paragraph_index(latest[k].start_char) <= 1]
+        if close:
+            return latest[max(close, key=lambda k: latest[k].start_char)]
         best = max(latest, key=lambda k: (counts[k], latest[k].start_char))
         return latest[best]
 
@@ -570,9 +594,8 @@ class SpeakerResolver:
 
     def _resolve_pronoun(self, mention: Span) -> tuple[str | None, ActorDraft | None]:
         pronoun = mention.root.lower_
-        at = mention.start_char
         if pronoun in PERSONAL_PRONOUNS:
-            actor = self.latest_person(at, PRONOUN_GENDER.get(pronoun))
+            actor = self.latest_person(mention.start_char, PRONOUN_GENDER.get(pronoun))
             return (actor.name, actor) if actor is not None else (mention.text, None)
         if pronoun in PLURAL_PRONOUNS or pronoun in THING_PRONOUNS:
             wanted_plural = pronoun in PLURAL_PRONOUNS
