@@ -578,3 +578,34 @@ def test_an_organisation_word_is_never_a_persons_role(analyzer):
         "The company said its sales had doubled.",
     )
     assert find(a, "sales had doubled").speaker_name != "Mira Tolan"
+
+
+def test_an_unnamed_source_keeps_what_describes_it(analyzer):
+    a = record(
+        analyzer,
+        "A person familiar with the talks said the two carriers would merge in the spring, "
+        "but neither airline would comment.",
+    )
+    s = find(a, "would merge")
+    assert s.speaker.text == "A person familiar with the talks"  # not "A person", not "... but"
+    assert s.speaker_name == "A person familiar with the talks"
+
+
+def test_a_role_in_apposition_to_a_name_is_that_person(analyzer):
+    a = record(
+        analyzer,
+        "Keeper of the Harbour Registry, Idris Malouf Haddad, said the fleet would sail on Friday.",
+    )
+    assert find(a, "fleet would sail").speaker_name == "Idris Malouf Haddad"
+
+
+def test_a_statement_is_its_authors_not_its_recipients(analyzer):
+    a = record(
+        analyzer,
+        "The board met on Monday.\n\n"
+        "A statement e-mailed to The Coast Ledger by Maria Lopez, who joined the board in May, "
+        "said the vote would be held again.",
+    )
+    s = find(a, "vote would be held again")
+    assert s.speaker_name == "Maria Lopez"
+    assert next(actor for actor in a.actors if actor.id == s.actor_id).type.value == "person"

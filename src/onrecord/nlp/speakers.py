@@ -421,7 +421,7 @@ class SpeakerResolver:
         """The name and actor a speaker mention stands for: a person by name,
         a pronoun's antecedent, a described person or organisation, else a
         group under the mention's own words."""
-        named = self._person_by_name(mention)
+        named = self._person_by_name(mention) or self._person_in_apposition(mention)
         if named is not None:
             return named.name, named
         if mention.root.pos_ == "PRON":
@@ -459,6 +459,18 @@ class SpeakerResolver:
             return actor
         return None
 
+    def _person_in_apposition(self, mention: Span) -> ActorDraft | None:
+        """The person a role names in apposition: "Keeper of the Ruler's
+        Seal, Syed Danial Syed Ahmad, said"."""
+        root = mention.root
+        for child in root.subtree:
+            if child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i > root.i:
+                for ent in self.person_ents:
+                    if ent.start <= child.i < ent.end:
+                        self.path = "apposition"
+                        return self._find_person(person_name(ent), at=ent.start_char)
+        return None
+
     def _representative(self, mention: Span) -> tuple[str | None, ActorDraft | None] | None:
         """ "Her attorney said", "a spokesman for Haskell said": the speaker,
         unnamed, as a group that represents its principal."""
@@ -483,7 +495,8 @@ class SpeakerResolver:
         named = self._named_in(mention) if lemma in DOCUMENT_NOUNS else None
         if named is not None:
             self.path = "document"
-            return self._group(named)
+            author = self._find_person(person_name(named), at=named.start_char) if named.label_ == "PERSON" else None
+            return (author.name, author) if author is not None else self._group(named)
         if is_role_noun(root.lemma_) and lemma not in ORGANISATION_NOUNS:  # "the company" is no person's role
             actor = self._person_with_role(mention)
             if actor is not None:
@@ -511,12 +524,17 @@ class SpeakerResolver:
         """An organisation or person named in a document's phrase: "a release
         sent to media from the dockworkers' union", "figures from the statistics office"."""
         root = mention.root
+        named = []
         for token in root.subtree:
             if token.ent_type_ in ("ORG", "PERSON", "GPE") and token.i != root.i:
                 for ent in self.ents:
-                    if ent.start <= token.i < ent.end:
-                        return ent
-        return None
+                    if ent.start <= token.i < ent.end and ent not in named:
+                        named.append(ent)
+        # its author ("by", "from"), not whom it went to ("a statement e-mailed to The Globe by Reagan Ruslim")
+        for ent in named:
+            if ent.root.head.lower_ in ("by", "from", "of"):
+                return ent
+        return named[0] if named else None
 
     def _organisation_just_quoted(self, at: int) -> ActorDraft | None:
         """The organisation quoted last, in this paragraph or the one before:

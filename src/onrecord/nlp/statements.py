@@ -1042,6 +1042,27 @@ def _pronoun_phrase(token: Token) -> Span:
     return doc[token.i : token.i + 1]
 
 
+def _describing_phrase_end(token: Token, child: Token) -> int:
+    """Where an adjective or participle phrase just after a noun that
+    describes who it is ends ("a person familiar with the talks", "an
+    official briefed on it", not a trailing "but"); the noun's own index if
+    `child` is no such phrase."""
+    doc = token.doc
+    if not (
+        token.pos_ == "NOUN"
+        and token.lemma_.lower() not in DOCUMENT_NOUNS  # "a statement claiming responsibility" says what, not who
+        and child.dep_ in ("amod", "acl")
+        and child.i == token.i + 1
+        and child.right_edge.i - token.i <= 8
+        and not any(t.text in ALL_QUOTE_MARKS or t.text == "," for t in doc[token.i : child.right_edge.i + 1])
+    ):
+        return token.i
+    end = child.right_edge.i
+    while end > child.i and (doc[end].dep_ in ("cc", "punct") or doc[end].is_punct):
+        end -= 1
+    return end
+
+
 def mention_span(token: Token) -> Span:
     """The words that name a speaker: the whole named entity, or a noun with
     its determiners and modifiers ("Iran's foreign minister", "Some residents")."""
@@ -1065,6 +1086,8 @@ def mention_span(token: Token) -> Span:
             token.pos_ == "NOUN" and child.dep_ == "prep" and child.lower_ == "of" and child.right_edge.i - token.i <= 6
         ):
             right = max(right, child.right_edge.i)  # "another member of the public"
+        else:
+            right = max(right, _describing_phrase_end(token, child))
     while left < token.i and (doc[left].is_punct or doc[left].text in ALL_QUOTE_MARKS):
         left += 1
     return doc[left : right + 1]
