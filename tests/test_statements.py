@@ -609,3 +609,15 @@ def test_a_statement_is_its_authors_not_its_recipients(analyzer):
     s = find(a, "vote would be held again")
     assert s.speaker_name == "Maria Lopez"
     assert next(actor for actor in a.actors if actor.id == s.actor_id).type.value == "person"
+
+
+def test_a_zero_width_space_does_not_hide_a_name(analyzer):
+    a = record(
+        analyzer,
+        "Lena Varga, who leads the bakers' union, met Piotr Halas, the owner, on Monday.\n\n"
+        "Varga\u200b said the workers would vote in June.\n\n"
+        "She said the owner had agreed to the date.",
+    )
+    assert find(a, "workers would vote").speaker_name == "Lena Varga"
+    assert find(a, "agreed to the date").speaker_name == "Lena Varga"
+    assert a.article.text[slice(*find(a, "workers would vote").content.span)] == "the workers would vote in June"

@@ -152,11 +152,22 @@ _LEADING_RUN = re.compile(r"[^\w\s]+")
 _TRAILING_RUN = re.compile(r"(?:[^\w\s]|[sS][\'\u2019])+")
 
 
+# Invisible characters of web text that glue words together for the
+# tokenizer ("Traeger\u200b said" made a name the recogniser missed): given
+# to the parser as spaces, one for one. (A soft hyphen stays: it sits inside
+# a word, and the word would split.)
+_INVISIBLE_SPACES = str.maketrans({"\u200b": " ", "\u2060": " ", "\ufeff": " "})
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+
+
 def parseable(text: str) -> str:
     """The text as the parser is given it: the same length, so that every
     offset into it is an offset into `text`, with over-long runs of leading
     or trailing punctuation of a chunk cut to MAX_AFFIX_RUN by blanking the
-    rest. Ordinary text comes back unchanged (the same object)."""
+    rest, and zero-width spaces as spaces. Ordinary text comes back
+    unchanged (the same object)."""
+    if _INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE_SPACES)
     pieces, last = [], 0
     for match in _LONG_CHUNK.finditer(text):
         start, end = match.span()
