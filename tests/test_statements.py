@@ -621,3 +621,12 @@ def test_a_zero_width_space_does_not_hide_a_name(analyzer):
     assert find(a, "workers would vote").speaker_name == "Lena Varga"
     assert find(a, "agreed to the date").speaker_name == "Lena Varga"
     assert a.article.text[slice(*find(a, "workers would vote").content.span)] == "the workers would vote in June"
+
+
+def test_a_name_that_modifies_the_speaker_is_not_the_speaker(analyzer):
+    a = record(
+        analyzer,
+        "Mayor Doug Ferrante wants a second rink. Ferrante aides said the rink would open in 2027.",
+    )
+    s = find(a, "rink would open")
+    assert s.speaker_name == "Ferrante aides"  # his aides said it, not Ferrante

@@ -439,6 +439,8 @@ class SpeakerResolver:
         self.path = "name"
         for ent in self.person_ents:
             if ent.start < mention.end and mention.start < ent.end:
+                if root.pos_ == "NOUN" and not ent.start <= root.i < ent.end:
+                    continue  # the name modifies who speaks: "Surrey staff", "Trump aides"
                 actor = self._find_person(person_name(ent), at=ent.start_char)
                 if actor is not None:
                     return actor
