@@ -630,3 +630,23 @@ def test_a_name_that_modifies_the_speaker_is_not_the_speaker(analyzer):
     )
     s = find(a, "rink would open")
     assert s.speaker_name == "Ferrante aides"  # his aides said it, not Ferrante
+
+
+def test_a_name_after_a_title_inside_an_organisation_entity_is_a_person(analyzer):
+    # the small model tags the whole phrase ORG; "he" then went to the other man
+    a = record(
+        analyzer,
+        "Inspector Carl Brandt said the officers had followed the plan.\n\n"
+        "But Wet'suwet'en Hereditary Chief Na'moks said he did not consider the arrests necessary.\n\n"
+        '"Our people were treated badly," he said.',
+    )
+    assert find(a, "arrests necessary").speaker_name == "Na'moks"
+    assert find(a, "treated badly").speaker_name == "Na'moks"
+
+
+def test_an_assembly_is_no_person_after_a_title(analyzer):
+    a = record(
+        analyzer,
+        "Ban Ki-moon spoke to the UN General Assembly on Tuesday. He said the talks would resume.",
+    )
+    assert find(a, "talks would resume").speaker_name == "Ban Ki-moon"

@@ -750,6 +750,10 @@ def representatives() -> frozenset[str]:
 def person_name(ent: Span) -> str:
     """A person entity's name without honorifics, role titles before it, or a possessive."""
     tokens = list(ent)
+    if ent.label_ != "PERSON":
+        start = _name_after_title(ent)
+        if start is not None:
+            tokens = [t for t in tokens if t.i >= start]
     while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct):
         tokens.pop()
     while len(tokens) > 1 and (
@@ -832,6 +836,8 @@ def _is_person_entity(ent: Span) -> bool:
     whatever the entity's label (it tags "Det. Insp. Mark Hale" ORG)."""
     if ent.label_ == "PERSON":
         return not names_organisation(ent.text)
+    if ent.label_ in ("ORG", "GPE", "NORP", "FAC") and _name_after_title(ent) is not None:
+        return True
     titles = 0
     while titles < len(ent) and _abbreviated_title(ent[titles]):
         titles += 1
@@ -842,6 +848,28 @@ def _is_person_entity(ent: Span) -> bool:
         and 1 <= len(name) <= 3
         and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in name)
     )
+
+
+def _name_after_title(ent: Span) -> int | None:
+    """Where a person's name starts in an entity the model tagged otherwise,
+    after a title inside it: "Wet'suwet'en Hereditary Chief Na'moks",
+    "Bank of England Governor Andrew Bailey" (ORG). The title is not the
+    entity's first word ("General Motors" is a company) and one to three
+    capitalised proper nouns follow it to the end."""
+    if names_organisation(ent.text):
+        return None
+    words = [t for t in ent if not (t.tag_ == "POS" or t.is_punct)]
+    for k in range(len(words) - 2, 0, -1):
+        if words[k].lower_.rstrip(".") in name_titles():
+            name = words[k + 1 :]
+            if (
+                1 <= len(name) <= 3
+                and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in name)
+                and gazetteer().lookup(ent.doc[name[0].i : name[-1].i + 1].text) is None  # "Secretary General Ghana"
+            ):
+                return name[0].i
+            return None
+    return None
 
 
 def _abbreviated_title(token: Token) -> bool:
