@@ -650,3 +650,14 @@ def test_an_assembly_is_no_person_after_a_title(analyzer):
         "Ban Ki-moon spoke to the UN General Assembly on Tuesday. He said the talks would resume.",
     )
     assert find(a, "talks would resume").speaker_name == "Ban Ki-moon"
+
+
+def test_a_place_the_model_once_calls_a_person_is_no_antecedent(analyzer):
+    a = record(
+        analyzer,
+        "Schools in Surrey, British Columbia, use portables, and the board wants more schools.\n\n"
+        "Board chair Moyra Baxter said the board would write to the minister.\n\n"
+        '"Surrey has over 70,000 students, so we realize how huge it is," she said.\n\n'
+        "It is something Surrey says the board will focus on. She said the letter would go out in May.",
+    )
+    assert find(a, "letter would go out").speaker_name == "Moyra Baxter"

@@ -189,7 +189,17 @@ class SpeakerResolver:
         self.mentions: list[PersonMention] = []
         # doc.ents builds its spans anew on each access: listed once
         self.ents = list(doc.ents)
-        self.person_ents = [ent for ent in self.ents if _is_person_entity(ent)]
+        # a one-word "person" the model also tags a place in the article, and
+        # whom no full name there has for a surname, is that place ("Surrey
+        # has 70,000 students" beside "in Surrey")
+        places = {ent.text for ent in self.ents if ent.label_ in ("GPE", "LOC")}
+        surnames = {ent[-1].text for ent in self.ents if ent.label_ == "PERSON" and len(ent) > 1}
+        self.person_ents = [
+            ent
+            for ent in self.ents
+            if _is_person_entity(ent)
+            and not (ent.label_ == "PERSON" and len(ent) == 1 and ent.text in places - surnames)
+        ]
         # the quotations, paired across sentences as the statement finder pairs them
         self._quotes = find_quotes(doc.text)
         self._quote_starts = [q.start for q in self._quotes]
