@@ -661,3 +661,18 @@ def test_a_place_the_model_once_calls_a_person_is_no_antecedent(analyzer):
         "It is something Surrey says the board will focus on. She said the letter would go out in May.",
     )
     assert find(a, "letter would go out").speaker_name == "Moyra Baxter"
+
+
+def test_a_quotation_ending_its_paragraph_is_not_the_next_paragraphs_subjects(analyzer):
+    a = record(
+        analyzer,
+        "Golf chief Mara Quist defended the change on Monday.\n\n"
+        "“This decision has been in the works for two years,” Quist told reporters. "
+        "“Whether people want to believe that or not is for them to decide.”\n\n"
+        "People won't believe it, of course.\n\n"
+        "“The reports are deeply concerning.”\n\n"
+        "READ MORE: Nordland proposes eight new parks",
+    )
+    decide = find(a, "for them to decide")
+    assert decide.speaker_name == "Mara Quist"  # her continuation, not "People"
+    assert all(s.speaker_name != "Nordland" for s in a.statements)

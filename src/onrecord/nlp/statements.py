@@ -767,7 +767,9 @@ class StatementFinder:
         candidates: list[Token] = []
         if after is not None:
             for token in after[: self.settings.max_cue_distance]:
-                if token.text in (".", "!", "?") or self.in_quote(token):
+                # a quotation that ends its paragraph is never said by the next one's
+                # subject ("... to decide." / "People won't believe it")
+                if token.text in (".", "!", "?") or self.in_quote(token) or "\n" in token.text:
                     break
                 candidates.append(token)
         # before: the end of the text leading up to the quotation ("X said:")
