@@ -676,3 +676,12 @@ def test_a_quotation_ending_its_paragraph_is_not_the_next_paragraphs_subjects(an
     decide = find(a, "for them to decide")
     assert decide.speaker_name == "Mara Quist"  # her continuation, not "People"
     assert all(s.speaker_name != "Nordland" for s in a.statements)
+
+
+def test_a_description_in_apposition_to_a_name_is_that_person(analyzer):
+    a = record(
+        analyzer,
+        "The crowd watched another win by Nunes, the ferocious brawler who calls herself “The Lioness.”",
+    )
+    assert all(s.speaker_name in (None, "Nunes") for s in a.statements if "Lioness" in s.content.text)
+    assert any(s.speaker_name == "Nunes" for s in a.statements)

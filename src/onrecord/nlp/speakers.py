@@ -473,8 +473,22 @@ class SpeakerResolver:
 
     def _person_in_apposition(self, mention: Span) -> ActorDraft | None:
         """The person a role names in apposition: "Keeper of the Ruler's
-        Seal, Syed Danial Syed Ahmad, said"."""
+        Seal, Syed Danial Syed Ahmad, said", "Nunes, the brawler who said"."""
         root = mention.root
+        if root.dep_ == "appos" and root.head.pos_ == "PROPN":  # "Nunes, the ferocious brawler who calls herself"
+            head = root.head
+            words = self.doc[min([head.i] + [t.i for t in head.lefts if t.dep_ == "compound"]) : head.i + 1]
+            person = self._find_person(words.text, at=head.idx)
+            if (
+                person is None
+                and is_role_noun(root.lemma_)
+                and all(t.pos_ == "PROPN" for t in words)
+                and not any(self.gazetteer.lookup(t.text) for t in words)
+            ):
+                person = self._person_for(words.text)  # a person the recogniser missed, a role says so
+            if person is not None:
+                self.path = "apposition"
+                return person
         for child in root.subtree:
             if child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i > root.i:
                 for ent in self.person_ents:
