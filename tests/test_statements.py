@@ -685,3 +685,23 @@ def test_a_description_in_apposition_to_a_name_is_that_person(analyzer):
     )
     assert all(s.speaker_name in (None, "Nunes") for s in a.statements if "Lioness" in s.content.text)
     assert any(s.speaker_name == "Nunes" for s in a.statements)
+
+
+def test_an_unnamed_source_after_a_quotation_is_not_the_one_just_quoted(analyzer):
+    a = record(
+        analyzer,
+        "“We have to cut some jobs,” chairman Marco Bellini said in the email.\n\n"
+        "A person familiar with the matter told reporters that the legal department would go first.",
+    )
+    assert find(a, "legal department would go first").speaker_name == "A person familiar with the matter"
+
+
+def test_a_group_named_in_apposition_speaks_under_its_name(analyzer):
+    a = record(
+        analyzer,
+        "Harbour Logistics and its owner, Tidewater Capital, cut 900 jobs this month.\n\n"
+        "The group, Dockhands United, formed in May and said the cuts broke the contract.\n\n"
+        "The group said on Monday that it would strike.",
+    )
+    assert find(a, "cuts broke the contract").speaker_name == "Dockhands United"
+    assert find(a, "would strike").speaker_name == "Dockhands United"

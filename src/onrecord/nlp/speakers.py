@@ -518,6 +518,10 @@ class SpeakerResolver:
         if represented is not None:
             self.path = "representative"
             return represented
+        named_group = self._organisation_in_apposition(mention)
+        if named_group is not None:
+            self.path = "apposition"
+            return self._group(named_group)
         named = self._named_in(mention) if lemma in DOCUMENT_NOUNS else None
         if named is not None:
             self.path = "document"
@@ -528,7 +532,9 @@ class SpeakerResolver:
             if actor is not None:
                 self.path = "role"
                 return actor.name, actor
-        definite = any(t.lower_ in ("the", "this") for t in mention if t.dep_ == "det")
+        definite = any(
+            t.lower_ in ("the", "this") for t in root.children if t.dep_ == "det"
+        )  # not "the matter" after it
         plain = definite and root.tag_ == "NN" and not any(t.pos_ == "PROPN" for t in mention)
         if plain and (lemma in speech_documents() or lemma not in ORGANISATION_NOUNS | DOCUMENT_NOUNS | PLACE_NOUNS):
             speaker = self._latest_speaker(mention.start_char)
@@ -544,6 +550,13 @@ class SpeakerResolver:
             if organisation is not None:
                 self.path = "organisation"
                 return self._group(organisation)
+        return None
+
+    def _organisation_in_apposition(self, mention: Span) -> Span | None:
+        """ "The group, WeWorkers Coalition, formed ...": the name it is given."""
+        for child in mention.root.rights:
+            if child.dep_ == "appos" and child.ent_type_ == "ORG":
+                return next((ent for ent in self.ents if ent.start <= child.i < ent.end), None)
         return None
 
     def _named_in(self, mention: Span) -> Span | None:
