@@ -705,3 +705,13 @@ def test_a_group_named_in_apposition_speaks_under_its_name(analyzer):
     )
     assert find(a, "cuts broke the contract").speaker_name == "Dockhands United"
     assert find(a, "would strike").speaker_name == "Dockhands United"
+
+
+def test_a_bullet_glued_to_a_name_is_not_part_of_it(analyzer):
+    a = record(
+        analyzer,
+        "Polls this week.\n\n-Craig Fehrman explains why the state is “weird.”\n\n•Lena Varga says turnout will rise.",
+    )
+    assert {actor.name for actor in a.actors} >= {"Craig Fehrman", "Lena Varga"}
+    assert find(a, "turnout will rise").speaker_name == "Lena Varga"
+    assert not any(actor.name.startswith(("-", "•")) for actor in a.actors)

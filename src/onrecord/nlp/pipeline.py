@@ -160,14 +160,22 @@ _INVISIBLE_SPACES = str.maketrans({"\u200b": " ", "\u2060": " ", "\ufeff": " "})
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 
 
+# A list's bullet glued to the first word of its line ("-Craig Fehrman explains
+# ...", "•Ana Ruiz said ..."): the tokenizer keeps "-Craig" whole, and the
+# name becomes "-Craig Fehrman". Given to the parser as a space.
+_GLUED_BULLET = re.compile(r"(?m)^([ \t]*)[-•*·‣▪](?=[A-Za-z])")
+
+
 def parseable(text: str) -> str:
     """The text as the parser is given it: the same length, so that every
     offset into it is an offset into `text`, with over-long runs of leading
     or trailing punctuation of a chunk cut to MAX_AFFIX_RUN by blanking the
-    rest, and zero-width spaces as spaces. Ordinary text comes back
-    unchanged (the same object)."""
+    rest, and zero-width spaces and bullets glued to a word as spaces.
+    Ordinary text comes back unchanged (the same object)."""
     if _INVISIBLE.search(text):
         text = text.translate(_INVISIBLE_SPACES)
+    if _GLUED_BULLET.search(text):
+        text = _GLUED_BULLET.sub(lambda m: m.group(1) + " ", text)
     pieces, last = [], 0
     for match in _LONG_CHUNK.finditer(text):
         start, end = match.span()
