@@ -384,7 +384,7 @@ def find_statements(
     resolved = resolver.resolve(found)
     # scored before the headline adds its mentions: as the training script sees it
     features = [
-        features_of(item, doc, path, name, actor, resolver)
+        features_of(item, doc, text, path, name, actor, resolver)
         for item, path, (name, actor) in zip(found, resolver.paths, resolved)
     ]
     # the headline's speakers are resolved before the actors are listed: a

@@ -53,8 +53,9 @@ def _bucket(value: float, edges: tuple[float, ...]) -> str:
     return str(len(edges))
 
 
-def statement_features(item: FoundStatement, doc: Doc, path: str, actor: ActorDraft | None) -> list[str]:
-    """What the statement's finding looked like."""
+def statement_features(item: FoundStatement, doc: Doc, text: str, path: str, actor: ActorDraft | None) -> list[str]:
+    """What the statement's finding looked like (`text` is the parsed text:
+    Doc.text is rebuilt from the tokens on every access)."""
     feats = [
         "kind=" + item.kind.value,
         "frame=" + (item.frame or "none"),
@@ -63,13 +64,13 @@ def statement_features(item: FoundStatement, doc: Doc, path: str, actor: ActorDr
         "path=" + path.split(":")[0],
         "actor=" + (actor.type.value if actor is not None else "none"),
     ]
-    return feats + _content_features(item, doc) + _cue_features(item, doc) + _speaker_mention_features(item)
+    return feats + _content_features(item, doc, text) + _cue_features(item, doc) + _speaker_mention_features(item)
 
 
-def _content_features(item: FoundStatement, doc: Doc) -> list[str]:
+def _content_features(item: FoundStatement, doc: Doc, text: str) -> list[str]:
     """Its words: how many, quoted or not, a question, a clause or a phrase."""
     start, end = item.content[0][0], item.content[-1][1]
-    content = doc.text[start:end]
+    content = text[start:end]
     span = doc.char_span(start, end, alignment_mode="expand")
     words = [t for t in span if not t.is_punct and not t.is_space] if span is not None else []
     feats = ["words=" + _bucket(len(words), (3, 6, 10, 20, 40))]
@@ -114,9 +115,7 @@ def _speaker_mention_features(item: FoundStatement) -> list[str]:
     return feats
 
 
-def speaker_features(
-    item: FoundStatement, doc: Doc, path: str, actor: ActorDraft | None, resolver: SpeakerResolver
-) -> list[str]:
+def speaker_features(item: FoundStatement, path: str, actor: ActorDraft | None, resolver: SpeakerResolver) -> list[str]:
     """What the speaker's resolution looked like, and how many others it
     could have been."""
     feats = ["path=" + path, "kind=" + item.kind.value, "frame=" + (item.frame or "none")]
@@ -174,11 +173,17 @@ def _score(model: dict, feats: list[str]) -> float:
 
 
 def features_of(
-    item: FoundStatement, doc: Doc, path: str, name: str | None, actor: ActorDraft | None, resolver: SpeakerResolver
+    item: FoundStatement,
+    doc: Doc,
+    text: str,
+    path: str,
+    name: str | None,
+    actor: ActorDraft | None,
+    resolver: SpeakerResolver,
 ) -> tuple[list[str], list[str] | None]:
     """The statement's features, and its speaker's (None without a speaker)."""
-    speaker = speaker_features(item, doc, path, actor, resolver) if name is not None else None
-    return statement_features(item, doc, path, actor), speaker
+    speaker = speaker_features(item, path, actor, resolver) if name is not None else None
+    return statement_features(item, doc, text, path, actor), speaker
 
 
 def confidence_of(features: tuple[list[str], list[str] | None]) -> Confidence | None:

@@ -373,7 +373,10 @@ class SpeakerResolver:
 
     def resolve(self, statements: list[FoundStatement]) -> list[tuple[str | None, ActorDraft | None]]:
         """(resolved name, actor) for each statement, in order; how each was
-        resolved is in `self.paths`, in the same order (see RESOLUTION_PATHS)."""
+        resolved is in `self.paths`, in the same order: name,
+        unrecognised_name, apposition, pronoun, representative, document, role,
+        latest_speaker, organisation, group, label, floating, none, or
+        continuation:<its first part's path> (the confidence model's features)."""
         results: list[tuple[str | None, ActorDraft | None]] = []
         by_id: dict[int, tuple[str | None, ActorDraft | None]] = {}
         path_of: dict[int, str] = {}
