@@ -715,3 +715,19 @@ def test_a_bullet_glued_to_a_name_is_not_part_of_it(analyzer):
     assert {actor.name for actor in a.actors} >= {"Craig Fehrman", "Lena Varga"}
     assert find(a, "turnout will rise").speaker_name == "Lena Varga"
     assert not any(actor.name.startswith(("-", "•")) for actor in a.actors)
+
+
+def test_an_untagged_surname_keeps_its_person_in_mind(analyzer):
+    # "Vickers" alone, which the small model often tags ORG, is still Kevin Vickers
+    # for a later "he"; a stray "she" about him in a sentence about a woman does
+    # not unsettle his gender
+    a = record(
+        analyzer,
+        "Former sergeant-at-arms Kevin Vickers is weighing a run for the party leadership.\n\n"
+        "Vickers said he wants to carry on the legacy of his father. Vickers said he would decide soon.\n\n"
+        "Lisa Harris said Vickers would be a fine candidate, and she said the two had met.\n\n"
+        "Andrew Scheer followed Vickers through the hall in 2014.\n\n"
+        "Vickers peeked around the pillar and fired. Vickers rolled into a sitting position.\n\n"
+        "In a 2015 address to students, he said he found himself in tears the morning after.",
+    )
+    assert find(a, "found himself in tears").speaker_name == "Kevin Vickers"
