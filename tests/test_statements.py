@@ -731,3 +731,22 @@ def test_an_untagged_surname_keeps_its_person_in_mind(analyzer):
         "In a 2015 address to students, he said he found himself in tears the morning after.",
     )
     assert find(a, "found himself in tears").speaker_name == "Kevin Vickers"
+
+
+def test_a_role_stops_before_its_relative_clause(analyzer):
+    a = record(
+        analyzer,
+        "Theresa Kostrzewa, a lobbyist in North Carolina who has given to Republicans for years, "
+        "said the party had changed.",
+    )
+    assert next(x for x in a.actors if x.name == "Theresa Kostrzewa").roles == ["lobbyist in North Carolina"]
+
+
+def test_a_description_with_a_relative_clause_is_someone_new(analyzer):
+    a = record(
+        analyzer,
+        "Theresa Kostrzewa recalled her first donor retreat.\n\n"
+        "The young woman who escorted her to her room asked what she did on the senator's staff.",
+    )
+    asked = find(a, "what she did")
+    assert asked.speaker_name != "Theresa Kostrzewa"

@@ -566,7 +566,13 @@ class SpeakerResolver:
         definite = any(
             t.lower_ in ("the", "this") for t in root.children if t.dep_ == "det"
         )  # not "the matter" after it
-        plain = definite and root.tag_ == "NN" and not any(t.pos_ == "PROPN" for t in mention)
+        # (one a relative clause picks out is someone new: "the young woman who escorted her asked")
+        plain = (
+            definite
+            and root.tag_ == "NN"
+            and not any(t.pos_ == "PROPN" for t in mention)
+            and not any(c.dep_ == "relcl" for c in root.children)
+        )
         if plain and (lemma in speech_documents() or lemma not in ORGANISATION_NOUNS | DOCUMENT_NOUNS | PLACE_NOUNS):
             speaker = self._latest_speaker(mention.start_char)
             if speaker is not None:
@@ -869,7 +875,15 @@ def _role_text(head: Token, exclude: Span) -> str:
     tokens = [t for t in head.subtree if not (exclude.start <= t.i < exclude.end)]
     if head.i < exclude.start and head.dep_ in ("compound", "amod", "nmod"):
         tokens = [t for t in head.doc[head.left_edge.i : exclude.start]]
-    cut = next((t.i for t in tokens if t.dep_ in ("relcl", "acl") or (t.is_punct and t.i > head.i)), None)
+    # a relative clause goes from its first word ("who has given ..."), not from its verb
+    cut = min(
+        (
+            t.left_edge.i if t.dep_ in ("relcl", "acl") else t.i
+            for t in tokens
+            if t.dep_ in ("relcl", "acl") or (t.is_punct and t.i > head.i)
+        ),
+        default=None,
+    )
     if cut is not None:
         tokens = [t for t in tokens if t.i < cut]
     while tokens and (tokens[0].dep_ == "det" or tokens[0].is_punct):
