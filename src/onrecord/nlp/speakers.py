@@ -521,11 +521,11 @@ class SpeakerResolver:
                 self.path = "apposition"
                 return person
         for child in root.subtree:
-            if child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i > root.i:
-                for ent in self.person_ents:
-                    if ent.start <= child.i < ent.end:
-                        self.path = "apposition"
-                        return self._find_person(person_name(ent), at=ent.start_char)
+            appositive = child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i > root.i
+            ent = _entity_of(child, self.person_ents) if appositive else None
+            if ent is not None:
+                self.path = "apposition"
+                return self._find_person(person_name(ent), at=ent.start_char)
         return None
 
     def _representative(self, mention: Span) -> tuple[str | None, ActorDraft | None] | None:
@@ -593,19 +593,22 @@ class SpeakerResolver:
         """ "The group, WeWorkers Coalition, formed ...": the name it is given."""
         for child in mention.root.rights:
             if child.dep_ == "appos" and child.ent_type_ == "ORG":
-                return next((ent for ent in self.ents if ent.start <= child.i < ent.end), None)
+                return _entity_of(child, self.ents)
         return None
 
     def _named_in(self, mention: Span) -> Span | None:
         """An organisation or person named in a document's phrase: "a release
         sent to media from the dockworkers' union", "figures from the statistics office"."""
         root = mention.root
-        named = []
+        named: list[Span] = []
         for token in root.subtree:
-            if token.ent_type_ in ("ORG", "PERSON", "GPE") and token.i != root.i:
-                for ent in self.ents:
-                    if ent.start <= token.i < ent.end and ent not in named:
-                        named.append(ent)
+            ent = (
+                _entity_of(token, self.ents)
+                if token.ent_type_ in ("ORG", "PERSON", "GPE") and token.i != root.i
+                else None
+            )
+            if ent is not None and ent not in named:
+                named.append(ent)
         # its author ("by", "from"), not whom it went to ("a statement e-mailed to The Globe by Reagan Ruslim")
         for ent in named:
             if ent.root.head.lower_ in ("by", "from", "of"):
@@ -952,6 +955,11 @@ def _name_after_title(ent: Span) -> int | None:
                 return name[0].i
             return None
     return None
+
+
+def _entity_of(token: Token, ents: list[Span]) -> Span | None:
+    """The entity of `ents` the token is part of."""
+    return next((ent for ent in ents if ent.start <= token.i < ent.end), None)
 
 
 def _abbreviated_title(token: Token) -> bool:
