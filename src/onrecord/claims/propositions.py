@@ -305,16 +305,58 @@ def _claim_predicate(span: Span) -> tuple[Token | None, bool]:
     "We made a bid in June. It was rejected, ..." is about the bid."""
     first = first_sentence(span)
     parts = [first, span] if len(first) < len(span) else [span]
+    if len(first) < len(span):
+        # "The images speak for themselves. Stones were thrown at officers.": when
+        # the first sentence says nothing of its own, the next one holds the claim
+        rest = span.doc[first.end : span.end]
+        while rest and (rest[0].is_punct or rest[0].is_space):
+            rest = span.doc[rest.start + 1 : span.end]
+        if len(rest):
+            parts.insert(1, first_sentence(rest))
     predicate, points_back = None, False
     for part in parts:
         predicate = _main_predicate(part)
-        points_back = any(t.lemma_.lower() in ANAPHORIC_NOUNS and t.pos_ == "NOUN" for t in part)
+        if predicate is not None and not _in_that_clause(predicate, part):
+            # "Our investigation so far shows that no customer data was
+            # accessed": what the content says is in its that-clause, listed or not
+            clause = next((t for t in part if _that_clause_verb(t) and not _in_that_clause(t.head, part)), None)
+            inner = _open_predicate(part.doc[clause.left_edge.i : clause.right_edge.i + 1]) if clause else None
+            if inner is not None and part.start <= inner.i < part.end:
+                predicate = inner
+        points_back = _points_back(part)
         if predicate is None and not points_back:
             predicate = _open_predicate(part)
         whole = part is parts[-1]
-        if points_back or predicate is not None and (whole or not _only_judges(predicate)):
+        if points_back or predicate is not None and (whole or not only_judges(predicate)):
             break
     return predicate, points_back
+
+
+def _that_clause_verb(token: Token) -> bool:
+    return (
+        token.dep_ == "ccomp"
+        and token.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in token.children)
+    )
+
+
+def _in_that_clause(token: Token, part: Span) -> bool:
+    return _on_the_way_up(token, part, _that_clause_verb)
+
+
+def _points_back(part: Span) -> bool:
+    """Whether the content is about a claim made elsewhere ("the
+    accusations", "the report is false"): the noun heads it or is its main
+    clause's subject or object; "members were alarmed by the report" says
+    something of its own."""
+    root = part.root
+    verbless = not any(t.pos_ in ("VERB", "AUX") for t in part)  # 'the accusations "absolutely false."'
+    return any(
+        t.lemma_.lower() in ANAPHORIC_NOUNS
+        and t.pos_ == "NOUN"
+        and (verbless or t.i == root.i or (t.head.i == root.i and t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")))
+        for t in part
+    )
 
 
 def _speaker_as_agent(
@@ -351,7 +393,7 @@ def _speaker_as_agent(
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9][.!?])\s+(?=[“\"‘']?[A-Z])")
 
 
-def _only_judges(predicate: Token) -> bool:
+def only_judges(predicate: Token) -> bool:
     """ "This is nonsense.", "That is not true.": a sentence that judges what
     was said, whose claim is in the next one."""
     subject = _subject_above(predicate)
@@ -465,10 +507,14 @@ def _main_predicate(span: Span) -> Token | None:
         opened plant", "a man who left"): deeper words of the main clause win."""
         return token.dep_ in ("amod", "compound", "relcl", "acl") and token.head.pos_ in ("NOUN", "PROPN")
 
+    # a listed word only in a scene-setting clause ('threw stones ... after
+    # tractors were blocked'): the main clause's own verb, listed or not, holds it
+    candidates = [t for t in candidates if not adverbial(t)]
+    if not candidates:
+        return None
     return min(
         candidates,
         key=lambda t: (
-            adverbial(t),
             in_modifier(t) and (t.dep_ in ("compound", "amod") or depth(t) > 3),
             not marked(t) if len(candidates) > 1 else False,
             depth(t),
@@ -501,6 +547,24 @@ def _open_predicate(span: Span) -> Token | None:
                 node = below
                 continue
         break
+    if node.pos_ in ("NOUN", "PROPN"):
+        # "(images showed) demonstrators throwing stones at officers": the
+        # participle says what the noun did
+        doing = next((c for c in node.children if c.dep_ == "acl" and c.tag_ == "VBG" and c.i < span.end), None)
+        if doing is not None and _content_word(doing):
+            node = doing
+    if node.lemma_.lower() in lists["generic"]:
+        # "we now know that customer data was accessed": the clause is the claim
+        clause = next(
+            (
+                c
+                for c in node.children
+                if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") and span.start <= c.i < span.end
+            ),
+            None,
+        )
+        if clause is not None and _content_word(clause):
+            return clause
     if node.lemma_.lower() in lists["generic"]:
         # "made an offer", "gave an assurance", "took the decision": the object names the act
         act = next(
@@ -782,6 +846,8 @@ def _recipients(predicate: Token, speaker_country: str | None) -> set[str]:
 
 
 def _agent(predicate: Token, speaker_country: str | None) -> str | None:
+    if predicate.dep_ == "acl" and predicate.tag_ == "VBG" and predicate.head.pos_ in ("NOUN", "PROPN"):
+        return _key(predicate.head, speaker_country)  # "demonstrators throwing stones"
     node = predicate
     for _ in range(3):
         subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)

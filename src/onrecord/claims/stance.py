@@ -183,6 +183,8 @@ def statement_stance(statement: Statement, doc: Doc | None = None) -> Stance:
         return Stance.DENY if withheld == "refused" and act in ("admit", "confirm", "agree") else Stance.NEUTRAL
     if act in ("deny", "reject", "refuse"):
         return Stance.DENY
+    if doc is not None and _rebuts_report(statement, doc):
+        return Stance.DENY
     # asking for evidence or an inquiry: "look into whether ...", "if you have
     # documents, you should provide them to us"
     if act == "question" or (act == "demand" and signals.has("question")) or _ASKS_FOR_EVIDENCE.search(content):
@@ -232,6 +234,36 @@ def withheld_speech_act(statement: Statement, doc: Doc | None) -> str | None:
             return None  # "did not refuse to confirm": said after all
         return "refused" if governor.lemma_.lower() in ("refuse", "reject") else "negated"
     return None
+
+
+def _rebuts_report(statement: Statement, doc: Doc) -> bool:
+    """ "The union claims we have hired replacement workers. That is simply
+    not the case.": a speaker who reports someone else's claim, then judges
+    it false, denies it."""
+    from onrecord.claims.propositions import first_sentence, only_judges
+    from onrecord.nlp.cues import cue_of
+
+    if not statement.content.span:
+        return False
+    span = doc.char_span(*statement.content.span[:2], alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    first = first_sentence(span)
+    root = first.root
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if cue_of(root) is None or subject is None or subject.lower_ in ("i", "we"):
+        return False
+    start = first.end
+    while start < span.end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    if start >= span.end:
+        return False
+    judged = first_sentence(doc[start : span.end])
+    if not only_judges(judged.root):
+        return False
+    return content_polarity(doc, judged.start_char, judged.end_char) == "negative" or text_signals(judged.text).has(
+        "deny"
+    )
 
 
 def _first_sentence(statement: Statement, doc: Doc | None) -> str:

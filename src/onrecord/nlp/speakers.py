@@ -353,6 +353,7 @@ class SpeakerResolver:
                 continue
             if not (is_role_noun(role_head.lemma_) or sector_of_role(role)):
                 continue  # "position of neutrality": a misparse, not a role
+            role = self._owned_role(role, role_head, ent.start_char)
             actor.roles.append(role)
             if actor.represents is None:
                 actor.represents = self._principal(role_head, ent.start_char, actor)
@@ -362,6 +363,46 @@ class SpeakerResolver:
             sector = sector_of_role(role)
             if sector and not actor.sector:
                 actor.sector = sector
+
+    def _owned_role(self, role: str, role_head: Token, at: int) -> str:
+        """ "its chairman", "their spokeswoman": the role of the organisation
+        just named ("The Farmers' Alliance ... said its chairman, Piet
+        Vandermeer" is "chairman of the Farmers' Alliance"), so that whom the
+        person speaks for is read from the role like any other."""
+        owner = next((c for c in role_head.children if c.dep_ == "poss"), None)
+        if owner is None or owner.lower_ not in ("its", "their") or not role.lower().startswith(owner.lower_ + " "):
+            return role
+        owner_text = self._organisation_subject_before(role_head)
+        if owner_text is None:
+            organisation = self._latest_organisation(at)
+            owner_text = organisation.text if organisation is not None else None
+        if owner_text is None:
+            return role
+        article = "the " if owner_text.lower().startswith("the ") else ""
+        return f"{role[len(owner.text) + 1 :]} of {article}{_strip_det(owner_text)}"
+
+    def _organisation_subject_before(self, token: Token) -> str | None:
+        """The organisation the sentence before names as its subject ("The
+        Fuel Free Kelso group disputed that."), in the same paragraph: what
+        "its" in the next sentence most likely means."""
+        sentence = token.sent
+        before = sentence
+        for _ in range(4):  # over the sentences of a quotation the role's sentence ends
+            if before.start == 0:
+                return None
+            before = self.doc[before.start - 1].sent
+            if not self._quoted(before.root.idx):
+                break
+        if self.paragraph_index(before.start_char) != self.paragraph_index(sentence.start_char):
+            return None
+        subject = next((c for c in before.root.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.ent_type_ in ("PERSON", "GPE", "NORP"):
+            return None
+        phrase = self.doc[subject.left_edge.i : subject.i + 1]
+        named = any(t.pos_ == "PROPN" for t in phrase) or subject.ent_type_ == "ORG"
+        if not named or not (subject.ent_type_ == "ORG" or subject.lower_ in organisation_words()):
+            return None
+        return phrase.text
 
     def _quoted(self, char: int) -> bool:
         """Whether a character is inside a quotation (not a single-quoted

@@ -369,7 +369,10 @@ class StatementFinder:
         while token.i not in seen:
             seen.add(token.i)
             agent = next((c for c in token.children if c.dep_ == "agent"), None)
-            subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
+            subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+            # '"... Not one," said its chairman': the parser may make a word of the
+            # quotation a second subject; the one outside the quotation speaks
+            subject = next((c for c in subjects if not self.in_quote(c)), subjects[0] if subjects else None)
             if subject is not None:
                 return True, _speaker_from_subject(token, verb, subject, agent)
             if agent is not None and token is verb:
