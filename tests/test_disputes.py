@@ -108,3 +108,25 @@ def test_a_direct_denial_against_an_affirmation_is_a_contradiction_and_a_surname
     pairs = [c.actor.split(" / ") for c in contradictions]
     assert any("District Police" in a and "Fuel Free Kelso" in d for a, d in pairs), pairs
     assert reversals == []
+
+
+def test_a_negated_subject_the_parser_hangs_on_an_aside_still_denies(analyzer):
+    text = (
+        "Brevia's transport ministry rejected the report. "
+        '"No Brevian ferry, old or new, has been withdrawn. All our ferries sailed today," '
+        "ministry spokesman Oskar Lenz said."
+    )
+    [statement] = [s for s in _analysis(analyzer, text).statements if "ferry" in s.content.text]
+    assert statement.stance is Stance.DENY
+    # an official of a state the gazetteer does not know speaks for the state whose body was just named
+    assert statement.side_name == "Brevia"
+
+
+def test_a_state_body_named_by_its_place_speaks_for_the_place():
+    from onrecord.claims.timeline import side_of
+    from onrecord.model import Actor, ActorType
+
+    ministry = Actor(id="a1", name="Brevia's defence ministry", type=ActorType.GROUP)
+    assert side_of(ministry, None).name == "Brevia"
+    company = Actor(id="a2", name="Brevia's Ferry Company", type=ActorType.ORGANIZATION)
+    assert side_of(company, None).name != "Brevia"

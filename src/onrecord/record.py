@@ -458,7 +458,9 @@ class Record:
         marks = self.store.stale_marks(claim_ids)  # read before the statements: a later mark survives
         for claim_id in claim_ids:
             said, people, days = self.store.claim_evidence(claim_id)
-            found = find_reversals(said, [Claim(id=claim_id, text="")], people, _day_of(days), self.settings.claims)
+            stored = self.store.get_claim(claim_id)  # its text: what a contradiction's two sides must both speak of
+            claim = Claim(id=claim_id, text=stored.text if stored is not None else "")
+            found = find_reversals(said, [claim], people, _day_of(days), self.settings.claims)
             self.store.replace_reversals(claim_id, found, marked_at=marks.get(claim_id))
 
     def update_stale_reversals(self) -> int:

@@ -181,6 +181,15 @@ class ClaimSettings(Section):
         " executive said') a newly named person can still be that speaker. Read on the reversal cases'"
         " newswire articles, where the name follows in the next paragraph.",
     )
+    dispute_reach_paragraphs: int = Field(
+        default=3,
+        ge=0,
+        description="A direct quotation's denial sets its side against an affirmation only when both stand"
+        " in one article within this many paragraphs ('Police said protesters threw stones ... \"Our members"
+        " did not throw stones,\" said its chairman'). Unbounded, polnear_train's 840 articles gave 96"
+        " contradictions, those read all false (claims wrongly merged across articles); at 3, see"
+        " docs/benchmarks.md.",
+    )
     main_event_days_before_publication: int = Field(
         default=1,
         ge=0,

@@ -139,6 +139,17 @@ def content_polarity(doc: Doc, start: int, end: int) -> str | None:
             child.lower_ in negators or any(g.dep_ == "det" and g.lower_ in negators for g in child.children)
         ):
             return "negative"
+    # "No Tessic aircraft, manned or unmanned, has been lost": the small parser
+    # may hang the negated subject on the aside ("manned"), not on the verb
+    opening = next((t for t in doc[max(sentence.start, span.start) : sentence.end] if not t.is_punct), None)
+    if (
+        opening is not None
+        and opening.lower_ in negators
+        and opening.dep_ == "det"
+        and opening.head.dep_ in ("nsubj", "nsubjpass")
+        and opening.head.head.head.i == root.i
+    ):
+        return "negative"
     return None
 
 

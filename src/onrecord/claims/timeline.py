@@ -80,22 +80,7 @@ def side_of(
     if actor.type.value in ("organization", "group"):
         words = _words(actor.name)
         if words & side_roles()["state"] and not (
-            words
-            - side_roles()["state"]
-            - side_roles()["title"]
-            - side_roles()["organisation"]
-            - {
-                "foreign",
-                "finance",
-                "justice",
-                "education",
-                "health",
-                "transport",
-                "environment",
-                "labour",
-                "press",
-                "office",
-            }
+            words - side_roles()["state"] - side_roles()["title"] - side_roles()["organisation"] - portfolio_words()
         ):
             # "the government", "the interior ministry", "a government spokesman"
             return _government(
@@ -104,6 +89,14 @@ def side_of(
                 {w for w in actor.name.split() if w[:1].isupper()},
                 settings.demonym_prefix,
             )
+        state = _STATE_BODY.match(actor.name)
+        if (
+            state
+            and _words(state.group(2)) <= side_roles()["state"] | portfolio_words()
+            and _words(state.group(2)) & side_roles()["state"]
+        ):
+            # "Tessia's defence ministry": the state's, under the place's own name
+            return Side(f"org:{state.group(1).lower()}", state.group(1))
         if (
             subject is not None
             and words
@@ -114,6 +107,16 @@ def side_of(
         name = employer or actor.name
         return Side(f"org:{name.lower().removeprefix('the ')}", name)
     return Side(f"actor:{actor.id}", actor.name)
+
+
+_STATE_BODY_IN_TEXT = re.compile(r"\b([A-Z][\w-]+)['’]s ((?:[a-z]+ ){0,2}[a-z]+)")
+_STATE_BODY = re.compile(r"^(?:the )?([A-Z][\w-]+)['’]s? (.+)$")
+
+
+@lru_cache(maxsize=1)
+def portfolio_words() -> frozenset[str]:
+    """ "defence", "interior": what a ministry is for (data/portfolio_words.txt)."""
+    return lexicons.words("onrecord.claims", "portfolio_words.txt")
 
 
 @lru_cache(maxsize=1)
@@ -362,7 +365,50 @@ def _assign_sides(
         side = side_of(actor, s.speaker_name if actor is None else actor.name, organisations, subject, settings)
         if side is not None:
             s.side, s.side_name = side.key, side.name
+    _state_of_official(doc, statements, by_id, settings.role_then_name_paragraphs)
     _name_after_role(statements, by_id, settings.role_then_name_paragraphs)
+
+
+def _state_of_official(doc: Doc, statements: list[Statement], by_id: dict[str, Actor], reach_paragraphs: int) -> None:
+    """An official of a state the gazetteer does not know ("deputy defence
+    minister Leif Haraldsen") speaks for the state whose body or name spoke
+    just before ("Tessia's defence ministry acknowledged ..."), not for an
+    unnamed "government" of the story, which two states' officials would share."""
+    latest: Statement | None = None
+    for s in statements:
+        actor = by_id.get(s.actor_id) if s.actor_id else None
+        if s.side == "org:government" and latest is not None:
+            here, there = s.paragraph_index, latest.paragraph_index
+            if here is not None and there is not None and 0 <= here - there <= reach_paragraphs:
+                s.side, s.side_name = latest.side, latest.side_name
+                continue
+        if s.side == "org:government" and s.content.span:
+            # or whose body the text named just before without quoting it
+            # ("Tessia's defence ministry rejected the account.")
+            window = doc.text[max(0, s.content.span[0] - 400) : s.content.span[0]]
+            named = [m for m in _STATE_BODY_IN_TEXT.finditer(window) if _words(m.group(2)) & side_roles()["state"]]
+            if named:
+                s.side, s.side_name = f"org:{named[-1].group(1).lower()}", named[-1].group(1)
+        elif actor is not None and s.side and s.side.startswith(("state:", "org:")) and _speaks_for_a_state(actor):
+            latest = s
+    # one official, one state: the side found for one of their statements is their others'
+    found = {
+        s.actor_id: s
+        for s in statements
+        if s.actor_id and s.side and s.side.startswith("org:") and s.side != "org:government"
+    }
+    for s in statements:
+        other = found.get(s.actor_id) if s.actor_id else None
+        if s.side == "org:government" and other is not None and other.side != "org:government":
+            s.side, s.side_name = other.side, other.side_name
+
+
+def _speaks_for_a_state(actor: Actor) -> bool:
+    """A country, or a state body named by its place ("Tessia's defence ministry")."""
+    if actor.type.value == "country":
+        return True
+    state = _STATE_BODY.match(actor.name)
+    return bool(state and _words(state.group(2)) & side_roles()["state"])
 
 
 def _name_after_role(statements: list[Statement], by_id: dict[str, Actor], reach_paragraphs: int) -> None:
@@ -733,7 +779,7 @@ def find_reversals(
             change = _change_of_side(claim.id, Side(side_key, names[side_key]), items, key, settings)
             if change is not None:
                 reversals.append(change)
-        reversals.extend(_contradictions(claim.id, by_side, names))
+        reversals.extend(_contradictions(claim, by_side, names, settings))
     return reversals
 
 
@@ -818,7 +864,9 @@ def _first_change(
     return next(iter(changes or softer), None)
 
 
-def _contradictions(claim_id: str, by_side: dict[str, list[Statement]], names: dict[str, str]) -> list[Reversal]:
+def _contradictions(
+    claim: Claim, by_side: dict[str, list[Statement]], names: dict[str, str], settings: ClaimSettings
+) -> list[Reversal]:
     """One side affirms what another explicitly denies (a denial by speech
     act, not a negation read inside some content), and the two are not one
     body under two names ("State", "the State Department"). On polnear_train
@@ -827,10 +875,32 @@ def _contradictions(claim_id: str, by_side: dict[str, list[Statement]], names: d
     stances = {k: {s.stance for s in items if s.stance in POLAR} for k, items in by_side.items()}
     affirmers = [k for k, v in stances.items() if v == {Stance.AFFIRM}]
     deniers = [k for k, v in stances.items() if v == {Stance.DENY} and any(_explicit_denial(s) for s in by_side[k])]
+
+    def disputed(a: str, d: str) -> bool:
+        """A denial by speech act stands against any affirmation; one in a
+        quotation's own words only against one reported beside it."""
+        if any(s.cue_class in ("deny", "reject") for s in by_side[d]):
+            return True
+        claim_words = _substance_of(claim.text, "", settings.substance_letters, settings.stem_letters)
+        # the accusation first, then the rebuttal, in other words than the accusation's
+        return any(
+            _article_of(x) == _article_of(y)
+            and x.paragraph_index is not None
+            and y.paragraph_index is not None
+            and 0 <= y.paragraph_index - x.paragraph_index <= settings.dispute_reach_paragraphs
+            and _place(x) < _place(y)
+            # both say a word of the claim's own ("pay" of "Mexico will pay for the wall")
+            and claim_words & _substance(x, settings) & _substance(y, settings)
+            and x.content.text.strip(' "“”,.') != y.content.text.strip(' "“”,.')
+            for x in by_side[a]
+            for y in by_side[d]
+            if _explicit_denial(y)
+        )
+
     return [
         Reversal(
             actor=f"{names[a]} / {names[d]}",
-            claim_id=claim_id,
+            claim_id=claim.id,
             from_stance=Stance.AFFIRM,
             to_stance=Stance.DENY,
             before=[s.id for s in by_side[a]],
@@ -840,8 +910,25 @@ def _contradictions(claim_id: str, by_side: dict[str, list[Statement]], names: d
         )
         for a in affirmers
         for d in deniers
-        if not _name_words(names[a]) & _name_words(names[d]) and _named(names[a]) and _named(names[d])
+        if not _name_words(names[a]) & _name_words(names[d])
+        and _named(names[a])
+        and _named(names[d])
+        and disputed(a, d)
     ]
+
+
+def _place(statement: Statement) -> tuple[int, int]:
+    """Where a statement stands in its article: its paragraph, then its
+    number ("s3"), which counts statements in text order."""
+    local = statement.id.rsplit(":", 1)[-1]
+    digits = "".join(ch for ch in local if ch.isdigit())
+    return (statement.paragraph_index or 0, int(digits) if digits else 0)
+
+
+def _article_of(statement: Statement) -> str:
+    """The article a statement is from: stored ids are "<article>:<local id>"
+    (within one article's analysis, local ids have no article part)."""
+    return statement.id.rsplit(":", 1)[0] if ":" in statement.id else ""
 
 
 def _explicit_denial(statement: Statement) -> bool:
