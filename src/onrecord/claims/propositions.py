@@ -143,6 +143,17 @@ class Proposition:
         return self.frame.sign if self.frame is not None else 1
 
     @property
+    def definite_event(self) -> bool:
+        """A predicate that is a noun the text has already told of: "the
+        leak", "this attack", "their transfer"."""
+        p = self.predicate
+        return (
+            p is not None
+            and p.pos_ == "NOUN"
+            and any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "any", "no") for c in p.children)
+        )
+
+    @property
     def bare(self) -> bool:
         """A predicate with nothing of its own to say who or what ("the supply")."""
         return (
@@ -190,7 +201,13 @@ class Proposition:
                 and other.agent.startswith("C:")
                 and self.agent != other.agent
             )
-            return not agents_clash
+            # within an article, two closed frames are one event when they share
+            # a participant or one names the event already told ("the leak was
+            # limited to one berth"); a shared verb alone made catch-all claims on
+            # polnear_train ("build on Obama's legacy" with "develop more
+            # ambitious plans"; 18 of 20 sampled claims false at 8bce66b)
+            told = self.definite_event or other.definite_event
+            return not agents_clash and (told or bool(self.shared(other)))
         if self.frame.framed and other.frame.framed:
             return bool(self.shared(other))
         # an open predicate: what it acts on in common ("close the library"),
@@ -512,7 +529,7 @@ def _main_predicate(span: Span) -> Token | None:
     candidates = [t for t in candidates if not adverbial(t)]
     if not candidates:
         return None
-    return min(
+    best = min(
         candidates,
         key=lambda t: (
             in_modifier(t) and (t.dep_ in ("compound", "amod") or depth(t) > 3),
@@ -521,6 +538,29 @@ def _main_predicate(span: Span) -> Token | None:
             t.i,
         ),
     )
+    return _verb_over_object(best, span) or best
+
+
+def _verb_over_object(noun: Token, span: Span) -> Token | None:
+    """ "defrauded investors through a fake real estate fund": a listed noun
+    in a prepositional phrase only says how or where; the verb it hangs on
+    says what was done (not a light or support verb: "held talks" stays talks)."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "pobj":
+        return None
+    lists = word_lists()
+    node = noun.head
+    for _ in range(4):
+        if not (span.start <= node.i < span.end):
+            return None
+        if node.pos_ == "VERB":
+            lemma = node.lemma_.lower()
+            if lemma in lists["light"] or lemma in lists["generic"] or not _content_word(node):
+                return None
+            return node
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
 
 
 def _open_predicate(span: Span) -> Token | None:
@@ -659,6 +699,9 @@ def _arguments(predicate: Token, speaker_country: str | None) -> set[str]:
     for head in heads:
         found.add(_key(head, speaker_country))
         found |= {_key(m, speaker_country) for m in head.children if m.dep_ == "compound"}
+    if predicate.pos_ == "NOUN":
+        # a noun predicate's own compounds say what it is of: "a brake fault"
+        found |= {_key(m, speaker_country) for m in predicate.children if m.dep_ == "compound"}
     return {k for k in found if k and not (k.startswith("T:") and k[2:] in GENERIC_NOUNS)}
 
 

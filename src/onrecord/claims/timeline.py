@@ -34,6 +34,7 @@ from onrecord.claims.stance import statement_stance, text_signals
 from onrecord.model import Actor, ActorType, Claim, Reversal, Stance, Statement, StatementKind
 from onrecord.nlp.dates import statement_time
 from onrecord.nlp.geo import gazetteer
+from onrecord.nlp.identity import name_titles
 from onrecord.nlp.statements import DOCUMENT_NOUNS
 from onrecord.settings import DEFAULT_SETTINGS, ClaimSettings
 
@@ -186,9 +187,38 @@ def _person_side(actor: Actor, organisations: Sequence[Actor], subject: Actor | 
         return Side(f"org:{organisation.name.lower().removeprefix('the ')}", organisation.name)
     if role_words & side_roles()["state"]:
         return _government(actor, [o.name for o in organisations], proper, settings.demonym_prefix)
+    named = _name_before_role(actor.roles)
+    if named is not None:
+        # "CityLink managing director" in a story whose organisations the tagger
+        # missed CityLink from: the name the role gives, not the story's subject
+        return Side(f"org:{named.lower()}", named)
     if subject is not None and role_words & (side_roles()["organisation"] | generic_organisations()):
         return side_of(subject, None, settings=settings) or Side(f"actor:{actor.id}", actor.name)
     return Side(f"actor:{actor.id}", actor.name)
+
+
+_NAME_BEFORE_ROLE = re.compile(rf"^({_NAME}) (?:[a-z][\w-]* )*?[a-z][\w-]*$")
+
+
+def _name_before_role(roles: Iterable[str]) -> str | None:
+    """The organisation's name an organisation role opens with ("CityLink
+    managing director", "Ledgerly spokeswoman"), not a place's ("Danish
+    spokesman") or a title ("Deputy Commissioner")."""
+    known = side_roles()["organisation"] | side_roles()["state"] | side_roles()["title"] | name_titles()
+    for role in roles:
+        match = _NAME_BEFORE_ROLE.match(role)
+        if match is None:
+            continue
+        name = match.group(1)
+        rest = _words(role[match.end(1) :])
+        if not rest & side_roles()["organisation"] or rest & side_roles()["state"]:
+            continue
+        if _words(name) & known or any(gazetteer().lookup(w) for w in name.split()):
+            continue
+        if " " not in name and not any(ch.isupper() for ch in name[1:]):
+            continue  # "Fund manager Vance Orley": a sentence's first word, not a name
+        return name
+    return None
 
 
 def _named_employer(roles: Iterable[str]) -> str | None:
@@ -634,14 +664,14 @@ def _one_passage(a: Statement, b: Statement) -> bool:
 
 
 def _about_the_same(a: Statement, b: Statement, settings: ClaimSettings) -> bool:
-    """Whether two statements of one claim say something of one thing: a
-    shared word of substance besides their speakers' names, or words close
-    in meaning. A claim can gather statements that only its matching ties
+    """Whether two statements of one claim say something of one thing: two
+    shared words of substance besides their speakers' names, or words close
+    in meaning (settings: reversal_shared_words, reversal_similarity). A claim can gather statements that only its matching ties
     together; a change of position is between two about one thing."""
-    if _substance(a, settings) & _substance(b, settings):
+    if len(_substance(a, settings) & _substance(b, settings)) >= settings.reversal_shared_words:
         return True
-    # "no talks were taking place" and "we have been negotiating with Karsland": 0.24
-    return _similarity(a.content.text, b.content.text) >= settings.same_thing_similarity
+    # "no talks were taking place" and "we have been negotiating with Karsland"
+    return _similarity(a.content.text, b.content.text) >= settings.reversal_similarity
 
 
 def _similarity(text: str, other: str) -> float:
