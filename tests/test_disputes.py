@@ -130,3 +130,22 @@ def test_a_state_body_named_by_its_place_speaks_for_the_place():
     assert side_of(ministry, None).name == "Brevia"
     company = Actor(id="a2", name="Brevia's Ferry Company", type=ActorType.ORGANIZATION)
     assert side_of(company, None).name != "Brevia"
+
+
+def test_reporting_a_rumour_then_saying_the_opposite_denies_it(analyzer):
+    text = '"People keep saying I sold my shares. I did not sell a single share," said Tobias Renn.'
+    [statement] = [s for s in _analysis(analyzer, text).statements if "sold my shares" in s.content.text]
+    assert statement.stance is Stance.DENY
+    moved_on = '"People keep saying I sold my shares. I will buy more in May," said Tobias Renn.'
+    [statement] = [s for s in _analysis(analyzer, moved_on).statements if "sold my shares" in s.content.text]
+    assert statement.stance is not Stance.DENY
+
+
+def test_she_in_a_speakers_own_quoted_words_is_someone_else(analyzer):
+    quoted = '"She is cheating," the rival coach, Bruno Assante, said.'
+    reported = "Marta Ilves said she would run the marathon in April."
+    p = proposition(analyzer.nlp(quoted), 0, len('"She is cheating,"'), speaker_key="N:assante", speaker_kind="person")
+    assert p.agent != "N:assante"
+    start = reported.index("she")
+    q = proposition(analyzer.nlp(reported), start, len(reported) - 1, speaker_key="N:ilves", speaker_kind="person")
+    assert q.agent == "N:ilves"

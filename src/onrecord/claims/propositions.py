@@ -396,10 +396,18 @@ def _speaker_as_agent(
         and subject.lemma_.lower() in generic_organisations()
         and subject.lemma_.lower() in speaker_name.lower()
     )
-    pronoun_for_speaker = subject.lower_ in SPEAKER_PRONOUNS and SPEAKER_PRONOUNS[subject.lower_] in (
-        None,
-        speaker_kind,
-        "organization" if speaker_kind in ("country", "group") else None,
+    # in the speaker's own quoted words "she" is someone else ("She is doping,"
+    # the rival coach said); only reported speech makes the speaker a "she"
+    quoted = span.text.lstrip()[:1] in ('"', "\u201c") and SPEAKER_PRONOUNS.get(subject.lower_) is not None
+    pronoun_for_speaker = (
+        not quoted
+        and subject.lower_ in SPEAKER_PRONOUNS
+        and SPEAKER_PRONOUNS[subject.lower_]
+        in (
+            None,
+            speaker_kind,
+            "organization" if speaker_kind in ("country", "group") else None,
+        )
     )
     if own_body or pronoun_for_speaker:
         prop.agent = speaker_key
@@ -569,56 +577,58 @@ def _open_predicate(span: Span) -> Token | None:
     is no plan to ..."), or a copula's complement ("the bridge is safe");
     none when it says nothing of its own ("we have", "it is what it is")."""
     sentence = next(iter(span.sents))  # type: ignore[attr-defined]  # spaCy's stubs omit Span.sents
-    node = span.doc[max(sentence.start, span.start) : min(sentence.end, span.end)].root
-    lists = word_lists()
-    for _ in range(6):
-        lemma = node.lemma_.lower()
-        complements = [c for c in node.children if span.start <= c.i < span.end]
-        if lemma in lists["light"]:
-            below = next(
-                (c for c in complements if c.dep_ in ("xcomp", "ccomp", "acl", "relcl") and c.pos_ in ("VERB", "AUX")),
-                None,
-            )
-            if below is None and lemma == "be":
-                below = next((c for c in complements if c.dep_ in ("attr", "acomp")), None)
-                if below is not None and below.lemma_.lower() not in lists["light"]:
-                    return below if below.pos_ in ("NOUN", "ADJ", "PROPN") and _content_word(below) else None
-            if below is not None:
-                node = below
-                continue
-        break
+    root = span.doc[max(sentence.start, span.start) : min(sentence.end, span.end)].root
+    node, decided, complement = _below_light_heads(root, span)
+    if decided:
+        return complement
     if node.pos_ in ("NOUN", "PROPN"):
         # "(images showed) demonstrators throwing stones at officers": the
         # participle says what the noun did
         doing = next((c for c in node.children if c.dep_ == "acl" and c.tag_ == "VBG" and c.i < span.end), None)
         if doing is not None and _content_word(doing):
             node = doing
-    if node.lemma_.lower() in lists["generic"]:
-        # "we now know that customer data was accessed": the clause is the claim
-        clause = next(
-            (
-                c
-                for c in node.children
-                if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") and span.start <= c.i < span.end
-            ),
-            None,
-        )
-        if clause is not None and _content_word(clause):
-            return clause
-    if node.lemma_.lower() in lists["generic"]:
-        # "made an offer", "gave an assurance", "took the decision": the object names the act
-        act = next(
-            (
-                c
-                for c in node.children
-                if c.dep_ == "dobj" and c.pos_ == "NOUN" and _content_word(c) and span.start <= c.i < span.end
-            ),
-            None,
-        )
-        return act
+    if node.lemma_.lower() in word_lists()["generic"]:
+        return _act_of_generic_verb(node, span)
     if node.pos_ not in ("VERB", "NOUN", "ADJ") or not _content_word(node):
         return None
     return node
+
+
+def _below_light_heads(node: Token, span: Span) -> tuple[Token, bool, Token | None]:
+    """From a clause's root down through the heads that only frame it ("plans
+    to", "wants to"): the node reached; or, when a copula's complement
+    decides it, (node, True, the complement, or None when it says nothing:
+    "the bridge is safe", "it is what it is")."""
+    lists = word_lists()
+    for _ in range(6):
+        lemma = node.lemma_.lower()
+        if lemma not in lists["light"]:
+            break
+        complements = [c for c in node.children if span.start <= c.i < span.end]
+        below = next(
+            (c for c in complements if c.dep_ in ("xcomp", "ccomp", "acl", "relcl") and c.pos_ in ("VERB", "AUX")),
+            None,
+        )
+        if below is None and lemma == "be":
+            below = next((c for c in complements if c.dep_ in ("attr", "acomp")), None)
+            if below is not None and below.lemma_.lower() not in lists["light"]:
+                said = below.pos_ in ("NOUN", "ADJ", "PROPN") and _content_word(below)
+                return node, True, below if said else None
+        if below is None:
+            break
+        node = below
+    return node, False, None
+
+
+def _act_of_generic_verb(node: Token, span: Span) -> Token | None:
+    """What a verb of saying little says: its clause ("we now know that
+    customer data was accessed"), or the object naming the act ("made an
+    offer", "gave an assurance", "took the decision")."""
+    inside = [c for c in node.children if span.start <= c.i < span.end]
+    clause = next((c for c in inside if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+    if clause is not None and _content_word(clause):
+        return clause
+    return next((c for c in inside if c.dep_ == "dobj" and c.pos_ == "NOUN" and _content_word(c)), None)
 
 
 def _content_word(token: Token) -> bool:

@@ -260,8 +260,10 @@ def _rebuts_report(statement: Statement, doc: Doc) -> bool:
     if span is None or len(span) == 0:
         return False
     first = first_sentence(span)
-    root = first.root
-    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    head = first.root
+    subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    # "People keep saying ...", "They have been claiming ..."
+    root = head if cue_of(head) else next((c for c in head.children if c.dep_ == "xcomp" and cue_of(c)), head)
     if cue_of(root) is None or subject is None or subject.lower_ in ("i", "we"):
         return False
     start = first.end
@@ -270,11 +272,17 @@ def _rebuts_report(statement: Statement, doc: Doc) -> bool:
     if start >= span.end:
         return False
     judged = first_sentence(doc[start : span.end])
+    negative = content_polarity(doc, judged.start_char, judged.end_char) == "negative"
     if not only_judges(judged.root):
-        return False
-    return content_polarity(doc, judged.start_char, judged.end_char) == "negative" or text_signals(judged.text).has(
-        "deny"
-    )
+        # "People are saying I took something. I did not take anything, ever."
+        return negative and judged.root.lemma_ == root_of_report(root).lemma_
+    return negative or text_signals(judged.text).has("deny")
+
+
+def root_of_report(cue):
+    """The verb of what a reporting verb reports ("saying I took something": took)."""
+    reported = next((c for c in cue.children if c.dep_ in ("ccomp", "xcomp")), None)
+    return reported if reported is not None else cue
 
 
 def _first_sentence(statement: Statement, doc: Doc | None) -> str:

@@ -412,16 +412,27 @@ def _state_of_official(doc: Doc, statements: list[Statement], by_id: dict[str, A
             if here is not None and there is not None and 0 <= here - there <= reach_paragraphs:
                 s.side, s.side_name = latest.side, latest.side_name
                 continue
-        if s.side == "org:government" and s.content.span:
-            # or whose body the text named just before without quoting it
-            # ("Tessia's defence ministry rejected the account.")
-            window = doc.text[max(0, s.content.span[0] - 400) : s.content.span[0]]
-            named = [m for m in _STATE_BODY_IN_TEXT.finditer(window) if _words(m.group(2)) & side_roles()["state"]]
-            if named:
-                s.side, s.side_name = f"org:{named[-1].group(1).lower()}", named[-1].group(1)
+        if s.side == "org:government":
+            named = _state_named_before(doc, s)  # or whose body the text named just before
+            if named is not None:
+                s.side, s.side_name = named.key, named.name
         elif actor is not None and s.side and s.side.startswith(("state:", "org:")) and _speaks_for_a_state(actor):
             latest = s
-    # one official, one state: the side found for one of their statements is their others'
+    _one_state_an_official(statements)
+
+
+def _state_named_before(doc: Doc, statement: Statement) -> Side | None:
+    """The state whose body the text names in the 400 characters before a
+    statement, unquoted ("Tessia's defence ministry rejected the account.")."""
+    if not statement.content.span:
+        return None
+    window = doc.text[max(0, statement.content.span[0] - 400) : statement.content.span[0]]
+    named = [m for m in _STATE_BODY_IN_TEXT.finditer(window) if _words(m.group(2)) & side_roles()["state"]]
+    return Side(f"org:{named[-1].group(1).lower()}", named[-1].group(1)) if named else None
+
+
+def _one_state_an_official(statements: list[Statement]) -> None:
+    """One official, one state: the side found for one of their statements is their others'."""
     found = {
         s.actor_id: s
         for s in statements
@@ -429,7 +440,7 @@ def _state_of_official(doc: Doc, statements: list[Statement], by_id: dict[str, A
     }
     for s in statements:
         other = found.get(s.actor_id) if s.actor_id else None
-        if s.side == "org:government" and other is not None and other.side != "org:government":
+        if s.side == "org:government" and other is not None:
             s.side, s.side_name = other.side, other.side_name
 
 
