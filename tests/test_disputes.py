@@ -22,6 +22,12 @@ def _analysis(analyzer, text):
     return analyzer.analyze_article(finish(Draft(text=text, source_ref="test"), IngestOptions(languages=())))
 
 
+def _one(analyzer, text, part):
+    """The one statement of the text whose content holds `part`."""
+    [statement] = [s for s in _analysis(analyzer, text).statements if part in s.content.text]
+    return statement
+
+
 def _prop(analyzer, text):
     return proposition(analyzer.nlp(text), 0, len(text))
 
@@ -32,7 +38,7 @@ def test_a_quotation_of_two_sentences_is_said_by_the_speaker_after_it_not_by_a_w
         "The Harrow Cyclists' Club disputed the council's figures. "
         '"Our riders did not block the bridge. Not one," said its chairman, Tomasz Wierzba.'
     )
-    [statement] = [s for s in _analysis(analyzer, text).statements if "block the bridge" in s.content.text]
+    statement = _one(analyzer, text, "block the bridge")
     assert statement.speaker_name == "Tomasz Wierzba"
     assert statement.kind.value == "direct"
     # "its chairman" is the chairman of the organisation just named, and speaks for it
@@ -69,10 +75,10 @@ def test_a_content_about_a_report_that_says_something_of_its_own_is_not_the_repo
 
 def test_reporting_an_accusation_then_calling_it_untrue_denies_it(analyzer):
     text = '"The tenants say we raised the rents twice. That is simply not true," said Mona Petrakis, the landlord.'
-    [statement] = [s for s in _analysis(analyzer, text).statements if "raised the rents" in s.content.text]
+    statement = _one(analyzer, text, "raised the rents")
     assert statement.stance is Stance.DENY
     agreed = '"The tenants say we raised the rents twice. That is right," said Mona Petrakis, the landlord.'
-    [statement] = [s for s in _analysis(analyzer, agreed).statements if "raised the rents" in s.content.text]
+    statement = _one(analyzer, agreed, "raised the rents")
     assert statement.stance is not Stance.DENY
 
 
@@ -116,7 +122,7 @@ def test_a_negated_subject_the_parser_hangs_on_an_aside_still_denies(analyzer):
         '"No Brevian ferry, old or new, has been withdrawn. All our ferries sailed today," '
         "ministry spokesman Oskar Lenz said."
     )
-    [statement] = [s for s in _analysis(analyzer, text).statements if "ferry" in s.content.text]
+    statement = _one(analyzer, text, "ferry")
     assert statement.stance is Stance.DENY
     # an official of a state the gazetteer does not know speaks for the state whose body was just named
     assert statement.side_name == "Brevia"
@@ -134,10 +140,10 @@ def test_a_state_body_named_by_its_place_speaks_for_the_place():
 
 def test_reporting_a_rumour_then_saying_the_opposite_denies_it(analyzer):
     text = '"People keep saying I sold my shares. I did not sell a single share," said Tobias Renn.'
-    [statement] = [s for s in _analysis(analyzer, text).statements if "sold my shares" in s.content.text]
+    statement = _one(analyzer, text, "sold my shares")
     assert statement.stance is Stance.DENY
     moved_on = '"People keep saying I sold my shares. I will buy more in May," said Tobias Renn.'
-    [statement] = [s for s in _analysis(analyzer, moved_on).statements if "sold my shares" in s.content.text]
+    statement = _one(analyzer, moved_on, "sold my shares")
     assert statement.stance is not Stance.DENY
 
 
