@@ -456,10 +456,10 @@ class Record:
 
         claim_ids = sorted(set(claim_ids))
         marks = self.store.stale_marks(claim_ids)  # read before the statements: a later mark survives
+        texts = self.store.claim_texts(claim_ids)  # what a contradiction's two sides must both speak of
         for claim_id in claim_ids:
             said, people, days = self.store.claim_evidence(claim_id)
-            stored = self.store.get_claim(claim_id)  # its text: what a contradiction's two sides must both speak of
-            claim = Claim(id=claim_id, text=stored.text if stored is not None else "")
+            claim = Claim(id=claim_id, text=texts.get(claim_id, ""))
             found = find_reversals(said, [claim], people, _day_of(days), self.settings.claims)
             self.store.replace_reversals(claim_id, found, marked_at=marks.get(claim_id))
 

@@ -659,6 +659,17 @@ class Store:
             [{"claim_id": claim_id, "term": term[:200]} for term in sorted(terms)],
         )
 
+    def claim_texts(self, claim_ids: Iterable[str]) -> dict[str, str]:
+        """Each stored claim's text, by id (a query a 500 of them)."""
+        ids = sorted(set(claim_ids))
+        query = select(claims.c.id, claims.c.text)
+        with self.engine.connect() as conn:
+            return {
+                claim_id: text
+                for start in range(0, len(ids), 500)
+                for claim_id, text in conn.execute(query.where(claims.c.id.in_(ids[start : start + 500])))
+            }
+
     def claim_evidence(self, claim_id: str) -> tuple[list[Statement], dict[str, Actor], dict[str, dt.date | None]]:
         """What reversals on a claim are worked out from: its statements in
         article order, their speakers' actors, and the day each undated
