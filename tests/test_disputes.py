@@ -155,3 +155,12 @@ def test_she_in_a_speakers_own_quoted_words_is_someone_else(analyzer):
     start = reported.index("she")
     q = proposition(analyzer.nlp(reported), start, len(reported) - 1, speaker_key="N:ilves", speaker_kind="person")
     assert q.agent == "N:ilves"
+
+
+def test_a_pronoun_after_a_quotation_is_not_someone_the_quotation_names(analyzer):
+    text = (
+        "Former party chairman Ed Marlowe spoke to reporters on Monday.\n\n"
+        '"Tomas Berger will never withdraw from the race," he said.'
+    )
+    statement = _one(analyzer, text, "withdraw from the race")
+    assert statement.speaker_name == "Ed Marlowe"

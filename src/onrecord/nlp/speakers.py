@@ -762,6 +762,10 @@ class SpeakerResolver:
         before = self.mentions[: bisect.bisect_left([m.char for m in self.mentions], at)]
         if gender is not None:
             before = [m for m in before if m.actor.gender in (None, gender)]
+        if not self._quoted(at):
+            # '"Jesus means what he says," he said': a pronoun in the narrative
+            # does not take up a person named inside someone's quotation
+            before = [m for m in before if not self._quoted(m.char)]
         near = [m for m in before if paragraph - m.paragraph <= self.settings.pronoun_reach_paragraphs]
         for pool in (
             [m for m in near if m.subject],
