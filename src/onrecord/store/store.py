@@ -410,14 +410,7 @@ class Store:
 
     def stale_marks(self, claim_ids: Iterable[str]) -> dict[str, dt.datetime]:
         """Which of these claims are marked stale, and when they were marked."""
-        ids = sorted(set(claim_ids))
-        query = select(stale_claims.c.claim_id, stale_claims.c.marked_at)
-        with self.engine.connect() as conn:
-            return {
-                claim_id: marked
-                for start in range(0, len(ids), 500)
-                for claim_id, marked in conn.execute(query.where(stale_claims.c.claim_id.in_(ids[start : start + 500])))
-            }
+        return self._values_by_id(stale_claims.c.claim_id, stale_claims.c.marked_at, claim_ids)
 
     def stale_claim_ids(self, *, after: str | None = None, limit: int = 500) -> list[str]:
         """The next `limit` claims marked stale, in id order after `after`."""
@@ -660,14 +653,19 @@ class Store:
         )
 
     def claim_texts(self, claim_ids: Iterable[str]) -> dict[str, str]:
-        """Each stored claim's text, by id (a query a 500 of them)."""
-        ids = sorted(set(claim_ids))
-        query = select(claims.c.id, claims.c.text)
+        """Each stored claim's text, by id."""
+        return self._values_by_id(claims.c.id, claims.c.text, claim_ids)
+
+    def _values_by_id(self, key: Any, value: Any, ids: Iterable[str]) -> dict[str, Any]:
+        """`value` for each of these `key`s found, read 500 ids a query (a
+        database's limit on bound parameters is far above that)."""
+        wanted = sorted(set(ids))
+        query = select(key, value)
         with self.engine.connect() as conn:
             return {
-                claim_id: text
-                for start in range(0, len(ids), 500)
-                for claim_id, text in conn.execute(query.where(claims.c.id.in_(ids[start : start + 500])))
+                found: got
+                for start in range(0, len(wanted), 500)
+                for found, got in conn.execute(query.where(key.in_(wanted[start : start + 500])))
             }
 
     def claim_evidence(self, claim_id: str) -> tuple[list[Statement], dict[str, Actor], dict[str, dt.date | None]]:
